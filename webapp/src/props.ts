@@ -1,0 +1,98 @@
+// Reads the plugin's post props and websocket payloads. They arrive as untyped JSON,
+// so every field is checked here once and the components get whole, typed objects.
+import {ApprovalStatuses, PropKeys, SessionStatuses} from './constants';
+import type {ApprovalStatus, SessionStatus} from './constants';
+import type {ApprovalInfo, SessionInfo, TextEvent, TextInfo} from './types';
+
+type Props = Record<string, unknown> | undefined | null;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string {
+    return typeof value === 'string' ? value : '';
+}
+
+function num(value: unknown): number {
+    return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
+    return (allowed as readonly unknown[]).includes(value) ? value as T : fallback;
+}
+
+/** Accepts unix ms, unix seconds or an ISO date; 0 when absent or unreadable. */
+export function toMillis(value: unknown): number {
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
+        return value < 1e12 ? value * 1000 : value;
+    }
+    if (typeof value === 'string' && value !== '') {
+        const parsed = Date.parse(value);
+        return Number.isNaN(parsed) ? 0 : parsed;
+    }
+    return 0;
+}
+
+export function readSession(props: Props): SessionInfo | null {
+    const raw = props?.[PropKeys.Session];
+    if (!isRecord(raw)) {
+        return null;
+    }
+    return {
+        id: str(raw.id),
+        status: oneOf<SessionStatus>(SessionStatuses, raw.status, 'starting'),
+        machine_name: str(raw.machine_name),
+        cwd: str(raw.cwd),
+        owner_username: str(raw.owner_username),
+        participants: Array.isArray(raw.participants) ? raw.participants.filter((p): p is string => typeof p === 'string' && p !== '') : [],
+        model: str(raw.model),
+        cost_usd: num(raw.cost_usd),
+        claude_session_id: str(raw.claude_session_id),
+    };
+}
+
+export function parseApproval(raw: unknown): ApprovalInfo | null {
+    if (!isRecord(raw) || str(raw.session_id) === '' || str(raw.request_id) === '') {
+        return null;
+    }
+    return {
+        session_id: str(raw.session_id),
+        request_id: str(raw.request_id),
+        tool_name: str(raw.tool_name),
+        input: isRecord(raw.input) ? raw.input : {},
+        cwd: str(raw.cwd),
+        description: str(raw.description),
+        status: oneOf<ApprovalStatus>(ApprovalStatuses, raw.status, 'pending'),
+        decided_by: str(raw.decided_by),
+        decided_at: toMillis(raw.decided_at),
+        reason: str(raw.reason),
+    };
+}
+
+export function readApproval(props: Props): ApprovalInfo | null {
+    return parseApproval(props?.[PropKeys.Approval]);
+}
+
+export function readText(props: Props): TextInfo {
+    const raw = props?.[PropKeys.Text];
+    const info = isRecord(raw) ? raw : {};
+    return {
+        session_id: str(info.session_id),
+        message_id: str(info.message_id),
+        done: info.done === true,
+    };
+}
+
+export function parseTextEvent(raw: unknown): TextEvent | null {
+    if (!isRecord(raw) || typeof raw.post_id !== 'string' || raw.post_id === '' || typeof raw.text !== 'string') {
+        return null;
+    }
+    return {
+        post_id: raw.post_id,
+        session_id: str(raw.session_id),
+        message_id: str(raw.message_id),
+        text: raw.text,
+        done: raw.done === true,
+    };
+}

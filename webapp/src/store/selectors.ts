@@ -1,0 +1,65 @@
+// Reads from the host store. Typed against the few fields used, which the real
+// GlobalState has, so tests can hand in a small state.
+import type {ClientConfig} from '@mattermost/types/config';
+import type {PreferenceType} from '@mattermost/types/preferences';
+import type {UserProfile} from '@mattermost/types/users';
+
+import {BOT_USERNAME, STATE_KEY} from '../constants';
+import type {ApprovalInfo} from '../types';
+
+import {approvalKey} from './reducer';
+import type {LiveText, PluginState} from './reducer';
+
+export interface HostState {
+    entities: {
+        general: {config: Partial<ClientConfig>};
+        users: {profiles: Record<string, UserProfile | undefined>};
+        preferences?: {myPreferences: Record<string, PreferenceType | undefined>};
+    };
+    [STATE_KEY]?: PluginState;
+}
+
+declare global {
+    interface Window {
+        /** Set by the Mattermost webapp when it is served under a subpath. */
+        basename?: string;
+    }
+}
+
+export function getSiteURL(state: HostState): string {
+    const configured = state.entities.general.config.SiteURL;
+    if (configured) {
+        return configured.replace(/\/+$/, '');
+    }
+    return `${window.location.origin}${(window.basename ?? '').replace(/\/+$/, '')}`;
+}
+
+export function getUser(state: HostState, userId: string): UserProfile | undefined {
+    return state.entities.users.profiles[userId];
+}
+
+/**
+ * Only posts by the plugin's bot get a card; anyone else can set a post's type
+ * through the API, and their post must not look like Claude's.
+ */
+export function isClaudeBot(state: HostState, userId: string): boolean {
+    const user = getUser(state, userId);
+    return user?.username === BOT_USERNAME && user.is_bot === true;
+}
+
+/** "decided_by" holds a username; if the server sent a user id we know, show its username. */
+export function getDisplayUsername(state: HostState, usernameOrId: string): string {
+    return getUser(state, usernameOrId)?.username ?? usernameOrId;
+}
+
+export function prefersMilitaryTime(state: HostState): boolean {
+    return state.entities.preferences?.myPreferences['display_settings--use_military_time']?.value === 'true';
+}
+
+export function getLiveText(state: HostState, postId: string): LiveText | undefined {
+    return state[STATE_KEY]?.texts[postId];
+}
+
+export function getDecidedApproval(state: HostState, sessionId: string, requestId: string): ApprovalInfo | undefined {
+    return state[STATE_KEY]?.approvals[approvalKey(sessionId, requestId)];
+}

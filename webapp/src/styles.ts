@@ -1,0 +1,137 @@
+// The cards' stylesheet, added to the page once at initialization. Colours come only
+// from Mattermost's theme variables so every theme, dark ones included, applies.
+const fg = 'var(--center-channel-color-rgb, 63, 67, 80)';
+
+export const css = `
+.cm-card {
+    box-sizing: border-box;
+    max-width: 720px;
+    margin: 4px 0;
+    padding: 12px 16px;
+    border: 1px solid rgba(${fg}, 0.16);
+    border-left: 4px solid rgba(${fg}, 0.32);
+    border-radius: 4px;
+    background: var(--center-channel-bg, #fff);
+    color: var(--center-channel-color, #3f4350);
+    font-size: 14px;
+    line-height: 20px;
+}
+.cm-card h4 { margin: 0; font-size: 14px; line-height: 20px; font-weight: 600; }
+.cm-label { color: rgba(${fg}, 0.64); font-size: 12px; line-height: 16px; }
+.cm-mono, .cm-code, .cm-approval__cwd code {
+    font-family: Menlo, Consolas, 'Liberation Mono', 'DejaVu Sans Mono', monospace;
+    font-size: 12px;
+}
+.cm-visually-hidden {
+    position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
+    overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
+
+.cm-approval--pending { border-left-color: var(--away-indicator, #ffbc1f); }
+.cm-approval--approved { border-left-color: var(--online-indicator, #06d6a0); }
+.cm-approval--denied { border-left-color: var(--error-text, #d24b4e); }
+.cm-approval__header { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.cm-approval__tool {
+    padding: 0 6px; border-radius: 4px;
+    background: rgba(${fg}, 0.08);
+    font-family: Menlo, Consolas, 'Liberation Mono', monospace; font-size: 12px; font-weight: 600;
+}
+.cm-approval__description { margin: 6px 0 0; }
+.cm-approval__cwd { display: flex; align-items: baseline; gap: 8px; margin-top: 8px; flex-wrap: wrap; }
+.cm-approval__cwd code {
+    padding: 0; border: 0; background: none; color: inherit;
+    overflow-wrap: anywhere;
+}
+.cm-code {
+    box-sizing: border-box;
+    margin: 8px 0 0; padding: 8px 12px;
+    max-height: 24em; overflow: auto;
+    border: 1px solid rgba(${fg}, 0.16); border-radius: 4px;
+    background: rgba(${fg}, 0.04);
+    color: var(--center-channel-color, #3f4350);
+    line-height: 18px;
+    white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal;
+}
+.cm-code code { padding: 0; border: 0; background: none; color: inherit; white-space: inherit; font: inherit; }
+.cm-code:focus-visible { outline: 2px solid var(--button-bg, #1c58d9); outline-offset: 1px; }
+.cm-approval__actions { display: flex; align-items: center; flex-wrap: wrap; gap: 8px; margin-top: 12px; }
+.cm-btn {
+    height: 32px; padding: 0 16px;
+    border-radius: 4px; border: 1px solid transparent;
+    font-size: 12px; font-weight: 600; line-height: 16px;
+    cursor: pointer;
+}
+.cm-btn:focus-visible { outline: 2px solid var(--button-bg, #1c58d9); outline-offset: 2px; }
+.cm-btn:disabled { opacity: 0.56; cursor: default; }
+.cm-btn--primary { background: var(--button-bg, #1c58d9); color: var(--button-color, #fff); }
+.cm-btn--primary:hover:not(:disabled) { box-shadow: inset 0 0 0 32px rgba(0, 0, 0, 0.16); }
+.cm-btn--danger {
+    background: transparent; color: var(--error-text, #d24b4e);
+    border-color: var(--error-text, #d24b4e);
+}
+.cm-btn--danger:hover:not(:disabled) { background: rgba(210, 75, 78, 0.08); }
+.cm-approval__sending { color: rgba(${fg}, 0.64); font-size: 12px; }
+.cm-error { flex-basis: 100%; margin: 0; color: var(--error-text, #d24b4e); font-size: 12px; }
+.cm-approval__decision { display: flex; align-items: baseline; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
+.cm-approval__decision-icon { font-weight: 700; }
+.cm-approval__decision--approved .cm-approval__decision-icon { color: var(--online-indicator, #06d6a0); }
+.cm-approval__decision--denied .cm-approval__decision-icon { color: var(--error-text, #d24b4e); }
+.cm-approval__decision time { color: rgba(${fg}, 0.64); }
+.cm-approval__reason { flex-basis: 100%; color: rgba(${fg}, 0.72); }
+
+.cm-session { border-left-color: var(--button-bg, #1c58d9); }
+.cm-session__header { display: flex; align-items: center; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
+.cm-session__fields {
+    display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
+    gap: 8px 24px; margin: 10px 0 0;
+}
+.cm-session__field { min-width: 0; }
+.cm-session__field dt { font-weight: 400; }
+.cm-session__field dd { margin: 0; overflow-wrap: anywhere; }
+.cm-pill {
+    display: inline-flex; align-items: center; gap: 6px;
+    padding: 2px 8px; border-radius: 10px;
+    background: rgba(${fg}, 0.08);
+    font-size: 12px; font-weight: 600; line-height: 16px; white-space: nowrap;
+}
+.cm-pill__dot { width: 8px; height: 8px; border-radius: 50%; background: rgba(${fg}, 0.48); }
+.cm-pill--starting .cm-pill__dot { background: var(--away-indicator, #ffbc1f); }
+.cm-pill--working .cm-pill__dot { background: var(--online-indicator, #06d6a0); animation: cm-pulse 1.4s ease-in-out infinite; }
+.cm-pill--waiting { background: rgba(255, 188, 31, 0.16); }
+.cm-pill--waiting .cm-pill__dot { background: var(--away-indicator, #ffbc1f); }
+.cm-pill--idle .cm-pill__dot { background: var(--online-indicator, #06d6a0); }
+.cm-pill--error { background: rgba(210, 75, 78, 0.12); color: var(--error-text, #d24b4e); }
+.cm-pill--error .cm-pill__dot { background: var(--error-text, #d24b4e); }
+.cm-session--error { border-left-color: var(--error-text, #d24b4e); }
+.cm-session--ended { border-left-color: rgba(${fg}, 0.32); }
+
+.cm-stream { position: relative; }
+.cm-markdown--plain { white-space: pre-wrap; overflow-wrap: anywhere; }
+.cm-typing { display: flex; align-items: center; height: 20px; }
+.cm-typing__dots { display: inline-flex; gap: 4px; }
+.cm-typing__dots span {
+    width: 6px; height: 6px; border-radius: 50%;
+    background: rgba(${fg}, 0.48);
+    animation: cm-blink 1.2s infinite ease-in-out both;
+}
+.cm-typing__dots span:nth-child(2) { animation-delay: 0.2s; }
+.cm-typing__dots span:nth-child(3) { animation-delay: 0.4s; }
+
+@keyframes cm-blink { 0%, 80%, 100% { opacity: 0.24; } 40% { opacity: 1; } }
+@keyframes cm-pulse { 0%, 100% { opacity: 1; } 50% { opacity: 0.4; } }
+@media (prefers-reduced-motion: reduce) {
+    .cm-typing__dots span, .cm-pill__dot { animation: none !important; }
+}
+`;
+
+const STYLE_ID = 'claude-mattermost-styles';
+
+export function injectStyles(doc: Document = document): void {
+    if (doc.getElementById(STYLE_ID)) {
+        return;
+    }
+    const style = doc.createElement('style');
+    style.id = STYLE_ID;
+    style.textContent = css;
+    doc.head.appendChild(style);
+}

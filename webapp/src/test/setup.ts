@@ -1,0 +1,6 @@
+import '@testing-library/jest-dom';
+
+afterEach(() => {
+    delete window.PostUtils;
+    jest.restoreAllMocks();
+});
