@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -18,8 +19,13 @@ export default tseslint.config(
         },
     },
     {
-        files: ['*.js', 'browser/**/*.mjs'],
-        languageOptions: {globals: {require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', window: 'readonly', document: 'readonly'}},
+        files: ['*.js', 'browser/*.mjs'],
+        languageOptions: {globals: globals.node},
         rules: {'@typescript-eslint/no-require-imports': 'off'},
+    },
+    {
+        // The stand-in Mattermost page of the browser test.
+        files: ['browser/host.js'],
+        languageOptions: {sourceType: 'script', globals: globals.browser},
     },
 );

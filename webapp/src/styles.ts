@@ -30,7 +30,8 @@ export const css = `
 .cm-approval--pending { border-left-color: var(--away-indicator, #ffbc1f); }
 .cm-approval--approved { border-left-color: var(--online-indicator, #06d6a0); }
 .cm-approval--denied { border-left-color: var(--error-text, #d24b4e); }
-.cm-approval__header { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.cm-approval__header { display: flex; align-items: baseline; gap: 8px; }
+.cm-approval__title { flex: 1 1 auto; min-width: 0; }
 .cm-approval__tool {
     padding: 0 6px; border-radius: 4px;
     background: rgba(${fg}, 0.08);
@@ -81,9 +82,14 @@ export const css = `
 
 .cm-session { border-left-color: var(--button-bg, #1c58d9); }
 .cm-session__header { display: flex; align-items: center; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
+.cm-session { container-type: inline-size; }
 .cm-session__fields {
-    display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
-    gap: 8px 24px; margin: 10px 0 0;
+    display: grid; grid-template-columns: repeat(4, minmax(0, 1fr));
+    gap: 8px 20px; margin: 10px 0 0;
+}
+.cm-session__field--wide { grid-column: span 2; }
+@container (max-width: 520px) {
+    .cm-session__fields { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 }
 .cm-session__field { min-width: 0; }
 .cm-session__field dt { font-weight: 400; }

@@ -111,6 +111,17 @@ describe('approval card', () => {
         expect(screen.queryByRole('button')).not.toBeInTheDocument();
     });
 
+    it('keeps showing the command it asked about after the decision', async () => {
+        jest.spyOn(client, 'decide').mockResolvedValue(approval({status: 'approved', decided_by: 'alice', input: {}, description: '', cwd: ''}));
+        renderWithStore(<ApprovalCard post={approvalPost()}/>);
+
+        await userEvent.click(screen.getByRole('button', {name: 'Approve'}));
+
+        expect(await screen.findByText('Approved by @alice')).toBeInTheDocument();
+        expect(screen.getByLabelText('Command')).toHaveTextContent(LONG_COMMAND, {normalizeWhitespace: false});
+        expect(screen.getByText('/home/alice/src/app')).toBeInTheDocument();
+    });
+
     it('can be decided with the keyboard', async () => {
         const decide = jest.spyOn(client, 'decide').mockResolvedValue(approval({status: 'approved', decided_by: 'alice'}));
         renderWithStore(<ApprovalCard post={approvalPost()}/>);

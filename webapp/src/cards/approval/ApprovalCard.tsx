@@ -16,9 +16,16 @@ export function ApprovalCardView({post}: PostTypeProps) {
     const titleId = useId();
     const fromPost = readApproval(post.props);
 
-    // A decision made in this tab shows at once; the server's post edit follows.
+    // A decision made in this tab shows at once; the server's post edit follows. Only
+    // the decision is taken from it: what was asked stays as the post shows it.
     const decided = useSelector((state: HostState) => (fromPost ? getDecidedApproval(state, fromPost.session_id, fromPost.request_id) : undefined));
-    const approval = fromPost?.status === 'pending' && decided ? decided : fromPost;
+    const approval = fromPost?.status === 'pending' && decided ? {
+        ...fromPost,
+        status: decided.status,
+        decided_by: decided.decided_by,
+        decided_at: decided.decided_at,
+        reason: decided.reason,
+    } : fromPost;
 
     if (!approval) {
         return <Markdown text={post.message}/>;

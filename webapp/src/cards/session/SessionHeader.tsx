@@ -11,11 +11,12 @@ interface FieldProps {
     label: string;
     children: React.ReactNode;
     mono?: boolean;
+    wide?: boolean;
 }
 
-function Field({label, children, mono = false}: FieldProps) {
+function Field({label, children, mono = false, wide = false}: FieldProps) {
     return (
-        <div className='cm-session__field'>
+        <div className={wide ? 'cm-session__field cm-session__field--wide' : 'cm-session__field'}>
             <dt className='cm-label'>{label}</dt>
             <dd className={mono ? 'cm-mono' : undefined}>{children}</dd>
         </div>
@@ -55,6 +56,7 @@ export function SessionHeaderView({post}: PostTypeProps) {
                     <Field
                         label='Directory'
                         mono={true}
+                        wide={true}
                     >
                         {session.cwd}
                     </Field>

@@ -1,0 +1,136 @@
+// A stand-in for the Mattermost webapp: the globals a plugin bundle expects, a plugin
+// registry, a Redux store shaped like the webapp's, and posts for every card.
+/* global React, ReactDOM, Redux, ReactRedux */
+(function () {
+    'use strict';
+
+    const theme = new URLSearchParams(location.search).get('theme') || 'light';
+    document.documentElement.className = `theme-${theme}`;
+    // ?width=400 lays the posts out as narrow as the right-hand sidebar.
+    const width = new URLSearchParams(location.search).get('width');
+    if (width) {
+        document.documentElement.style.setProperty('--root-width', `${Number(width)}px`);
+    }
+    document.cookie = 'MMCSRF=browser-csrf-token';
+    window.basename = '';
+
+    const BOT = {id: 'bot0000000000000000000000', username: 'claude', is_bot: true};
+    const ALICE = {id: 'alice00000000000000000000', username: 'alice', is_bot: false};
+    const DECIDED_AT = Date.UTC(2025, 0, 2, 10, 42);
+    const LONG_COMMAND = "find . -name '*.test.ts' -newer package.json -print0 | xargs -0 grep -l 'describe.only' | while read f; do sed -i 's/describe.only/describe/' \"$f\"; echo \"fixed $f\"; done && NODE_OPTIONS=--max-old-space-size=4096 npm test -- --runInBand --testPathPattern='src/auth/.*(session|token).*\\.test\\.ts$' 2>&1 | tee /tmp/claude-auth-run.log";
+
+    // Minimal markdown: code fences, inline code, bold, paragraphs. Mattermost's own
+    // renderer does far more; this is only so streamed text looks like a post.
+    function escapeHtml(s) {
+        return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    }
+    function inline(s) {
+        return escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
+    }
+    function formatText(text) {
+        const out = [];
+        const parts = text.split(/^```[^\n]*\n([\s\S]*?)^```\s*$/m);
+        parts.forEach((part, i) => {
+            if (i % 2 === 1) {
+                out.push(`<pre><code>${escapeHtml(part.replace(/\n$/, ''))}</code></pre>`);
+                return;
+            }
+            part.split(/\n{2,}/).filter((p) => p.trim() !== '').forEach((p) => out.push(`<p>${inline(p).replace(/\n/g, '<br>')}</p>`));
+        });
+        return out.join('');
+    }
+    window.PostUtils = {
+        formatText,
+        messageHtmlToComponent: (html) => React.createElement('div', {dangerouslySetInnerHTML: {__html: html}}),
+    };
+
+    const approval = (requestId, overrides) => Object.assign({
+        session_id: 'sess1', request_id: requestId, tool_name: 'Bash', input: {command: LONG_COMMAND},
+        cwd: '/home/alice/src/payments-service', description: 'Un-focus skipped tests and run the auth suite',
+        status: 'pending', decided_by: '', decided_at: 0, reason: '',
+    }, overrides);
+    const session = (status, overrides) => Object.assign({
+        id: 'sess1', status, machine_name: 'alice-thinkpad', cwd: '/home/alice/src/payments-service',
+        owner_username: 'alice', participants: ['alice', 'bob'], model: 'claude-sonnet-4-5', cost_usd: 0.4231,
+        claude_session_id: 'f3c1',
+    }, overrides);
+    const post = (id, type, props, message, userId) => ({id, type, props, message: message || '', user_id: userId || BOT.id, channel_id: 'c1', root_id: 'sessroot'});
+
+    // [name, post]: each gets its own element #card-<name> for a screenshot.
+    const cards = [
+        ['session-working', post('p-s1', 'custom_claude_session', {claude_session: session('working')}, 'Claude Code session')],
+        ['session-waiting', post('p-s2', 'custom_claude_session', {claude_session: session('waiting', {cost_usd: 1.07})}, 'Claude Code session')],
+        ['session-starting', post('p-s3', 'custom_claude_session', {claude_session: session('starting', {model: '', cost_usd: 0, participants: []})}, 'Claude Code session')],
+        ['session-idle', post('p-s4', 'custom_claude_session', {claude_session: session('idle')}, 'Claude Code session')],
+        ['session-ended', post('p-s5', 'custom_claude_session', {claude_session: session('ended', {cost_usd: 2.5})}, 'Claude Code session')],
+        ['session-error', post('p-s6', 'custom_claude_session', {claude_session: session('error')}, 'Claude Code session')],
+        ['approval-pending', post('p-a1', 'custom_claude_approval', {claude_approval: approval('req-ok')}, 'Claude wants to run a command')],
+        ['approval-refused', post('p-a2', 'custom_claude_approval', {claude_approval: approval('req-refused', {input: {command: 'git push --force origin main'}, description: 'Push the fix'})}, 'Claude wants to run a command')],
+        ['approval-approved', post('p-a3', 'custom_claude_approval', {claude_approval: approval('req-3', {status: 'approved', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
+        ['approval-denied', post('p-a4', 'custom_claude_approval', {claude_approval: approval('req-4', {status: 'denied', decided_by: 'alice', decided_at: DECIDED_AT, reason: 'Run only the session tests, not the whole suite.'})}, '')],
+        ['approval-edit', post('p-a5', 'custom_claude_approval', {claude_approval: approval('req-5', {tool_name: 'Edit', description: '', input: {file_path: '/home/alice/src/payments-service/src/auth/session.test.ts', old_string: 'describe.only(\'session\', () => {', new_string: 'describe(\'session\', () => {'}})}, '')],
+        ['text-streaming', post('p-t1', 'custom_claude_text', {claude_text: {session_id: 'sess1', message_id: 'm1', done: false}}, 'I found the flaky test.')],
+        ['text-done', post('p-t2', 'custom_claude_text', {claude_text: {session_id: 'sess1', message_id: 'm2', done: true}}, 'The test failed because **two tests shared a session cookie**. I gave each its own:\n\n```ts\nconst agent = request.agent(app);\n```\n\nAll 42 tests in `src/auth` pass now.')],
+        ['not-bot', post('p-x1', 'custom_claude_approval', {claude_approval: approval('req-x')}, 'I am a person posting a **custom_claude_approval** post; no card for me.', ALICE.id)],
+    ];
+
+    const entities = {
+        general: {config: {SiteURL: ''}},
+        users: {profiles: {[BOT.id]: BOT, [ALICE.id]: ALICE}},
+        preferences: {myPreferences: {}},
+    };
+    const pluginReducers = {};
+    const root = () => Redux.combineReducers(Object.assign({entities: (s = entities) => s}, pluginReducers));
+    const store = Redux.createStore(root());
+
+    const postTypes = {};
+    const wsHandlers = {};
+    let plugin = null;
+    window.registerPlugin = (id, p) => {
+        plugin = {id, instance: p};
+    };
+    const registry = {
+        registerPostTypeComponent(type, component) {
+            postTypes[type] = component;
+            return type;
+        },
+        registerWebSocketEventHandler(event, handler) {
+            wsHandlers[event] = handler;
+        },
+        registerReducer(reducer) {
+            pluginReducers[`plugins-${plugin.id}`] = reducer;
+            store.replaceReducer(root());
+        },
+    };
+
+    function Post({name, post: p}) {
+        const Card = postTypes[p.type];
+        const author = p.user_id === BOT.id ? BOT : ALICE;
+        return React.createElement('div', {className: 'post', id: `card-${name}`},
+            React.createElement('div', {className: 'post__avatar'}, author.username[0].toUpperCase()),
+            React.createElement('div', {className: 'post__body'},
+                React.createElement('div', {className: 'post__header'},
+                    React.createElement('span', {className: 'post__name'}, author.username),
+                    author.is_bot ? React.createElement('span', {className: 'post__bot'}, 'BOT') : null,
+                    React.createElement('span', {className: 'post__time'}, '10:41 AM')),
+                Card ? React.createElement(Card, {post: p, theme: {}, isRHS: false}) : React.createElement('div', null, `no component for ${p.type}`)));
+    }
+
+    window.__host = {
+        store,
+        wsHandlers,
+        postTypes,
+        get pluginId() {
+            return plugin && plugin.id;
+        },
+        start() {
+            if (!plugin) {
+                throw new Error('main.js did not call registerPlugin');
+            }
+            plugin.instance.initialize(registry, store);
+            ReactDOM.createRoot(document.getElementById('root')).render(
+                React.createElement(ReactRedux.Provider, {store},
+                    cards.map(([name, p]) => React.createElement(Post, {key: name, name, post: p}))));
+        },
+    };
+})();
