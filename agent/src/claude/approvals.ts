@@ -1,0 +1,47 @@
+/** Pure helpers for approvals: deny messages, recovery prompts, matching a re-asked tool call. */
+import type {Decision} from '../plugin/protocol.js';
+import type {PendingApproval} from '../sessions/store.js';
+
+export function denyMessage(d: Pick<Decision, 'by' | 'reason'>): string {
+  const who = d.by?.username ? `@${d.by.username}` : 'a session participant';
+  const reason = d.reason?.trim();
+  return `Denied by ${who}` + (reason ? `: ${reason}` : '');
+}
+
+/**
+ * The user message that resumes a session whose Claude Code process went away
+ * while a tool call was waiting for approval (the agent was stopped or
+ * crashed). The old tool call failed when the process ended, so Claude is told
+ * the outcome and, when approved, asked to make the same call again; the agent
+ * lets exactly that call through without a second card (see matchesPending).
+ */
+export function recoveryPrompt(p: Pick<PendingApproval, 'tool_name' | 'input' | 'decision'>): string {
+  const d = p.decision;
+  const who = d?.by?.username ? `@${d.by.username}` : 'a session participant';
+  const head = `(Message from the Mattermost agent) While your ${p.tool_name} request was waiting for approval, the agent on this machine restarted and that tool call was cut off.`;
+  if (d?.decision === 'approve') {
+    return `${head} ${who} has now approved it. Please make the same ${p.tool_name} call again, with the same input, and carry on.`;
+  }
+  const reason = d?.reason?.trim() ? ` Reason: ${d.reason.trim()}` : '';
+  return `${head} ${who} denied it.${reason} Do not run it; carry on without it.`;
+}
+
+/** Is a new tool call the same as an approved one? The free-text `description` may differ. */
+export function matchesPending(p: Pick<PendingApproval, 'tool_name' | 'input'>, toolName: string, input: Record<string, unknown>): boolean {
+  if (p.tool_name !== toolName) return false;
+  return stableJson(withoutDescription(p.input)) === stableJson(withoutDescription(input));
+}
+
+function withoutDescription(input: Record<string, unknown>): Record<string, unknown> {
+  const {description: _description, ...rest} = input;
+  return rest;
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v as object).sort();
+    return `{${keys.map((k) => JSON.stringify(k) + ':' + stableJson((v as Record<string, unknown>)[k])).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}

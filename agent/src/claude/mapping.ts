@@ -1,0 +1,176 @@
+/**
+ * Pure mapping from Claude Agent SDK messages to plugin outputs
+ * (docs/protocol.md "Session output"). No I/O and no clock: callers pass `now`.
+ *
+ * Text: each top-level assistant text block becomes one `text` output stream
+ * with an agent-chosen message_id. The whole text so far is sent at most once
+ * per `throttleMs` while it streams (the first delta at once), and once more
+ * with `done: true` when the block ends.
+ */
+import type {SDKMessage} from '@anthropic-ai/claude-agent-sdk';
+import {MAX_TEXT_CHARS, type Output, type StatusOutput, type TextOutput} from '../plugin/protocol.js';
+
+interface OpenBlock {
+  messageId: string;
+  text: string;
+  sentText: string;
+  lastSentAt: number;
+}
+
+export class OutputMapper {
+  private blocks = new Map<number, OpenBlock>();
+  private streamedMessages = new Set<string>();
+  private counter = 0;
+
+  constructor(private readonly idPrefix: string, private readonly throttleMs = 250) {}
+
+  map(msg: SDKMessage, now: number): Output[] {
+    switch (msg.type) {
+      case 'system':
+        return msg.subtype === 'init' ? [statusFromInit(msg)] : [];
+      case 'stream_event':
+        return msg.parent_tool_use_id ? [] : this.streamEvent(msg.event as StreamEvent, now);
+      case 'assistant':
+        return msg.parent_tool_use_id ? [] : this.assistant(msg.message as AssistantMessage);
+      case 'result':
+        return [...this.closeAll(), statusFromResult(msg)];
+      default:
+        return [];
+    }
+  }
+
+  /** Text that is due to be sent because the throttle window has passed. */
+  due(now: number): TextOutput[] {
+    const out: TextOutput[] = [];
+    for (const b of this.blocks.values()) {
+      if (b.text !== b.sentText && now - b.lastSentAt >= this.throttleMs) out.push(this.send(b, now, false));
+    }
+    return out;
+  }
+
+  /** Whether some streamed text has not been sent yet (the caller then schedules a `due` check). */
+  hasUnsent(): boolean {
+    for (const b of this.blocks.values()) if (b.text !== b.sentText) return true;
+    return false;
+  }
+
+  private streamEvent(event: StreamEvent, now: number): Output[] {
+    switch (event.type) {
+      case 'message_start':
+        if (event.message?.id) this.streamedMessages.add(event.message.id);
+        this.blocks.clear();
+        return [];
+      case 'content_block_start':
+        if (event.content_block?.type === 'text') {
+          const b: OpenBlock = {messageId: this.nextId(), text: event.content_block.text ?? '', sentText: '', lastSentAt: -Infinity};
+          this.blocks.set(event.index ?? 0, b);
+        }
+        return [];
+      case 'content_block_delta': {
+        const b = this.blocks.get(event.index ?? 0);
+        if (!b || event.delta?.type !== 'text_delta' || typeof event.delta.text !== 'string') return [];
+        b.text += event.delta.text;
+        return now - b.lastSentAt >= this.throttleMs ? [this.send(b, now, false)] : [];
+      }
+      case 'content_block_stop': {
+        const b = this.blocks.get(event.index ?? 0);
+        if (!b) return [];
+        this.blocks.delete(event.index ?? 0);
+        return b.text.trim() === '' ? [] : [this.send(b, now, true)];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** Whole assistant messages: only used for text that did not stream (no partial events for that message). */
+  private assistant(message: AssistantMessage): Output[] {
+    if (!message || (message.id && this.streamedMessages.has(message.id))) return [];
+    const out: Output[] = [];
+    for (const block of message.content ?? []) {
+      if (block.type === 'text' && typeof block.text === 'string' && block.text.trim() !== '') {
+        out.push({kind: 'text', message_id: this.nextId(), text: clip(block.text), done: true});
+      }
+    }
+    return out;
+  }
+
+  private closeAll(): TextOutput[] {
+    const out: TextOutput[] = [];
+    for (const b of this.blocks.values()) if (b.text.trim() !== '') out.push(this.send(b, Infinity, true));
+    this.blocks.clear();
+    return out;
+  }
+
+  private send(b: OpenBlock, now: number, done: boolean): TextOutput {
+    b.sentText = b.text;
+    b.lastSentAt = now;
+    return {kind: 'text', message_id: b.messageId, text: clip(b.text), done};
+  }
+
+  private nextId(): string {
+    this.counter += 1;
+    return `${this.idPrefix}-${this.counter}`;
+  }
+}
+
+export function statusFromInit(msg: Extract<SDKMessage, {type: 'system'; subtype: 'init'}>): StatusOutput {
+  return {kind: 'status', status: 'working', claude_session_id: msg.session_id, cwd: msg.cwd, model: msg.model};
+}
+
+export function statusFromResult(msg: Extract<SDKMessage, {type: 'result'}>): StatusOutput {
+  const tokens = totalTokens(msg);
+  const base = {kind: 'status' as const, claude_session_id: msg.session_id, cost_usd: msg.total_cost_usd, ...tokens};
+  if (msg.subtype === 'success' && !msg.is_error) return {...base, status: 'idle'};
+  const why =
+    msg.subtype === 'success'
+      ? msg.result || 'Claude Code reported an error'
+      : msg.errors?.filter(Boolean).join('; ') || RESULT_ERRORS[msg.subtype] || msg.subtype;
+  return {...base, status: 'error', error: why};
+}
+
+const RESULT_ERRORS: Record<string, string> = {
+  error_max_turns: 'Claude Code stopped: too many turns',
+  error_max_budget_usd: 'Claude Code stopped: budget reached',
+  error_during_execution: 'Claude Code failed while working',
+  error_max_structured_output_retries: 'Claude Code could not produce structured output',
+};
+
+/** Cumulative tokens for the session: modelUsage is cumulative across turns (usage is per turn). */
+function totalTokens(msg: Extract<SDKMessage, {type: 'result'}>): {input_tokens: number; output_tokens: number} {
+  const models = Object.values(msg.modelUsage ?? {});
+  if (models.length > 0) {
+    let input = 0;
+    let output = 0;
+    for (const m of models) {
+      input += (m.inputTokens ?? 0) + (m.cacheReadInputTokens ?? 0) + (m.cacheCreationInputTokens ?? 0);
+      output += m.outputTokens ?? 0;
+    }
+    return {input_tokens: input, output_tokens: output};
+  }
+  const u = msg.usage;
+  return {
+    input_tokens: (u?.input_tokens ?? 0) + (u?.cache_read_input_tokens ?? 0) + (u?.cache_creation_input_tokens ?? 0),
+    output_tokens: u?.output_tokens ?? 0,
+  };
+}
+
+function clip(text: string): string {
+  if (text.length <= MAX_TEXT_CHARS) return text;
+  const note = '\n\n…(truncated)';
+  return text.slice(0, MAX_TEXT_CHARS - note.length) + note;
+}
+
+/** The parts of a Messages API stream event that the mapping reads. */
+interface StreamEvent {
+  type: string;
+  index?: number;
+  message?: {id?: string};
+  content_block?: {type: string; text?: string};
+  delta?: {type?: string; text?: string};
+}
+
+interface AssistantMessage {
+  id?: string;
+  content?: Array<{type: string; text?: string}>;
+}

@@ -1,0 +1,340 @@
+/**
+ * `claude-mattermost start`: say hello to the plugin, then long-poll the inbox
+ * and run one SessionRunner per session. Never exits on a transient fault;
+ * exits (rejects with FatalError) on a revoked token or an incompatible plugin.
+ */
+import type {Config} from './config/config.js';
+import {resolveSessionDir} from './config/roots.js';
+import {loadState, saveState, type AgentState} from './config/state.js';
+import type {Paths} from './config/paths.js';
+import {recoveryPrompt} from './claude/approvals.js';
+import {SessionRunner, type QueryFn} from './claude/session.js';
+import {Outbox} from './outbox/outbox.js';
+import {ApiMismatchError, PluginClient, RevokedTokenError} from './plugin/client.js';
+import {API_VERSION, type AgentEvent, type DecisionEvent, type MessageEvent, type Output, type StartEvent, type StopEvent} from './plugin/protocol.js';
+import {SessionStore, type SessionRecord} from './sessions/store.js';
+import {backoff, formatDelay, sleep} from './util/backoff.js';
+import {describeError, shortId, type Logger} from './util/log.js';
+
+export class FatalError extends Error {}
+
+export interface DaemonOptions {
+  config: Config;
+  token: string;
+  paths: Paths;
+  agentVersion: string;
+  log: Logger;
+  /** Overrides config.allowed_roots when non-empty (the --allowed-root flags). */
+  allowedRoots?: string[];
+  defaultDir?: string;
+  env?: Record<string, string | undefined>;
+  query?: QueryFn;
+  fetch?: typeof fetch;
+  /** Long-poll wait in seconds (0..30). */
+  pollWaitSeconds?: number;
+  throttleMs?: number;
+}
+
+export class Daemon {
+  private readonly client: PluginClient;
+  private readonly store: SessionStore;
+  private readonly runners = new Map<string, SessionRunner>();
+  private readonly abort = new AbortController();
+  /** The outbox outlives the poll loop so that output queued during shutdown can still go out. */
+  private readonly outboxAbort = new AbortController();
+  private outbox!: Outbox;
+  private query!: QueryFn;
+  private state: AgentState = {cursor: 0};
+  private fatal: Error | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: DaemonOptions) {
+    this.log = opts.log;
+    this.client = new PluginClient({url: opts.config.url, token: opts.token, agentVersion: opts.agentVersion, fetch: opts.fetch});
+    this.store = new SessionStore(opts.paths.sessions);
+  }
+
+  get allowedRoots(): string[] {
+    return this.opts.allowedRoots?.length ? this.opts.allowedRoots : this.opts.config.allowed_roots;
+  }
+
+  get defaultDir(): string {
+    return this.opts.defaultDir ?? this.opts.config.default_dir;
+  }
+
+  /** Run until stop() or a fatal error (rejects with FatalError). */
+  async run(): Promise<void> {
+    const {log} = this;
+    this.state = await loadState(this.opts.paths.state);
+    if (this.state.machine_id && this.state.machine_id !== this.opts.config.machine.id) this.state = {cursor: 0};
+    this.state.machine_id = this.opts.config.machine.id;
+    this.outbox = await Outbox.open(this.opts.paths.outbox, {
+      send: (e) => this.client.output(e.session_id, e.key, e.body),
+      log,
+      onFatal: (err) => this.die(err),
+    });
+    if (this.outbox.size > 0) log.info(`${this.outbox.size} output(s) left from the last run will be sent first`);
+
+    this.query = this.opts.query ?? (await loadQuery());
+
+    await this.hello();
+    if (this.stopped) return this.finish();
+    const outboxDone = this.outbox.run(this.outboxAbort.signal);
+    await this.recover();
+    log.info(`waiting for sessions (allowed roots: ${this.allowedRoots.join(', ')})`);
+    await this.pollLoop();
+    await this.shutdownRunners();
+    this.outboxAbort.abort();
+    await outboxDone;
+    return this.finish();
+  }
+
+  /** Graceful stop: Claude Code processes end, records stay, a restart picks everything up again. */
+  stop(): void {
+    this.abort.abort();
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private finish(): void {
+    if (this.fatal) throw this.fatal;
+  }
+
+  private die(err: Error): void {
+    if (this.fatal) return;
+    this.fatal = new FatalError(fatalMessage(err, this.opts.config.url));
+    this.abort.abort();
+    this.outboxAbort.abort();
+  }
+
+  private async hello(): Promise<void> {
+    const b = backoff({baseMs: 1000, capMs: 30_000});
+    while (!this.stopped) {
+      try {
+        const h = await this.client.hello();
+        this.log.info(
+          `connected to ${this.opts.config.url} as @${h.user.username}, machine "${h.machine.name}" (plugin ${h.plugin_version ?? '?'}, API v${h.api_version})`,
+        );
+        return;
+      } catch (err) {
+        if (err instanceof RevokedTokenError || err instanceof ApiMismatchError) return this.die(err);
+        const delay = b.next();
+        this.log.info(`waiting for plugin (retry in ${formatDelay(delay)}): ${describeError(err)}`);
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private async pollLoop(): Promise<void> {
+    const b = backoff({baseMs: 1000, capMs: 30_000});
+    let outage = false;
+    while (!this.stopped) {
+      try {
+        const page = await this.client.events(this.state.cursor, this.opts.pollWaitSeconds ?? 25, this.abort.signal);
+        if (outage) this.log.info('plugin reachable again');
+        outage = false;
+        b.reset();
+        for (const bad of page.invalid) this.log.warn(`skipping event ${bad.seq} that this agent does not understand: ${bad.error}`);
+        const events = page.events.filter((e) => e.seq > this.state.cursor).sort((a, b) => a.seq - b.seq);
+        const highest = Math.max(this.state.cursor, ...events.map((e) => e.seq), ...page.invalid.map((e) => e.seq));
+        for (const event of events) {
+          if (this.stopped) return;
+          await this.handle(event);
+        }
+        if (this.stopped && events.length > 0) return;
+        if (highest > this.state.cursor) {
+          this.state.cursor = highest;
+          await saveState(this.opts.paths.state, this.state);
+          await this.client.ack(highest).catch((err: unknown) => {
+            if (err instanceof RevokedTokenError) throw err;
+            // Not fatal: the events are handled and the cursor saved; the next ack covers these too.
+            this.log.debug(`ack ${highest} failed: ${describeError(err)}`);
+          });
+        }
+      } catch (err) {
+        if (this.stopped) return;
+        if (err instanceof RevokedTokenError || err instanceof ApiMismatchError) return this.die(err);
+        const delay = b.next();
+        this.log.info(`waiting for plugin (retry in ${formatDelay(delay)}): ${describeError(err)}`);
+        outage = true;
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  /** Handle one inbox event. Must not throw for bad input: an event is handled once, then acked. */
+  private async handle(event: AgentEvent): Promise<void> {
+    try {
+      switch (event.type) {
+        case 'start':
+          return await this.onStart(event);
+        case 'message':
+          return await this.onMessage(event);
+        case 'decision':
+          return await this.onDecision(event);
+        case 'stop':
+          return await this.onStop(event);
+      }
+    } catch (err) {
+      this.log.error(`session ${shortId(event.session_id)}: could not handle ${event.type} event ${event.seq}: ${describeError(err)}`);
+    }
+  }
+
+  private async onStart(e: StartEvent): Promise<void> {
+    const sid = e.session_id;
+    if (this.store.get(sid)) {
+      this.log.debug(`session ${shortId(sid)}: start event ${e.seq} seen before; ignoring`);
+      return;
+    }
+    const who = e.payload.user ? ` for @${e.payload.user.username}` : '';
+    const where = await resolveSessionDir(e.payload.cwd, {allowedRoots: this.allowedRoots, defaultDir: this.defaultDir});
+    const now = Date.now();
+    if (!where.ok) {
+      this.log.warn(`session ${shortId(sid)}: refused to start${who}: ${where.reason}`);
+      await this.store.update(sid, () => ({session_id: sid, cwd: e.payload.cwd, state: 'ended', phase: 'error', pending_approvals: [], started_by: e.payload.user, created_at: now, updated_at: now}));
+      this.emit(sid, {kind: 'status', status: 'error', error: where.reason});
+      return;
+    }
+    await this.store.update(sid, () => ({session_id: sid, cwd: where.dir, state: 'open', phase: 'starting', pending_approvals: [], started_by: e.payload.user, created_at: now, updated_at: now}));
+    this.emit(sid, {kind: 'status', status: 'starting', cwd: where.dir});
+    this.log.info(`session ${shortId(sid)}: starting Claude Code in ${where.dir}${who}`);
+    this.runner(sid, where.dir).start(e.payload.prompt);
+  }
+
+  private async onMessage(e: MessageEvent): Promise<void> {
+    const sid = e.session_id;
+    const live = this.runners.get(sid);
+    if (live?.alive) {
+      this.log.info(`session ${shortId(sid)}: new message${e.payload.user ? ` from @${e.payload.user.username}` : ''}`);
+      live.send(e.payload.text);
+      return;
+    }
+    const rec = this.store.get(sid);
+    if (!rec || rec.state === 'ended') {
+      this.log.warn(`session ${shortId(sid)}: message for a session that is ${rec ? 'ended' : 'unknown here'}; ignoring it`);
+      this.emit(sid, {kind: 'status', status: rec ? 'ended' : 'error', error: rec ? undefined : 'This machine has no record of this session.'});
+      return;
+    }
+    this.log.info(`session ${shortId(sid)}: ${rec.claude_session_id ? 'resuming' : 'starting'} Claude Code for a new message`);
+    this.runner(sid, rec.cwd, rec.claude_session_id).start(e.payload.text);
+  }
+
+  private async onDecision(e: DecisionEvent): Promise<void> {
+    const sid = e.session_id;
+    const {request_id: requestId} = e.payload;
+    if (this.runners.get(sid)?.deliverDecision(requestId, e.payload)) return;
+    const rec = this.store.get(sid);
+    const pending = rec?.pending_approvals.find((p) => p.request_id === requestId);
+    if (!rec || !pending) {
+      this.log.warn(`session ${shortId(sid)}: decision for request ${requestId} that nothing waits for; ignoring it`);
+      return;
+    }
+    // The Claude Code process that asked is gone (the agent restarted). Keep the
+    // decision on disk first, then resume the session with it.
+    await this.store.update(sid, (r) => ({
+      ...r!,
+      pending_approvals: r!.pending_approvals.map((p) => (p.request_id === requestId ? {...p, decision: {decision: e.payload.decision, by: e.payload.by, reason: e.payload.reason}} : p)),
+    }));
+    await this.resumeDecided(sid);
+  }
+
+  private async onStop(e: StopEvent): Promise<void> {
+    const sid = e.session_id;
+    const live = this.runners.get(sid);
+    if (live?.alive) {
+      await live.stop(e.payload.by);
+      return;
+    }
+    if (this.store.get(sid)) {
+      await this.store.update(sid, (r) => ({...r!, state: 'ended', pending_approvals: []}));
+    }
+    this.log.info(`session ${shortId(sid)}: stopped${e.payload.by ? ` by @${e.payload.by.username}` : ''}`);
+    this.emit(sid, {kind: 'status', status: 'ended'});
+  }
+
+  /** After a restart: tell the plugin about turns that were cut short, and resume sessions whose decisions already arrived. */
+  private async recover(): Promise<void> {
+    for (const rec of await this.store.loadAll()) {
+      if (rec.state !== 'open') continue;
+      if (rec.pending_approvals.some((p) => p.decision)) {
+        await this.resumeDecided(rec.session_id);
+      } else if (rec.pending_approvals.length > 0) {
+        this.log.info(`session ${shortId(rec.session_id)}: still waiting for a decision on ${rec.pending_approvals.map((p) => p.tool_name).join(', ')}`);
+      } else if (rec.phase === 'working' || rec.phase === 'starting') {
+        this.log.info(`session ${shortId(rec.session_id)}: the agent restarted during a turn; it will resume on the next message`);
+        this.emit(rec.session_id, {kind: 'status', status: 'idle', error: 'The agent restarted during this turn. Reply in the thread to continue.'});
+        await this.store.update(rec.session_id, (r) => ({...r!, phase: 'idle'}));
+      }
+    }
+  }
+
+  /** Resume a session whose pending approvals were decided while its Claude Code process was gone. */
+  private async resumeDecided(sid: string): Promise<void> {
+    const rec = this.store.get(sid) as SessionRecord;
+    const decided = rec.pending_approvals.filter((p) => p.decision);
+    if (decided.length === 0) return;
+    let runner = this.runners.get(sid);
+    const fresh = !runner?.alive;
+    if (fresh) runner = this.runner(sid, rec.cwd, rec.claude_session_id);
+    for (const p of decided) {
+      this.log.info(`session ${shortId(sid)}: ${p.tool_name} was ${p.decision!.decision === 'approve' ? 'approved' : 'denied'} by @${p.decision!.by?.username ?? '?'} while Claude Code was not running; resuming`);
+      if (p.decision!.decision === 'approve') runner!.preApprove(p);
+    }
+    const prompt = decided.map(recoveryPrompt).join('\n\n');
+    // Consumed: the prompt is handed to Claude Code now.
+    await this.store.update(sid, (r) => ({...r!, pending_approvals: r!.pending_approvals.filter((p) => !p.decision)}));
+    if (fresh) runner!.start(prompt);
+    else runner!.send(prompt);
+  }
+
+  private runner(sid: string, cwd: string, resume?: string): SessionRunner {
+    const runner = new SessionRunner(
+      sid,
+      cwd,
+      {
+        query: this.query,
+        emit: (out) => this.emit(sid, out),
+        store: this.store,
+        log: this.log,
+        env: this.opts.env ?? process.env,
+        throttleMs: this.opts.throttleMs,
+      },
+      {resume},
+    );
+    this.runners.set(sid, runner);
+    void runner.done.then(() => {
+      if (this.runners.get(sid) === runner) this.runners.delete(sid);
+    });
+    return runner;
+  }
+
+  private emit(sid: string, out: Output): void {
+    void this.outbox.enqueue(sid, out);
+  }
+
+  private async shutdownRunners(): Promise<void> {
+    const live = [...this.runners.values()];
+    if (live.length > 0) this.log.info(`stopping ${live.length} Claude Code process(es); sessions resume after a restart`);
+    await Promise.all(live.map((r) => r.shutdown()));
+    // Give queued output a moment to reach the plugin; what is left stays on disk.
+    if (!this.fatal) await Promise.race([this.outbox.whenIdle(), sleep(2000)]);
+  }
+}
+
+/** The SDK is loaded only by `start`, so `--help` and `login` start fast. */
+export async function loadQuery(): Promise<QueryFn> {
+  const sdk = await import('@anthropic-ai/claude-agent-sdk');
+  return sdk.query;
+}
+
+export function fatalMessage(err: Error, url: string): string {
+  if (err instanceof RevokedTokenError) {
+    return `The plugin at ${url} refused this machine's token (${err.message}): it was revoked or the machine was removed. Pair again with \`claude-mattermost login --url ${url}\`.`;
+  }
+  if (err instanceof ApiMismatchError) {
+    return `The plugin at ${url} (version ${err.pluginVersion ?? '?'}, API v${err.pluginApiVersion ?? '?'}) does not support this agent's API v${API_VERSION}: ${err.message}. Upgrade the agent (or the plugin) so that they match.`;
+  }
+  return err.message;
+}

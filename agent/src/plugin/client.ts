@@ -1,0 +1,162 @@
+import os from 'node:os';
+import {z} from 'zod';
+import {
+  API_BASE,
+  API_VERSION,
+  agentEvent,
+  eventsResponse,
+  helloResponse,
+  pairResponse,
+  type AgentEvent,
+  type HelloResponse,
+  type Output,
+  type PairResponse,
+} from './protocol.js';
+
+/** The plugin refused the token: it was revoked or never existed. Fatal. */
+export class RevokedTokenError extends Error {}
+/** The plugin does not speak our API version. Fatal. */
+export class ApiMismatchError extends Error {
+  constructor(message: string, readonly pluginVersion?: string, readonly pluginApiVersion?: number) {
+    super(message);
+  }
+}
+/** A 4xx that retrying will not fix (400, 403, 404, 409...). */
+export class RejectedError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+/** Network error, timeout, 5xx, 429, or an unreadable answer: worth retrying. */
+export class TransientError extends Error {}
+
+export interface PluginClientOptions {
+  url: string;
+  token?: string;
+  agentVersion: string;
+  fetch?: typeof fetch;
+  /** Timeout for ordinary requests; long polls add their wait. */
+  timeoutMs?: number;
+}
+
+export interface UnparsedEvent {
+  seq: number;
+  error: string;
+}
+
+export class PluginClient {
+  private readonly base: string;
+  private readonly fetch: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: PluginClientOptions) {
+    this.base = opts.url.replace(/\/+$/, '') + API_BASE;
+    this.fetch = opts.fetch ?? globalThis.fetch;
+    this.timeoutMs = opts.timeoutMs ?? 15_000;
+  }
+
+  async pair(code: string, name: string): Promise<PairResponse> {
+    const body = {code, name, hostname: os.hostname(), agent_version: this.opts.agentVersion};
+    return pairResponse.parse(await this.request('POST', '/pair', {body, auth: false}));
+  }
+
+  async hello(): Promise<HelloResponse> {
+    const q = `?api_version=${API_VERSION}&agent_version=${encodeURIComponent(this.opts.agentVersion)}`;
+    return this.parse(helloResponse, await this.request('GET', '/agent/hello' + q));
+  }
+
+  /** Long poll. Events that fail validation come back as `invalid` so the caller can skip them loudly. */
+  async events(after: number, waitSeconds: number, signal?: AbortSignal): Promise<{events: AgentEvent[]; invalid: UnparsedEvent[]; cursor: number}> {
+    const raw = await this.request('GET', `/agent/events?after=${after}&wait=${waitSeconds}`, {
+      timeoutMs: this.timeoutMs + waitSeconds * 1000,
+      signal,
+    });
+    const page = this.parse(eventsResponse, raw);
+    const events: AgentEvent[] = [];
+    const invalid: UnparsedEvent[] = [];
+    for (const e of page.events) {
+      const parsed = agentEvent.safeParse(e);
+      if (parsed.success) events.push(parsed.data);
+      else {
+        const seq = typeof (e as {seq?: unknown})?.seq === 'number' ? (e as {seq: number}).seq : -1;
+        invalid.push({seq, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')});
+      }
+    }
+    return {events, invalid, cursor: page.cursor};
+  }
+
+  async ack(seq: number): Promise<void> {
+    await this.request('POST', '/agent/events/ack', {body: {seq}});
+  }
+
+  async output(sessionId: string, idempotencyKey: string, body: Output): Promise<unknown> {
+    return this.request('POST', `/agent/sessions/${encodeURIComponent(sessionId)}/output`, {
+      body,
+      headers: {'Idempotency-Key': idempotencyKey},
+    });
+  }
+
+  private parse<T>(schema: z.ZodType<T>, raw: unknown): T {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new TransientError(`unexpected answer from the plugin: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    opts: {body?: unknown; headers?: Record<string, string>; auth?: boolean; timeoutMs?: number; signal?: AbortSignal} = {},
+  ): Promise<unknown> {
+    const headers: Record<string, string> = {Accept: 'application/json', ...opts.headers};
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.auth !== false) headers.Authorization = `Bearer ${this.opts.token ?? ''}`;
+    const timeout = AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+    let res: Response;
+    try {
+      res = await this.fetch(this.base + path, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal,
+      });
+    } catch (err) {
+      throw new TransientError(networkMessage(err), {cause: err});
+    }
+    const text = await res.text().catch(() => '');
+    let data: unknown = undefined;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = undefined;
+    }
+    if (res.ok) return data;
+    const message = errorMessage(data) ?? `HTTP ${res.status}`;
+    if (res.status === 401) {
+      if (opts.auth === false) throw new RejectedError(message, 401);
+      throw new RevokedTokenError(message);
+    }
+    if (res.status === 426) {
+      const d = (data ?? {}) as {plugin_version?: string; api_version?: number};
+      throw new ApiMismatchError(message, d.plugin_version, d.api_version);
+    }
+    if (res.status === 429 || res.status === 408 || res.status >= 500) throw new TransientError(`${message} (HTTP ${res.status})`);
+    throw new RejectedError(message, res.status);
+  }
+}
+
+function errorMessage(data: unknown): string | undefined {
+  if (data && typeof data === 'object' && typeof (data as {error?: unknown}).error === 'string') return (data as {error: string}).error;
+  return undefined;
+}
+
+function networkMessage(err: unknown): string {
+  if (err instanceof Error) {
+    if (err.name === 'TimeoutError') return 'request timed out';
+    if (err.name === 'AbortError') return 'request aborted';
+    const cause = (err as {cause?: {code?: string; message?: string}}).cause;
+    if (cause?.code) return `${cause.message ?? cause.code}`;
+    return err.message;
+  }
+  return String(err);
+}

@@ -1,0 +1,102 @@
+/**
+ * The agent side of docs/protocol.md (API v1). Every plugin response is
+ * validated here, at the boundary.
+ */
+import {z} from 'zod';
+
+export const API_VERSION = 1;
+export const API_BASE = '/plugins/claude-mattermost/api/v1';
+
+const userRef = z.object({id: z.string(), username: z.string()});
+const machineRef = z.object({id: z.string(), name: z.string()});
+
+export const pairResponse = z.object({
+  token: z.string().min(1),
+  machine: machineRef,
+  user: userRef,
+  plugin_version: z.string().optional(),
+  api_version: z.number().int(),
+});
+export type PairResponse = z.infer<typeof pairResponse>;
+
+export const helloResponse = z.object({
+  plugin_version: z.string().optional(),
+  api_version: z.number().int(),
+  machine: machineRef,
+  user: userRef,
+});
+export type HelloResponse = z.infer<typeof helloResponse>;
+
+const base = {seq: z.number().int().nonnegative(), session_id: z.string().min(1), created_at: z.number().optional()};
+
+export const startEvent = z.object({
+  ...base,
+  type: z.literal('start'),
+  payload: z.object({
+    prompt: z.string(),
+    cwd: z.string().default(''),
+    user: userRef.optional(),
+    channel_id: z.string().optional(),
+    root_id: z.string().optional(),
+  }),
+});
+export const decisionEvent = z.object({
+  ...base,
+  type: z.literal('decision'),
+  payload: z.object({
+    request_id: z.string().min(1),
+    decision: z.enum(['approve', 'deny']),
+    by: userRef.optional(),
+    reason: z.string().default(''),
+  }),
+});
+export const messageEvent = z.object({
+  ...base,
+  type: z.literal('message'),
+  payload: z.object({text: z.string(), user: userRef.optional(), post_id: z.string().optional()}),
+});
+export const stopEvent = z.object({
+  ...base,
+  type: z.literal('stop'),
+  payload: z.object({by: userRef.optional()}).default({}),
+});
+
+export const agentEvent = z.discriminatedUnion('type', [startEvent, decisionEvent, messageEvent, stopEvent]);
+export type AgentEvent = z.infer<typeof agentEvent>;
+export type StartEvent = z.infer<typeof startEvent>;
+export type DecisionEvent = z.infer<typeof decisionEvent>;
+export type MessageEvent = z.infer<typeof messageEvent>;
+export type StopEvent = z.infer<typeof stopEvent>;
+export type Decision = DecisionEvent['payload'];
+
+/** Events are parsed one by one so that one unknown event type cannot wedge the inbox. */
+export const eventsResponse = z.object({
+  events: z.array(z.unknown()),
+  cursor: z.number().int().nonnegative(),
+});
+
+export type SessionStatus = 'starting' | 'working' | 'waiting' | 'idle' | 'ended' | 'error';
+
+export type StatusOutput = {
+  kind: 'status';
+  status: SessionStatus;
+  claude_session_id?: string;
+  cwd?: string;
+  model?: string;
+  error?: string;
+  cost_usd?: number;
+  input_tokens?: number;
+  output_tokens?: number;
+};
+export type TextOutput = {kind: 'text'; message_id: string; text: string; done: boolean};
+export type ApprovalOutput = {
+  kind: 'approval';
+  request_id: string;
+  tool_name: string;
+  input: Record<string, unknown>;
+  cwd?: string;
+  description?: string;
+};
+export type Output = StatusOutput | TextOutput | ApprovalOutput;
+
+export const MAX_TEXT_CHARS = 200_000;

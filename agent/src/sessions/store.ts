@@ -1,0 +1,95 @@
+/**
+ * What the agent remembers about each session across restarts, one JSON file
+ * per session in `<config dir>/sessions/`: the Claude session id (to resume),
+ * the working directory, and an approval that was pending when the Claude
+ * process went away, together with its decision once it arrives (the durable
+ * inbox for decisions: kept until a resumed session has consumed it).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {z} from 'zod';
+import {readFileIfExists, writeFileAtomic} from '../util/files.js';
+
+const userRef = z.object({id: z.string(), username: z.string()});
+
+export const pendingApprovalSchema = z.object({
+  request_id: z.string(),
+  tool_name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  tool_use_id: z.string().optional(),
+  created_at: z.number(),
+  decision: z
+    .object({
+      decision: z.enum(['approve', 'deny']),
+      by: userRef.optional(),
+      reason: z.string().default(''),
+    })
+    .optional(),
+});
+export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
+
+export const sessionRecordSchema = z.object({
+  session_id: z.string(),
+  claude_session_id: z.string().optional(),
+  cwd: z.string(),
+  /** open: Claude may be asked more; ended: stopped by a user, nothing more happens. */
+  state: z.enum(['open', 'ended']),
+  /** What the session was doing when last saved: a restart in `working` interrupted a turn. */
+  phase: z.enum(['starting', 'working', 'waiting', 'idle', 'error']).default('starting'),
+  pending_approvals: z.array(pendingApprovalSchema).default([]),
+  started_by: userRef.optional(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+export type SessionRecord = z.infer<typeof sessionRecordSchema>;
+
+export class SessionStore {
+  private cache = new Map<string, SessionRecord>();
+  private writes = new Map<string, Promise<void>>();
+
+  constructor(private readonly dir: string) {}
+
+  async loadAll(): Promise<SessionRecord[]> {
+    await fs.mkdir(this.dir, {recursive: true, mode: 0o700});
+    const out: SessionRecord[] = [];
+    for (const name of await fs.readdir(this.dir)) {
+      if (!name.endsWith('.json')) continue;
+      const text = await readFileIfExists(path.join(this.dir, name));
+      if (!text) continue;
+      const parsed = sessionRecordSchema.safeParse(safeJson(text));
+      if (parsed.success) {
+        this.cache.set(parsed.data.session_id, parsed.data);
+        out.push(parsed.data);
+      }
+    }
+    return out;
+  }
+
+  get(sessionId: string): SessionRecord | undefined {
+    return this.cache.get(sessionId);
+  }
+
+  /** Apply a change and save it; saves of one session are serialised so the file always holds the latest. */
+  async update(sessionId: string, change: (r: SessionRecord | undefined) => SessionRecord): Promise<SessionRecord> {
+    const next = {...change(this.cache.get(sessionId)), updated_at: Date.now()};
+    this.cache.set(sessionId, next);
+    const file = path.join(this.dir, fileName(sessionId));
+    const prev = this.writes.get(sessionId) ?? Promise.resolve();
+    const write = prev.catch(() => undefined).then(() => writeFileAtomic(file, JSON.stringify(next, null, 2) + '\n'));
+    this.writes.set(sessionId, write);
+    await write;
+    return next;
+  }
+}
+
+function fileName(sessionId: string): string {
+  return sessionId.replace(/[^A-Za-z0-9_-]/g, '_') + '.json';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

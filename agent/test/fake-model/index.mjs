@@ -1,0 +1,262 @@
+// A fake Anthropic Messages API, scripted by the prompt, for driving the real
+// Claude Code binary in tests, the e2e suite and `make demo`.
+//
+// Script (looked up in the latest user turn):
+//   [[bash: <command>]]  → text "I'll run `<command>`." + a Bash tool_use
+//   "make the same <Tool> call again" (what the agent asks after a restart
+//     lost a pending tool call) → the conversation's last tool_use, repeated
+//   a tool_result for our tool_use → final text quoting the result
+//     ("The command was denied: …", "The command failed: …", "Done. Output: …")
+//   anything else → "You said: <text>"
+// Requests without tools (title/summary side requests) get a short text.
+//
+// Plain ESM JavaScript so that `node` alone can run it (no build, no tsx).
+
+import http from 'node:http';
+import {createHash} from 'node:crypto';
+
+const BASH_RE = /\[\[bash:\s*([\s\S]+?)\]\]/;
+const AGAIN_RE = /make the same (\S+) call again/i;
+const SIDE_ANSWER = 'Fake reply';
+
+/**
+ * @param {{port?: number, host?: string, chunkSize?: number, chunkDelayMs?: number, model?: string, log?: (line: string) => void}} [opts]
+ */
+export async function startFakeModel(opts = {}) {
+  const host = opts.host ?? '127.0.0.1';
+  const chunkSize = opts.chunkSize ?? 12;
+  const chunkDelayMs = opts.chunkDelayMs ?? 10;
+  /** @type {Array<{method: string, path: string, headers: Record<string, unknown>, body: unknown, at: number}>} */
+  const requests = [];
+  const sockets = new Set();
+
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body = null;
+      if (raw) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          body = raw;
+        }
+      }
+      handle(req, res, body).catch((err) => {
+        opts.log?.(`fake-model: ${String(err)}`);
+        if (!res.headersSent) json(res, 500, {type: 'error', error: {type: 'api_error', message: String(err)}});
+        else res.end();
+      });
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function handle(req, res, body) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/_requests') return json(res, 200, requests);
+    if (req.method === 'POST' && path === '/_reset') {
+      requests.length = 0;
+      return json(res, 200, {ok: true});
+    }
+    requests.push({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: {'anthropic-beta': req.headers['anthropic-beta'], 'x-api-key': req.headers['x-api-key'] ? '<set>' : undefined},
+      body,
+      at: Date.now(),
+    });
+    opts.log?.(`fake-model: ${req.method} ${req.url}`);
+
+    if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
+      return json(res, 200, {input_tokens: estimateTokens(body)});
+    }
+    if (req.method === 'POST' && path === '/v1/messages') {
+      const reply = script(body);
+      const message = {
+        id: 'msg_fake_' + hash(JSON.stringify(body)).slice(0, 20),
+        type: 'message',
+        role: 'assistant',
+        model: (body && body.model) || opts.model || 'claude-fake',
+        content: reply.blocks,
+        stop_reason: reply.stopReason,
+        stop_sequence: null,
+        usage: {input_tokens: estimateTokens(body), output_tokens: estimateOutput(reply.blocks)},
+      };
+      if (body && body.stream) return stream(res, message);
+      return json(res, 200, message);
+    }
+    if (path === '/v1/models') return json(res, 200, {data: [], has_more: false, first_id: null, last_id: null});
+    return json(res, 200, {});
+  }
+
+  async function stream(res, message) {
+    res.writeHead(200, {'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': 'req_fake'});
+    const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('message_start', {
+      type: 'message_start',
+      message: {...message, content: [], stop_reason: null, usage: {...message.usage, output_tokens: 1}},
+    });
+    send('ping', {type: 'ping'});
+    for (const [index, block] of message.content.entries()) {
+      if (block.type === 'text') {
+        send('content_block_start', {type: 'content_block_start', index, content_block: {type: 'text', text: ''}});
+        for (const piece of split(block.text, chunkSize)) {
+          await sleep(chunkDelayMs);
+          send('content_block_delta', {type: 'content_block_delta', index, delta: {type: 'text_delta', text: piece}});
+        }
+      } else {
+        send('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: {type: 'tool_use', id: block.id, name: block.name, input: {}},
+        });
+        for (const piece of split(JSON.stringify(block.input), chunkSize * 2)) {
+          send('content_block_delta', {type: 'content_block_delta', index, delta: {type: 'input_json_delta', partial_json: piece}});
+        }
+      }
+      send('content_block_stop', {type: 'content_block_stop', index});
+    }
+    send('message_delta', {
+      type: 'message_delta',
+      delta: {stop_reason: message.stop_reason, stop_sequence: null},
+      usage: {output_tokens: message.usage.output_tokens},
+    });
+    send('message_stop', {type: 'message_stop'});
+    res.end();
+  }
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve(undefined));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    requests,
+    /** Requests to /v1/messages that Claude Code's main loop made (they carry tools). */
+    mainRequests: () => requests.filter((r) => r.path.startsWith('/v1/messages') && !r.path.includes('count_tokens') && isMain(r.body)),
+    reset: () => {
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve(undefined));
+      }),
+  };
+}
+
+/** Decide the answer for one Messages API request body. Exported for unit tests. */
+export function script(body) {
+  const messages = Array.isArray(body?.messages) ? body.messages : [];
+  if (!isMain(body)) return {blocks: [{type: 'text', text: SIDE_ANSWER}], stopReason: 'end_turn'};
+  // Claude Code may put role "system" entries after the user turn: the latest
+  // user turn is the last message whose role is "user".
+  const last = [...messages].reverse().find((m) => m && m.role === 'user');
+  const results = blocksOf(last).filter((b) => b.type === 'tool_result');
+  const prompt = userText(last);
+  const again = AGAIN_RE.exec(prompt);
+  if (again) {
+    const previous = messages
+      .filter((m) => m && m.role === 'assistant')
+      .flatMap(blocksOf)
+      .filter((b) => b.type === 'tool_use')
+      .at(-1);
+    if (previous) {
+      return {
+        blocks: [
+          {type: 'text', text: `Running it again.`},
+          {type: 'tool_use', id: 'toolu_fake_' + hash(JSON.stringify(messages)).slice(0, 24), name: previous.name, input: previous.input},
+        ],
+        stopReason: 'tool_use',
+      };
+    }
+  }
+  if (results.length > 0) {
+    const r = results[results.length - 1];
+    const content = resultText(r.content);
+    let text;
+    if (r.is_error && /denied|doesn't want|rejected|not allowed/i.test(content)) text = `The command was denied: ${content}`;
+    else if (r.is_error) text = `The command failed: ${content}`;
+    else text = `Done. Output: ${content}`;
+    return {blocks: [{type: 'text', text}], stopReason: 'end_turn'};
+  }
+  const m = BASH_RE.exec(prompt);
+  if (m) {
+    const command = m[1].trim();
+    return {
+      blocks: [
+        {type: 'text', text: `I'll run \`${command}\`.`},
+        {
+          type: 'tool_use',
+          // Deterministic: the same conversation gets the same id, so a resumed
+          // session that asks again asks for the very same tool call.
+          id: 'toolu_fake_' + hash(JSON.stringify(messages)).slice(0, 24),
+          name: 'Bash',
+          input: {command, description: `Run ${command}`},
+        },
+      ],
+      stopReason: 'tool_use',
+    };
+  }
+  return {blocks: [{type: 'text', text: `You said: ${prompt.trim() || '(nothing)'}`}], stopReason: 'end_turn'};
+}
+
+function isMain(body) {
+  return Array.isArray(body?.tools) && body.tools.length > 0;
+}
+
+function blocksOf(message) {
+  if (!message) return [];
+  if (typeof message.content === 'string') return [{type: 'text', text: message.content}];
+  return Array.isArray(message.content) ? message.content : [];
+}
+
+/** The user's own words in a message: text blocks minus Claude Code's <system-reminder> blocks. */
+function userText(message) {
+  return blocksOf(message)
+    .filter((b) => b.type === 'text' && typeof b.text === 'string')
+    .map((b) => b.text.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim())
+    .filter(Boolean)
+    .join('\n');
+}
+
+function resultText(content) {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((c) => (c && c.type === 'text' ? c.text : '')).join('');
+  return '';
+}
+
+function split(text, size) {
+  const out = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out.length ? out : [''];
+}
+
+function estimateTokens(body) {
+  return Math.max(1, Math.ceil(JSON.stringify(body?.messages ?? '').length / 4));
+}
+
+function estimateOutput(blocks) {
+  return Math.max(1, Math.ceil(JSON.stringify(blocks).length / 4));
+}
+
+function hash(s) {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+function json(res, status, data) {
+  res.writeHead(status, {'content-type': 'application/json'});
+  res.end(JSON.stringify(data));
+}
+
+function sleep(ms) {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}

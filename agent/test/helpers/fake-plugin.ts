@@ -1,0 +1,197 @@
+/**
+ * In-process fake of the plugin's agent routes (docs/protocol.md), for the
+ * agent's integration tests. The real plugin is covered by the e2e suite.
+ */
+import {randomUUID} from 'node:crypto';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
+
+export interface RecordedOutput {
+  session_id: string;
+  key: string;
+  body: Record<string, any> & {kind: string};
+  at: number;
+}
+
+interface StoredEvent {
+  seq: number;
+  type: string;
+  session_id: string;
+  created_at: number;
+  payload: Record<string, unknown>;
+}
+
+export class FakePlugin {
+  url = '';
+  token = 'cmt_' + 'x'.repeat(43);
+  pairingCode = 'ABCD-1234';
+  apiVersion = 1;
+  revoked = false;
+  /** While true, output POSTs fail with 503 (a plugin outage for output only). */
+  outputDown = false;
+  outputs: RecordedOutput[] = [];
+  duplicateKeys = 0;
+  acked = 0;
+  hellos = 0;
+  private events: StoredEvent[] = [];
+  private seq = 0;
+  private sessions = new Set<string>();
+  private answers = new Map<string, unknown>();
+  private pollers = new Set<() => void>();
+  private outputWaiters = new Set<() => void>();
+  private server: http.Server;
+
+  constructor() {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        this.route(req, res, text ? JSON.parse(text) : undefined).catch((err) => send(res, 500, {error: String(err)}));
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.pollers) w();
+    this.server.closeAllConnections();
+    await new Promise((r) => this.server.close(r));
+  }
+
+  /** Queue a start event, as the plugin does for `@claude <prompt>`. */
+  startSession(prompt: string, cwd = ''): string {
+    const id = 's' + randomUUID().replace(/-/g, '').slice(0, 25);
+    this.sessions.add(id);
+    this.push('start', id, {prompt, cwd, user: {id: 'u1', username: 'alice'}, channel_id: 'c1', root_id: 'r1'});
+    return id;
+  }
+
+  decide(sessionId: string, requestId: string, decision: 'approve' | 'deny', reason = ''): void {
+    this.push('decision', sessionId, {request_id: requestId, decision, by: {id: 'u2', username: 'bob'}, reason});
+  }
+
+  message(sessionId: string, text: string): void {
+    this.push('message', sessionId, {text, user: {id: 'u1', username: 'alice'}, post_id: 'p' + this.seq});
+  }
+
+  stop(sessionId: string): void {
+    this.push('stop', sessionId, {by: {id: 'u1', username: 'alice'}});
+  }
+
+  pendingEvents(): number {
+    return this.events.length;
+  }
+
+  of(sessionId: string, kind?: string): RecordedOutput[] {
+    return this.outputs.filter((o) => o.session_id === sessionId && (!kind || o.body.kind === kind));
+  }
+
+  /** Wait until `pick` finds something in the recorded outputs. */
+  async waitFor<T>(pick: (outputs: RecordedOutput[]) => T | undefined | false, timeoutMs = 30_000, what = 'output'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+      const found = pick(this.outputs);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const seen = this.outputs.map((o) => `${o.body.kind}:${o.body.status ?? o.body.tool_name ?? JSON.stringify(o.body.text ?? '').slice(0, 60)}`);
+        throw new Error(`timed out waiting for ${what}; outputs so far: ${seen.join(' | ')}`);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 200));
+        this.outputWaiters.add(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private push(type: string, sessionId: string, payload: Record<string, unknown>): void {
+    this.seq += 1;
+    this.events.push({seq: this.seq, type, session_id: sessionId, created_at: Date.now(), payload});
+    for (const w of this.pollers) w();
+  }
+
+  private authed(req: http.IncomingMessage): boolean {
+    return !this.revoked && req.headers.authorization === `Bearer ${this.token}`;
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse, body: any): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const p = url.pathname.replace('/plugins/claude-mattermost/api/v1', '');
+    if (req.method === 'POST' && p === '/pair') {
+      if (String(body?.code ?? '').replace('-', '').toUpperCase() !== this.pairingCode.replace('-', '')) {
+        return send(res, 401, {error: 'pairing code is invalid or expired'});
+      }
+      return send(res, 200, {token: this.token, machine: {id: 'm1', name: body.name}, user: {id: 'u1', username: 'alice'}, plugin_version: '0.1.0', api_version: 1});
+    }
+    if (!this.authed(req)) return send(res, 401, {error: 'invalid or revoked agent token'});
+    if (req.method === 'GET' && p === '/agent/hello') {
+      this.hellos += 1;
+      if (url.searchParams.get('api_version') !== String(this.apiVersion)) {
+        return send(res, 426, {error: 'unsupported api_version', plugin_version: '9.0.0', api_version: this.apiVersion});
+      }
+      return send(res, 200, {plugin_version: '0.1.0', api_version: this.apiVersion, machine: {id: 'm1', name: 'laptop'}, user: {id: 'u1', username: 'alice'}});
+    }
+    if (req.method === 'GET' && p === '/agent/events') {
+      const after = Number(url.searchParams.get('after') ?? 0);
+      const wait = Math.min(30, Number(url.searchParams.get('wait') ?? 0));
+      const deadline = Date.now() + wait * 1000;
+      while (true) {
+        const ready = this.events.filter((e) => e.seq > after).slice(0, 100);
+        if (ready.length > 0 || Date.now() >= deadline || res.destroyed) {
+          return send(res, 200, {events: ready, cursor: ready.at(-1)?.seq ?? after});
+        }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, deadline - Date.now());
+          const self = this;
+          function done() {
+            clearTimeout(t);
+            self.pollers.delete(done);
+            resolve();
+          }
+          this.pollers.add(done);
+        });
+      }
+    }
+    if (req.method === 'POST' && p === '/agent/events/ack') {
+      const seq = Number(body?.seq);
+      this.events = this.events.filter((e) => e.seq > seq);
+      this.acked = Math.max(this.acked, seq);
+      return send(res, 200, {acked: seq});
+    }
+    const m = /^\/agent\/sessions\/([^/]+)\/output$/.exec(p);
+    if (req.method === 'POST' && m) {
+      if (this.outputDown) return send(res, 503, {error: 'plugin unavailable'});
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(key)) return send(res, 400, {error: 'Idempotency-Key header is required'});
+      const sid = decodeURIComponent(m[1]!);
+      if (!this.sessions.has(sid)) return send(res, 404, {error: 'unknown session'});
+      const seen = this.answers.get(key);
+      if (seen) {
+        this.duplicateKeys += 1;
+        return send(res, 200, seen);
+      }
+      const answer = body.kind === 'text' ? {post_id: 'post-' + body.message_id} : body.kind === 'approval' ? {post_id: 'post-' + body.request_id, request_id: body.request_id} : {ok: true};
+      this.answers.set(key, answer);
+      this.outputs.push({session_id: sid, key, body, at: Date.now()});
+      for (const w of this.outputWaiters) w();
+      this.outputWaiters.clear();
+      return send(res, 200, answer);
+    }
+    return send(res, 404, {error: 'not found'});
+  }
+}
+
+function send(res: http.ServerResponse, status: number, data: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {'content-type': 'application/json'});
+  res.end(JSON.stringify(data));
+}
