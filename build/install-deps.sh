@@ -29,9 +29,13 @@ for tool in go node npm; do
     command -v "$tool" >/dev/null || { echo "missing $tool: install Go >= 1.24 and Node.js >= 20 first" >&2; exit 1; }
 done
 
-# npm ci only when the lock file changed since the last install.
+# npm packages: a clean install on a fresh clone, and again only when the
+# lock file changed since the last install.
 stamp=node_modules/.install-stamp
-if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
+if [[ ! -d node_modules ]]; then
     npm ci --no-audit --no-fund
+    touch "$stamp"
+elif [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
+    npm install --no-audit --no-fund
     touch "$stamp"
 fi

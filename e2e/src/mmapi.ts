@@ -38,7 +38,7 @@ export class Client {
         if (this.token) {
             headers.Authorization = `Bearer ${this.token}`;
         }
-        let payload: BodyInit | undefined;
+        let payload: FormData | string | undefined;
         if (body instanceof FormData) {
             payload = body;
         } else if (body !== undefined) {
