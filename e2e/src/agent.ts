@@ -42,11 +42,13 @@ export async function pairingCode(user: Client, channelId: string): Promise<stri
     return code;
 }
 
-export async function pairAgent(opts: {url: string; user: Client; channelId: string; dir: string; modelUrl: string; name?: string}): Promise<Agent> {
+export async function pairAgent(opts: {url: string; user: Client; channelId: string; dir: string; modelUrl: string; name?: string; realClaude?: boolean}): Promise<Agent> {
     const configDir = join(opts.dir, 'agent-config');
     const workDir = join(opts.dir, 'work');
     mkdirSync(workDir, {recursive: true});
-    const env = {...process.env, ...claudeEnv(opts.modelUrl), CLAUDE_MATTERMOST_CONFIG_DIR: configDir, HOME: opts.dir};
+    // With the fake model, Claude Code gets a home of its own so nothing of the
+    // user's ~/.claude is read or written; a real login needs the real home.
+    const env = opts.realClaude ? {...process.env, CLAUDE_MATTERMOST_CONFIG_DIR: configDir} : {...process.env, ...claudeEnv(opts.modelUrl), CLAUDE_MATTERMOST_CONFIG_DIR: configDir, HOME: opts.dir};
     const code = await pairingCode(opts.user, opts.channelId);
     await run(process.execPath, [agentCli, 'login', '--url', opts.url, '--code', code, '--name', opts.name ?? 'e2e-laptop', '--allowed-root', workDir, '--default-dir', workDir], {env});
 

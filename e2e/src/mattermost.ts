@@ -1,7 +1,7 @@
 // A real Mattermost server built from its Go module (build/mmserver.sh), run
 // as a plain process on loopback against the run's PostgreSQL.
 import {execFileSync} from 'node:child_process';
-import {mkdirSync} from 'node:fs';
+import {mkdirSync, readdirSync, symlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {repoRoot} from './paths.ts';
 import {freePort, startProcess, waitFor, type Proc} from './proc.ts';
@@ -18,13 +18,29 @@ export function mattermostHome(): string {
     return out.split('\n').pop() as string;
 }
 
-export async function startMattermost(opts: {dataSource: string; dir: string; port?: number}): Promise<Mattermost> {
+/**
+ * The server looks for its web client in ./client first. When `clientDir`
+ * names a Mattermost release's client/ folder, the run directory gets a
+ * client/ of links to it beside the run's own plugins/ folder.
+ */
+function linkClient(dir: string, clientDir: string) {
+    for (const entry of readdirSync(clientDir)) {
+        if (entry !== 'plugins') {
+            symlinkSync(join(clientDir, entry), join(dir, 'client', entry));
+        }
+    }
+}
+
+export async function startMattermost(opts: {dataSource: string; dir: string; port?: number; clientDir?: string}): Promise<Mattermost> {
     const home = mattermostHome();
     const port = opts.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
     const dir = opts.dir;
     for (const d of ['config', 'data', 'plugins', 'client/plugins', 'logs']) {
         mkdirSync(join(dir, d), {recursive: true});
+    }
+    if (opts.clientDir) {
+        linkClient(dir, opts.clientDir);
     }
     // Settings come from the environment so the config file stays the
     // server's default; env-set settings are read-only in the System Console.
@@ -63,7 +79,7 @@ export async function startMattermost(opts: {dataSource: string; dir: string; po
         MM_ANNOUNCEMENTSETTINGS_USERNOTICESENABLED: 'false',
         MM_METRICSSETTINGS_ENABLE: 'false',
     };
-    const proc = startProcess('mattermost', join(home, 'bin', 'mattermost'), ['server', '--config', join(dir, 'config', 'config.json')], join(dir, 'mattermost.log'), {cwd: home, env});
+    const proc = startProcess('mattermost', join(home, 'bin', 'mattermost'), ['server', '--config', join(dir, 'config', 'config.json')], join(dir, 'mattermost.log'), {cwd: opts.clientDir ? dir : home, env});
     await waitFor('the Mattermost server to answer /api/v4/system/ping', async () => {
         if (proc.child.exitCode !== null) {
             throw new Error(`mattermost exited with ${proc.child.exitCode}: ${proc.log().slice(-3000)}`);

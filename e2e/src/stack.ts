@@ -34,11 +34,11 @@ export function bundlePath(): string {
     return p;
 }
 
-export async function startStack(dir: string, opts: {port?: number} = {}): Promise<Stack> {
+export async function startStack(dir: string, opts: {port?: number; clientDir?: string} = {}): Promise<Stack> {
     const pg = await startPostgres(join(dir, 'postgres.log'));
     let mm: Mattermost | undefined;
     try {
-        mm = await startMattermost({dataSource: pg.url, dir: join(dir, 'mattermost'), port: opts.port});
+        mm = await startMattermost({dataSource: pg.url, dir: join(dir, 'mattermost'), port: opts.port, clientDir: opts.clientDir});
         const url = mm.url;
 
         // The first account on a new server becomes its system admin.
