@@ -1,0 +1,61 @@
+// Package inbox is the durable per-machine queue of events from the plugin
+// to the agent: numbered events kept in the KV store until acknowledged,
+// fetched with a long poll that wakes on enqueue on any cluster node.
+package inbox
+
+import "encoding/json"
+
+// EventType names what an event asks the agent to do.
+type EventType string
+
+// Event types (docs/protocol.md).
+const (
+	TypeStart    EventType = "start"
+	TypeDecision EventType = "decision"
+	TypeMessage  EventType = "message"
+	TypeStop     EventType = "stop"
+)
+
+// Event is one queued event as the agent receives it.
+type Event struct {
+	Seq       int64           `json:"seq"`
+	Type      EventType       `json:"type"`
+	SessionID string          `json:"session_id"`
+	CreatedAt int64           `json:"created_at"` // unix ms
+	Payload   json.RawMessage `json:"payload"`
+}
+
+// UserRef names a Mattermost user in payloads.
+type UserRef struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+}
+
+// StartPayload starts a session.
+type StartPayload struct {
+	Prompt    string  `json:"prompt"`
+	Cwd       string  `json:"cwd"`
+	User      UserRef `json:"user"`
+	ChannelID string  `json:"channel_id"`
+	RootID    string  `json:"root_id"`
+}
+
+// DecisionPayload answers an approval request.
+type DecisionPayload struct {
+	RequestID string  `json:"request_id"`
+	Decision  string  `json:"decision"` // "approve" | "deny"
+	By        UserRef `json:"by"`
+	Reason    string  `json:"reason"`
+}
+
+// MessagePayload is a participant's reply in the session thread.
+type MessagePayload struct {
+	Text   string  `json:"text"`
+	User   UserRef `json:"user"`
+	PostID string  `json:"post_id"`
+}
+
+// StopPayload stops a session.
+type StopPayload struct {
+	By UserRef `json:"by"`
+}

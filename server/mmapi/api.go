@@ -1,0 +1,38 @@
+// Package mmapi is the edge over the Mattermost plugin API: the few calls
+// the plugin makes, with the same signatures as plugin.API so the real API
+// satisfies the interface and tests use the in-memory fake in mmapitest.
+package mmapi
+
+import (
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// API is the part of plugin.API the plugin uses.
+type API interface {
+	CreatePost(post *model.Post) (*model.Post, *model.AppError)
+	UpdatePost(post *model.Post) (*model.Post, *model.AppError)
+	GetPost(postID string) (*model.Post, *model.AppError)
+	SendEphemeralPost(userID string, post *model.Post) *model.Post
+	GetUser(userID string) (*model.User, *model.AppError)
+	GetConfig() *model.Config
+	PublishWebSocketEvent(event string, payload map[string]any, broadcast *model.WebsocketBroadcast)
+	PublishPluginClusterEvent(ev model.PluginClusterEvent, opts model.PluginClusterEventSendOptions) error
+
+	LogDebug(msg string, keyValuePairs ...any)
+	LogInfo(msg string, keyValuePairs ...any)
+	LogWarn(msg string, keyValuePairs ...any)
+	LogError(msg string, keyValuePairs ...any)
+}
+
+// SiteURL returns the configured site URL without a trailing slash ("" when unset).
+func SiteURL(api API) string {
+	cfg := api.GetConfig()
+	if cfg == nil || cfg.ServiceSettings.SiteURL == nil {
+		return ""
+	}
+	u := *cfg.ServiceSettings.SiteURL
+	for len(u) > 0 && u[len(u)-1] == '/' {
+		u = u[:len(u)-1]
+	}
+	return u
+}

@@ -1,0 +1,265 @@
+// Package mmapitest is an in-memory stand-in for the Mattermost plugin API,
+// close enough to the real server for the plugin's tests: posts round-trip
+// through JSON (as they do through the RPC and the database), oversized
+// messages are rejected, updates replace message and props.
+package mmapitest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// WebSocketEvent is one PublishWebSocketEvent call.
+type WebSocketEvent struct {
+	Event     string
+	Payload   map[string]any
+	Broadcast model.WebsocketBroadcast
+}
+
+// LogLine is one log call.
+type LogLine struct {
+	Level string
+	Msg   string
+	KV    []any
+}
+
+// API is the fake. Zero value is not usable; use New.
+type API struct {
+	mu            sync.Mutex
+	SiteURL       string
+	posts         map[string]*model.Post
+	order         []string
+	users         map[string]*model.User
+	ephemeral     []*model.Post
+	wsEvents      []WebSocketEvent
+	clusterEvents []model.PluginClusterEvent
+	logs          []LogLine
+	updates       map[string]int
+	// FailCreatePost makes CreatePost fail when set.
+	FailCreatePost bool
+}
+
+// New returns an empty fake with site URL http://mm.example.com.
+func New() *API {
+	return &API{
+		SiteURL: "http://mm.example.com",
+		posts:   map[string]*model.Post{},
+		users:   map[string]*model.User{},
+		updates: map[string]int{},
+	}
+}
+
+func clonePost(p *model.Post) *model.Post {
+	b, err := json.Marshal(p)
+	if err != nil {
+		panic(err)
+	}
+	var out model.Post
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return &out
+}
+
+// AddUser registers a user and returns it.
+func (a *API) AddUser(id, username string, isBot bool) *model.User {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	u := &model.User{Id: id, Username: username, IsBot: isBot}
+	a.users[id] = u
+	return u
+}
+
+func validate(p *model.Post) *model.AppError {
+	if n := utf8.RuneCountInString(p.Message); n > model.PostMessageMaxRunesV2 {
+		return model.NewAppError("CreatePost", "model.post.is_valid.message_length.app_error", nil, fmt.Sprintf("%d runes", n), http.StatusBadRequest)
+	}
+	if n := utf8.RuneCountInString(model.StringInterfaceToJSON(p.GetProps())); n > model.PostPropsMaxRunes {
+		return model.NewAppError("CreatePost", "model.post.is_valid.props.app_error", nil, fmt.Sprintf("%d runes", n), http.StatusBadRequest)
+	}
+	return nil
+}
+
+// CreatePost implements mmapi.API.
+func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.FailCreatePost {
+		return nil, model.NewAppError("CreatePost", "fake.fail", nil, "", http.StatusInternalServerError)
+	}
+	if err := validate(post); err != nil {
+		return nil, err
+	}
+	p := clonePost(post)
+	p.Id = model.NewId()
+	p.CreateAt = model.GetMillis()
+	p.UpdateAt = p.CreateAt
+	a.posts[p.Id] = p
+	a.order = append(a.order, p.Id)
+	return clonePost(p), nil
+}
+
+// UpdatePost implements mmapi.API.
+func (a *API) UpdatePost(post *model.Post) (*model.Post, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	old, ok := a.posts[post.Id]
+	if !ok {
+		return nil, model.NewAppError("UpdatePost", "app.post.get.app_error", nil, "", http.StatusNotFound)
+	}
+	if err := validate(post); err != nil {
+		return nil, err
+	}
+	p := clonePost(old)
+	in := clonePost(post)
+	p.Message = in.Message
+	p.SetProps(in.GetProps())
+	p.EditAt = model.GetMillis()
+	a.posts[p.Id] = p
+	a.updates[p.Id]++
+	return clonePost(p), nil
+}
+
+// GetPost implements mmapi.API.
+func (a *API) GetPost(postID string) (*model.Post, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	p, ok := a.posts[postID]
+	if !ok {
+		return nil, model.NewAppError("GetPost", "app.post.get.app_error", nil, "", http.StatusNotFound)
+	}
+	return clonePost(p), nil
+}
+
+// SendEphemeralPost implements mmapi.API.
+func (a *API) SendEphemeralPost(userID string, post *model.Post) *model.Post {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	p := clonePost(post)
+	p.Id = model.NewId()
+	p.AddProp("fake_ephemeral_for", userID)
+	a.ephemeral = append(a.ephemeral, p)
+	return p
+}
+
+// GetUser implements mmapi.API.
+func (a *API) GetUser(userID string) (*model.User, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	u, ok := a.users[userID]
+	if !ok {
+		return nil, model.NewAppError("GetUser", "app.user.missing_account.const", nil, "", http.StatusNotFound)
+	}
+	c := *u
+	return &c, nil
+}
+
+// GetConfig implements mmapi.API.
+func (a *API) GetConfig() *model.Config {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	cfg := &model.Config{}
+	cfg.SetDefaults()
+	site := a.SiteURL
+	cfg.ServiceSettings.SiteURL = &site
+	return cfg
+}
+
+// PublishWebSocketEvent implements mmapi.API.
+func (a *API) PublishWebSocketEvent(event string, payload map[string]any, broadcast *model.WebsocketBroadcast) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	e := WebSocketEvent{Event: event, Payload: payload}
+	if broadcast != nil {
+		e.Broadcast = *broadcast
+	}
+	a.wsEvents = append(a.wsEvents, e)
+}
+
+// PublishPluginClusterEvent implements mmapi.API.
+func (a *API) PublishPluginClusterEvent(ev model.PluginClusterEvent, _ model.PluginClusterEventSendOptions) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.clusterEvents = append(a.clusterEvents, ev)
+	return nil
+}
+
+func (a *API) log(level, msg string, kv []any) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.logs = append(a.logs, LogLine{Level: level, Msg: msg, KV: kv})
+}
+
+// LogDebug implements mmapi.API.
+func (a *API) LogDebug(msg string, kv ...any) { a.log("debug", msg, kv) }
+
+// LogInfo implements mmapi.API.
+func (a *API) LogInfo(msg string, kv ...any) { a.log("info", msg, kv) }
+
+// LogWarn implements mmapi.API.
+func (a *API) LogWarn(msg string, kv ...any) { a.log("warn", msg, kv) }
+
+// LogError implements mmapi.API.
+func (a *API) LogError(msg string, kv ...any) { a.log("error", msg, kv) }
+
+// Posts returns copies of all posts in creation order.
+func (a *API) Posts() []*model.Post {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]*model.Post, 0, len(a.order))
+	for _, id := range a.order {
+		out = append(out, clonePost(a.posts[id]))
+	}
+	return out
+}
+
+// PostsOfType returns the posts with the given type, in creation order.
+func (a *API) PostsOfType(typ string) []*model.Post {
+	var out []*model.Post
+	for _, p := range a.Posts() {
+		if p.Type == typ {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// UpdateCount tells how many times a post was updated.
+func (a *API) UpdateCount(postID string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.updates[postID]
+}
+
+// Ephemeral returns the ephemeral posts sent so far.
+func (a *API) Ephemeral() []*model.Post {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]*model.Post(nil), a.ephemeral...)
+}
+
+// WebSocketEvents returns the websocket events published so far.
+func (a *API) WebSocketEvents() []WebSocketEvent {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]WebSocketEvent(nil), a.wsEvents...)
+}
+
+// ClusterEvents returns the plugin cluster events published so far.
+func (a *API) ClusterEvents() []model.PluginClusterEvent {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]model.PluginClusterEvent(nil), a.clusterEvents...)
+}
+
+// Logs returns the log lines so far.
+func (a *API) Logs() []LogLine {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]LogLine(nil), a.logs...)
+}

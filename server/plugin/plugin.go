@@ -1,0 +1,121 @@
+// Package plugin is the Mattermost plugin: the hooks Mattermost calls,
+// each handing its work to the App built at activation.
+package plugin
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	mmplugin "github.com/mattermost/mattermost/server/public/plugin"
+	"github.com/mattermost/mattermost/server/public/pluginapi"
+
+	"github.com/claude-mattermost/claude-mattermost/server/clock"
+	"github.com/claude-mattermost/claude-mattermost/server/command"
+	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
+)
+
+// Bot identity.
+const (
+	BotUsername    = "claude"
+	BotDisplayName = "Claude"
+	botDescription = "Claude Code, running on your team's machines."
+	botAvatarPath  = "assets/bot-avatar.png"
+)
+
+// Plugin implements the Mattermost hooks.
+type Plugin struct {
+	mmplugin.MattermostPlugin
+
+	manifest *model.Manifest
+
+	mu  sync.RWMutex
+	app *App
+}
+
+// New returns the plugin for the given manifest.
+func New(manifest *model.Manifest) *Plugin { return &Plugin{manifest: manifest} }
+
+func (p *Plugin) current() *App {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.app
+}
+
+// OnActivate ensures the bot, registers /claude and builds the app.
+func (p *Plugin) OnActivate() error {
+	client := pluginapi.NewClient(p.API, p.Driver)
+	var opts []pluginapi.EnsureBotOption
+	if bundle, err := p.API.GetBundlePath(); err == nil {
+		if _, err := os.Stat(filepath.Join(bundle, botAvatarPath)); err == nil {
+			opts = append(opts, pluginapi.ProfileImagePath(botAvatarPath))
+		}
+	}
+	botID, err := client.Bot.EnsureBot(&model.Bot{
+		Username:    BotUsername,
+		DisplayName: BotDisplayName,
+		Description: botDescription,
+	}, opts...)
+	if err != nil {
+		return fmt.Errorf("ensure bot @%s: %w", BotUsername, err)
+	}
+	app := NewApp(Deps{
+		API:           p.API,
+		KV:            kvstore.NewPluginStore(&client.KV),
+		Clock:         clock.Real{},
+		BotUserID:     botID,
+		BotUsername:   BotUsername,
+		PluginVersion: p.manifest.Version,
+	})
+	if err := p.API.RegisterCommand(command.Definition()); err != nil {
+		return fmt.Errorf("register /%s: %w", command.Trigger, err)
+	}
+	p.mu.Lock()
+	p.app = app
+	p.mu.Unlock()
+	return nil
+}
+
+// OnDeactivate writes buffered streamed text to the database.
+func (p *Plugin) OnDeactivate() error {
+	if app := p.current(); app != nil {
+		app.Close()
+	}
+	return nil
+}
+
+// ServeHTTP serves /plugins/claude-mattermost/*.
+func (p *Plugin) ServeHTTP(_ *mmplugin.Context, w http.ResponseWriter, r *http.Request) {
+	app := p.current()
+	if app == nil {
+		http.Error(w, `{"error": "plugin is starting"}`, http.StatusServiceUnavailable)
+		return
+	}
+	app.Router.ServeHTTP(w, r)
+}
+
+// ExecuteCommand runs /claude.
+func (p *Plugin) ExecuteCommand(_ *mmplugin.Context, args *model.CommandArgs) (*model.CommandResponse, *model.AppError) {
+	app := p.current()
+	if app == nil {
+		return &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: "Claude is starting, try again in a moment."}, nil
+	}
+	return app.Command.Execute(args), nil
+}
+
+// MessageHasBeenPosted starts sessions and forwards thread replies.
+func (p *Plugin) MessageHasBeenPosted(_ *mmplugin.Context, post *model.Post) {
+	if app := p.current(); app != nil {
+		app.HandlePost(post)
+	}
+}
+
+// OnPluginClusterEvent wakes long polls held on this node.
+func (p *Plugin) OnPluginClusterEvent(_ *mmplugin.Context, ev model.PluginClusterEvent) {
+	if app := p.current(); app != nil {
+		app.HandleClusterEvent(ev)
+	}
+}

@@ -1,0 +1,184 @@
+// Package userapi serves the routes Mattermost users reach through the
+// server (browser, desktop and mobile apps, and interactive buttons). Each
+// route trusts only the Mattermost-User-Id header the server sets for a
+// logged-in user.
+package userapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/claude-mattermost/claude-mattermost/server/approvals"
+	"github.com/claude-mattermost/claude-mattermost/server/httpx"
+	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
+	"github.com/claude-mattermost/claude-mattermost/server/sessions"
+)
+
+// Config wires the user routes.
+type Config struct {
+	API       mmapi.API
+	Sessions  *sessions.Service
+	Approvals *approvals.Service
+}
+
+type handler struct{ Config }
+
+// Register mounts the user routes on r (the /api/v1 router).
+func Register(r *mux.Router, c Config) {
+	h := &handler{Config: c}
+	user := r.NewRoute().Subrouter()
+	user.Use(requireUser)
+	user.HandleFunc("/actions/approval", h.approvalAction).Methods(http.MethodPost)
+	user.HandleFunc("/sessions/{session_id}/approvals/{request_id}/decide", h.decide).Methods(http.MethodPost)
+}
+
+type userKey struct{}
+
+func userID(ctx context.Context) string {
+	id, _ := ctx.Value(userKey{}).(string)
+	return id
+}
+
+func requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("Mattermost-User-Id")
+		if id == "" {
+			httpx.Error(w, r, http.StatusUnauthorized, "not logged in", errors.New("no Mattermost-User-Id header"))
+			return
+		}
+		r = httpx.AddLogFields(r, "user_id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, id)))
+	})
+}
+
+// actionRequest is what Mattermost posts when a button is clicked.
+type actionRequest struct {
+	PostID    string         `json:"post_id"`
+	ChannelID string         `json:"channel_id"`
+	Context   map[string]any `json:"context"`
+}
+
+func ctxString(m map[string]any, k string) string {
+	s, _ := m[k].(string)
+	return s
+}
+
+// approvalAction is the Approve / Deny buttons' integration route. It
+// answers 200 even when refusing, with ephemeral_text (Mattermost shows
+// nothing to the clicker for other statuses). The card is updated by the
+// plugin itself, for everyone, so the response carries no "update".
+func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
+	refuse := func(msg string, cause error) {
+		httpx.Logger(r.Context()).Warn("Approval click refused", "reason", msg, "err", cause)
+		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
+	}
+	var req actionRequest
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
+		httpx.Fail(w, r, err)
+		return
+	}
+	action := ctxString(req.Context, "action")
+	sessionID := ctxString(req.Context, "session_id")
+	requestID := ctxString(req.Context, "request_id")
+	if action != approvals.Approve && action != approvals.Deny || sessionID == "" || requestID == "" || req.PostID == "" {
+		httpx.Fail(w, r, httpx.Invalid("post_id and context.action (approve or deny), context.session_id and context.request_id are required"))
+		return
+	}
+	r = httpx.AddLogFields(r, "session_id", sessionID, "request_id", requestID, "post_id", req.PostID)
+
+	// Re-read the post: the button must be on our card for this request.
+	post, appErr := h.API.GetPost(req.PostID)
+	if appErr != nil || !h.Approvals.CardMatches(post, sessionID, requestID) {
+		refuse("This button does not belong to a Claude approval card.", appErr)
+		return
+	}
+	if stored, err := h.Approvals.Get(sessionID, requestID); err != nil || stored.PostID != post.Id {
+		refuse("This approval request no longer exists.", err)
+		return
+	}
+	a, err := h.decideAs(userID(r.Context()), sessionID, requestID, action, "")
+	switch {
+	case err == nil:
+		httpx.Logger(r.Context()).Info("Approval decided", "decision", action)
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{})
+	case errors.Is(err, approvals.ErrAlreadyDecided):
+		refuse(alreadyDecided(a), err)
+	case errors.Is(err, approvals.ErrNotParticipant):
+		refuse("Only the people in this Claude session can approve or deny its requests.", err)
+	case errors.Is(err, sessions.ErrNotFound), errors.Is(err, approvals.ErrNotFound):
+		refuse("This approval request no longer exists.", err)
+	default:
+		httpx.Logger(r.Context()).Error("Approval click failed", "err", err)
+		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: "Something went wrong recording your decision. Please try again."})
+	}
+}
+
+func alreadyDecided(a *approvals.Approval) string {
+	if a == nil {
+		return "This request has already been decided."
+	}
+	verb := "approved"
+	if a.Status == "denied" {
+		verb = "denied"
+	}
+	return "This request was already " + verb + " by @" + a.DecidedBy + "."
+}
+
+func (h *handler) decideAs(uid, sessionID, requestID, decision, reason string) (*approvals.Approval, error) {
+	sess, err := h.Sessions.Get(sessionID)
+	if err != nil {
+		return nil, err
+	}
+	user, appErr := h.API.GetUser(uid)
+	if appErr != nil {
+		return nil, appErr
+	}
+	return h.Approvals.Decide(sess, requestID, approvals.Decision{Decision: decision, By: user, Reason: reason})
+}
+
+type decideRequest struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+const maxReasonRunes = 2000
+
+func (h *handler) decide(w http.ResponseWriter, r *http.Request) {
+	vars := mux.Vars(r)
+	sessionID, requestID := vars["session_id"], vars["request_id"]
+	r = httpx.AddLogFields(r, "session_id", sessionID, "request_id", requestID)
+	var req decideRequest
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
+		httpx.Fail(w, r, err)
+		return
+	}
+	if req.Decision != approvals.Approve && req.Decision != approvals.Deny {
+		httpx.Fail(w, r, httpx.Invalid(`field "decision" must be "approve" or "deny"`))
+		return
+	}
+	req.Reason = strings.TrimSpace(req.Reason)
+	if len([]rune(req.Reason)) > maxReasonRunes {
+		httpx.Fail(w, r, httpx.Invalid(`field "reason" is longer than %d characters`, maxReasonRunes))
+		return
+	}
+	a, err := h.decideAs(userID(r.Context()), sessionID, requestID, req.Decision, req.Reason)
+	switch {
+	case err == nil:
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"approval": a})
+	case errors.Is(err, approvals.ErrAlreadyDecided):
+		httpx.ErrorWith(w, r, http.StatusConflict, "this request has already been decided", err, map[string]any{"approval": a})
+	case errors.Is(err, approvals.ErrNotParticipant):
+		httpx.Error(w, r, http.StatusForbidden, "only the session's participants can decide", err)
+	case errors.Is(err, sessions.ErrNotFound):
+		httpx.Error(w, r, http.StatusNotFound, "unknown session", err)
+	case errors.Is(err, approvals.ErrNotFound):
+		httpx.Error(w, r, http.StatusNotFound, "unknown approval request", err)
+	default:
+		httpx.Fail(w, r, err)
+	}
+}
