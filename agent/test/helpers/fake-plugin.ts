@@ -150,13 +150,12 @@ export class FakePlugin {
           return send(res, 200, {events: ready, cursor: ready.at(-1)?.seq ?? after});
         }
         await new Promise<void>((resolve) => {
-          const t = setTimeout(done, deadline - Date.now());
-          const self = this;
-          function done() {
+          const done = () => {
             clearTimeout(t);
-            self.pollers.delete(done);
+            this.pollers.delete(done);
             resolve();
-          }
+          };
+          const t = setTimeout(done, deadline - Date.now());
           this.pollers.add(done);
         });
       }

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import {after, before, describe, it} from 'node:test';
+import {script, startFakeModel, type FakeModel} from '../fake-model/index.mjs';
+
+const tools = [{name: 'Bash'}];
+const user = (content: unknown) => ({role: 'user', content});
+
+describe('fake model script', () => {
+  it('[[bash: cmd]] → text and a Bash tool_use', () => {
+    const r = script({tools, messages: [user([{type: 'text', text: '<system-reminder>x</system-reminder>'}, {type: 'text', text: 'go [[bash: touch x]]'}])]});
+    assert.equal(r.stopReason, 'tool_use');
+    assert.deepEqual(r.blocks[0], {type: 'text', text: "I'll run `touch x`."});
+    assert.equal(r.blocks[1]!.type, 'tool_use');
+    assert.deepEqual((r.blocks[1] as {input: unknown}).input, {command: 'touch x', description: 'Run touch x'});
+  });
+
+  it('the same conversation gets the same tool_use id', () => {
+    const body = {tools, messages: [user('[[bash: ls]]')]};
+    assert.deepEqual(script(body), script(body));
+  });
+
+  const results: Array<[string, Record<string, unknown>, string]> = [
+    ['success quotes the output', {content: 'hello', is_error: false}, 'Done. Output: hello'],
+    ['denial is reported as denied', {content: 'Denied by @bob: no', is_error: true}, 'The command was denied: Denied by @bob: no'],
+    ['other errors are failures', {content: [{type: 'text', text: 'exit 1'}], is_error: true}, 'The command failed: exit 1'],
+  ];
+  for (const [name, result, want] of results) {
+    it(`tool_result: ${name}`, () => {
+      const r = script({tools, messages: [user('[[bash: ls]]'), {role: 'assistant', content: []}, user([{type: 'tool_result', tool_use_id: 't', ...result}]), {role: 'system', content: 'x'}]});
+      assert.deepEqual(r.blocks, [{type: 'text', text: want}]);
+    });
+  }
+
+  it('"make the same Bash call again" repeats the last tool_use', () => {
+    const r = script({
+      tools,
+      messages: [
+        user('[[bash: touch y]]'),
+        {role: 'assistant', content: [{type: 'tool_use', id: 't1', name: 'Bash', input: {command: 'touch y'}}]},
+        user([{type: 'tool_result', tool_use_id: 't1', content: 'stream closed', is_error: true}]),
+        {role: 'assistant', content: [{type: 'text', text: 'failed'}]},
+        user('Please make the same Bash call again, with the same input.'),
+      ],
+    });
+    assert.equal(r.stopReason, 'tool_use');
+    assert.deepEqual((r.blocks[1] as {input: unknown}).input, {command: 'touch y'});
+  });
+
+  it('anything else is echoed', () => {
+    assert.deepEqual(script({tools, messages: [user('hi there')]}).blocks, [{type: 'text', text: 'You said: hi there'}]);
+  });
+
+  it('side requests without tools get a short text', () => {
+    assert.deepEqual(script({messages: [user('[[bash: ls]]')]}).blocks, [{type: 'text', text: 'Fake reply'}]);
+  });
+});
+
+describe('fake model server', () => {
+  let fake: FakeModel;
+  before(async () => {
+    fake = await startFakeModel({chunkDelayMs: 0});
+  });
+  after(() => fake.close());
+
+  it('streams SSE events in the Messages API order', async () => {
+    const res = await fetch(`${fake.url}/v1/messages?beta=true`, {method: 'POST', body: JSON.stringify({stream: true, tools, messages: [user('[[bash: ls]]')]})});
+    assert.equal(res.headers.get('content-type'), 'text/event-stream');
+    const events = (await res.text()).split('\n').filter((l) => l.startsWith('event: ')).map((l) => l.slice(7));
+    const compact = events.filter((e, i) => e !== events[i - 1]);
+    assert.deepEqual(compact, [
+      'message_start', 'ping',
+      'content_block_start', 'content_block_delta', 'content_block_stop',
+      'content_block_start', 'content_block_delta', 'content_block_stop',
+      'message_delta', 'message_stop',
+    ]);
+  });
+
+  it('answers non-streaming requests, count_tokens and other paths, and records them', async () => {
+    fake.reset();
+    const msg: any = await (await fetch(`${fake.url}/v1/messages`, {method: 'POST', body: JSON.stringify({tools, messages: [user('yo')]})})).json();
+    assert.equal(msg.stop_reason, 'end_turn');
+    assert.deepEqual(msg.content, [{type: 'text', text: 'You said: yo'}]);
+    const count: any = await (await fetch(`${fake.url}/v1/messages/count_tokens`, {method: 'POST', body: '{"messages":[]}'})).json();
+    assert.equal(typeof count.input_tokens, 'number');
+    assert.equal((await fetch(`${fake.url}/api/anything`)).status, 200);
+    const recorded: any = await (await fetch(`${fake.url}/_requests`)).json();
+    assert.equal(recorded.length, 3);
+    await fetch(`${fake.url}/_reset`, {method: 'POST'});
+    assert.equal(fake.requests.length, 0);
+  });
+});
