@@ -95,7 +95,8 @@ export class OutputMapper {
     return out;
   }
 
-  private closeAll(): TextOutput[] {
+  /** End every open text block with what it has so far (the turn ended or the agent is exiting). */
+  closeAll(): TextOutput[] {
     const out: TextOutput[] = [];
     for (const b of this.blocks.values()) if (b.text.trim() !== '') out.push(this.send(b, Infinity, true));
     this.blocks.clear();

@@ -102,6 +102,8 @@ export class SessionRunner {
 
   /** The agent is exiting: end Claude Code but keep every record, so a restart picks the session up again. */
   async shutdown(): Promise<void> {
+    // Text that was streaming is finished as it stands, so no post is left looking live.
+    for (const out of this.mapper.closeAll()) this.emit(out);
     this.quiet = true;
     this.stopping = true;
     this.input.close();
