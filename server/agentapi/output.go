@@ -251,6 +251,7 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		httpx.Fail(w, r, err)
 		return
 	}
+
 	if keep {
 		if err := kvstore.SetJSON(h.KV, idempotencyKey(a.machine.ID, key), stored{Status: http.StatusOK, Body: body}, idempotencyTTL); err != nil {
 			// The work is done; a retry would find its effects (posts are
@@ -260,7 +261,7 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(append(body, '\n'))
+	_, _ = w.Write(body)
 }
 
 // keyedMutex is a mutex per key, dropped when nobody holds or waits for it.

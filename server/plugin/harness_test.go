@@ -1,0 +1,255 @@
+package plugin
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/claude-mattermost/claude-mattermost/server/cards"
+	"github.com/claude-mattermost/claude-mattermost/server/clock"
+	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
+	"github.com/claude-mattermost/claude-mattermost/server/mmapi/mmapitest"
+	"github.com/claude-mattermost/claude-mattermost/server/sessions"
+)
+
+const (
+	botID     = "botuserid00000000000000000"
+	aliceID   = "aliceid0000000000000000000"
+	bobID     = "bobid000000000000000000000"
+	otherBot  = "otherbot000000000000000000"
+	channelID = "channelid00000000000000000"
+)
+
+// harness is one plugin node on fake edges. restart() rebuilds the app on
+// the same KV store and server, like a plugin restart.
+type harness struct {
+	t     *testing.T
+	api   *mmapitest.API
+	kv    *kvstore.Memory
+	clock *clock.Fake
+	app   *App
+	deps  Deps
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	c := clock.NewFake(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	api := mmapitest.New()
+	api.AddUser(botID, "claude", true)
+	api.AddUser(aliceID, "alice", false)
+	api.AddUser(bobID, "bob", false)
+	api.AddUser(otherBot, "otherbot", true)
+	h := &harness{t: t, api: api, kv: kvstore.NewMemory(c.Now), clock: c}
+	h.deps = Deps{
+		API: api, KV: h.kv, Clock: c, BotUserID: botID, BotUsername: "claude", PluginVersion: "0.1.0",
+		InboxRecheck: time.Minute, FlushAfter: time.Hour,
+	}
+	h.app = NewApp(h.deps)
+	t.Cleanup(func() { h.app.Close() })
+	return h
+}
+
+// node returns a second plugin node sharing this one's KV store.
+func (h *harness) node() *harness {
+	other := *h
+	other.api = mmapitest.New()
+	for _, id := range []string{botID, aliceID, bobID, otherBot} {
+		u, _ := h.api.GetUser(id)
+		other.api.AddUser(u.Id, u.Username, u.IsBot)
+	}
+	other.deps.API = other.api
+	other.app = NewApp(other.deps)
+	return &other
+}
+
+func (h *harness) restart() {
+	h.app.Close()
+	h.app = NewApp(h.deps)
+}
+
+type response struct {
+	Code   int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", r.Code, r.Body)
+	}
+	return m
+}
+
+func (r response) Error(t *testing.T) string {
+	t.Helper()
+	s, _ := r.JSON(t)["error"].(string)
+	return s
+}
+
+type req struct {
+	method  string
+	path    string
+	body    any // string, []byte or a value to encode
+	token   string
+	userID  string
+	idemKey string
+}
+
+func (h *harness) do(r req) response {
+	h.t.Helper()
+	var body io.Reader
+	switch b := r.body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		body = bytes.NewReader(data)
+	}
+	httpReq := httptest.NewRequest(r.method, r.path, body)
+	if r.token != "" {
+		httpReq.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	if r.userID != "" {
+		httpReq.Header.Set("Mattermost-User-Id", r.userID)
+	}
+	if r.idemKey != "" {
+		httpReq.Header.Set("Idempotency-Key", r.idemKey)
+	}
+	rec := httptest.NewRecorder()
+	h.app.Router.ServeHTTP(rec, httpReq)
+	return response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// pair pairs a machine for userID through /claude connect and POST /pair.
+func (h *harness) pair(userID, name string) (token, machineID string) {
+	h.t.Helper()
+	code := h.connectCode(userID)
+	res := h.do(req{method: "POST", path: "/api/v1/pair", body: map[string]any{"code": code, "name": name, "hostname": name + ".local", "agent_version": "0.1.0"}})
+	if res.Code != 200 {
+		h.t.Fatalf("pair: %d %s", res.Code, res.Body)
+	}
+	var out struct {
+		Token   string `json:"token"`
+		Machine struct {
+			ID string `json:"id"`
+		} `json:"machine"`
+	}
+	if err := json.Unmarshal(res.Body, &out); err != nil {
+		h.t.Fatal(err)
+	}
+	return out.Token, out.Machine.ID
+}
+
+func (h *harness) connectCode(userID string) string {
+	h.t.Helper()
+	resp := h.app.Command.Execute(&model.CommandArgs{UserId: userID, ChannelId: channelID, Command: "/claude connect"})
+	i := strings.Index(resp.Text, "**")
+	if i < 0 {
+		h.t.Fatalf("no code in %q", resp.Text)
+	}
+	return resp.Text[i+2 : i+11]
+}
+
+// post simulates a user post reaching MessageHasBeenPosted.
+func (h *harness) post(userID, rootID, message string) *model.Post {
+	h.t.Helper()
+	p, appErr := h.api.CreatePost(&model.Post{UserId: userID, ChannelId: channelID, RootId: rootID, Message: message})
+	if appErr != nil {
+		h.t.Fatal(appErr)
+	}
+	h.app.HandlePost(p)
+	return p
+}
+
+// startSession has userID mention @claude and returns the new session.
+func (h *harness) startSession(userID, message string) *sessions.Session {
+	h.t.Helper()
+	before := len(h.api.PostsOfType(string(cards.PostTypeSession)))
+	h.post(userID, "", message)
+	headers := h.api.PostsOfType(string(cards.PostTypeSession))
+	if len(headers) != before+1 {
+		h.t.Fatalf("no session header posted; ephemeral: %v", h.api.Ephemeral())
+	}
+	sess, err := h.app.Sessions.ByThread(headers[len(headers)-1].Id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return sess
+}
+
+type event struct {
+	Seq       int64          `json:"seq"`
+	Type      string         `json:"type"`
+	SessionID string         `json:"session_id"`
+	CreatedAt int64          `json:"created_at"`
+	Payload   map[string]any `json:"payload"`
+}
+
+func (h *harness) events(token string, after int64) ([]event, int64) {
+	h.t.Helper()
+	res := h.do(req{method: "GET", path: "/api/v1/agent/events?after=" + itoa(after) + "&wait=0", token: token})
+	if res.Code != 200 {
+		h.t.Fatalf("events: %d %s", res.Code, res.Body)
+	}
+	var out struct {
+		Events []event `json:"events"`
+		Cursor int64   `json:"cursor"`
+	}
+	if err := json.Unmarshal(res.Body, &out); err != nil {
+		h.t.Fatal(err)
+	}
+	return out.Events, out.Cursor
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+var idemCounter atomic.Int64
+
+func nextKey() string { return "key-" + itoa(idemCounter.Add(1)) }
+
+// output posts one agent output report with a fresh idempotency key.
+func (h *harness) output(token, sessionID string, body any) response {
+	h.t.Helper()
+	return h.do(req{method: "POST", path: "/api/v1/agent/sessions/" + sessionID + "/output", token: token, body: body, idemKey: nextKey()})
+}
+
+func (h *harness) requestApproval(token string, sess *sessions.Session, requestID string) *model.Post {
+	h.t.Helper()
+	res := h.output(token, sess.ID, map[string]any{
+		"kind": "approval", "request_id": requestID, "tool_name": "Bash",
+		"input": map[string]any{"command": "go test ./...", "description": "Run the tests"}, "cwd": "/src/app",
+	})
+	if res.Code != 200 {
+		h.t.Fatalf("approval: %d %s", res.Code, res.Body)
+	}
+	postID, _ := res.JSON(h.t)["post_id"].(string)
+	p, appErr := h.api.GetPost(postID)
+	if appErr != nil {
+		h.t.Fatal(appErr)
+	}
+	return p
+}
+
+func clickBody(post *model.Post, sessionID, requestID, action string) map[string]any {
+	return map[string]any{
+		"user_id": "spoofed", "post_id": post.Id, "channel_id": post.ChannelId,
+		"context": map[string]any{"action": action, "session_id": sessionID, "request_id": requestID},
+	}
+}
