@@ -59,9 +59,13 @@ func (s *splitter) sizeWith(line string) int {
 	return n
 }
 
-// reserve is the room kept for closing the fence at the end of the piece.
+// reserve is the room kept for closing the fence at the end of the piece,
+// should the piece end with it still open after line.
 func (s *splitter) reserve(line string) int {
 	if s.fence != nil {
+		if fenceCloses(line, s.fence.marker) {
+			return 0
+		}
 		return 1 + len(s.fence.marker)
 	}
 	if marker, ok := fenceOpens(line); ok {
@@ -138,7 +142,7 @@ func (s *splitter) recount() {
 // (reopening it).
 func (s *splitter) emit() {
 	if !s.fresh {
-		piece := strings.Join(s.cur, "\n")
+		piece := strings.Trim(strings.Join(s.cur, "\n"), "\n")
 		if s.fence != nil {
 			piece += "\n" + s.fence.marker
 		}
