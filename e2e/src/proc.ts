@@ -50,7 +50,14 @@ export function startProcess(name: string, cmd: string, args: string[], logFile:
             live.delete(proc);
             if (child.exitCode === null && child.signalCode === null && child.pid) {
                 killGroup(child.pid, signal);
-                const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+                let timer: NodeJS.Timeout | undefined;
+                const done = await Promise.race([
+                    exited.then(() => true),
+                    new Promise<boolean>((resolve) => {
+                        timer = setTimeout(() => resolve(false), graceMs);
+                    }),
+                ]);
+                clearTimeout(timer);
                 if (!done) {
                     killGroup(child.pid, 'SIGKILL');
                     await exited;

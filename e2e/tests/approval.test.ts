@@ -66,7 +66,7 @@ describe('approval round trip', () => {
         const {root, card} = await askToRun('denied.txt');
         await stack.alice.clickAction(card.id, actionId(card, 'Deny'));
 
-        const final = await waitForText(stack.alice, root.id, /denied/i);
+        const final = await waitForText(stack.alice, root.id, /^The command was denied/m);
         assert.ok(!existsSync(join(agent.workDir, 'denied.txt')), 'the file was not created');
         assert.match(final.message, /denied/i);
         const decided = await stack.alice.getPost(card.id);
