@@ -178,25 +178,6 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// One report per session at a time on this node, so a retry racing its
-	// original finds the stored response instead of doing the work twice.
-	unlock := h.locks.lock(sessionID)
-	defer unlock()
-
-	var prev stored
-	found, err := kvstore.GetJSON(h.KV, idempotencyKey(a.machine.ID, key), &prev)
-	if err != nil {
-		httpx.Fail(w, r, err)
-		return
-	}
-	if found {
-		w.Header().Set("Idempotent-Replayed", "true")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(prev.Status)
-		_, _ = w.Write(prev.Body)
-		return
-	}
-
 	data, err := httpx.ReadBody(w, r)
 	if err != nil {
 		httpx.Fail(w, r, err)
@@ -207,9 +188,33 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		httpx.Fail(w, r, err)
 		return
 	}
+	// Text reports carry the whole text so far and map to posts by
+	// message_id, so repeating one is harmless; keeping a response for each
+	// streamed chunk would cost a database write (and a read) per chunk.
+	keep := out.Kind != KindText || out.Done
+
+	// One report per session at a time on this node, so a retry racing its
+	// original finds the stored response instead of doing the work twice.
+	unlock := h.locks.lock(sessionID)
+	defer unlock()
+
+	if keep {
+		var prev stored
+		found, err := kvstore.GetJSON(h.KV, idempotencyKey(a.machine.ID, key), &prev)
+		if err != nil {
+			httpx.Fail(w, r, err)
+			return
+		}
+		if found {
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(prev.Status)
+			_, _ = w.Write(prev.Body)
+			return
+		}
+	}
 
 	var resp any
-	keep := true
 	switch out.Kind {
 	case KindStatus:
 		_, err = h.Sessions.ApplyStatus(sess.ID, sessions.StatusUpdate{
@@ -221,10 +226,6 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		var postID string
 		postID, err = h.Streaming.Text(sess, out.MessageID, out.Text, out.Done)
 		resp = map[string]any{"post_id": postID}
-		// Text reports carry the whole text so far and map to posts by
-		// message_id, so repeating one is harmless; keeping a response for
-		// each streamed chunk would cost a database write per chunk.
-		keep = out.Done
 	case KindApproval:
 		cwd := ""
 		if out.Cwd != nil {

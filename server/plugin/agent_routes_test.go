@@ -420,6 +420,20 @@ func TestOutput(t *testing.T) {
 			t.Fatalf("%d approval cards", n)
 		}
 	})
+	t.Run("repeating a streaming text report makes no second post", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		sess := h.startSession(aliceID, "@claude hi")
+		r := req{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/output", token: tok, idemKey: "text-key",
+			body: map[string]any{"kind": "text", "message_id": "m1", "text": "Hel", "done": false}}
+		first, second := h.do(r), h.do(r)
+		if first.Code != 200 || string(first.Body) != string(second.Body) {
+			t.Fatalf("first %s, second %s", first.Body, second.Body)
+		}
+		if n := len(h.api.PostsOfType(string(cards.PostTypeText))); n != 1 {
+			t.Fatalf("%d text posts", n)
+		}
+	})
 	t.Run("same request_id with a new key returns the existing card", func(t *testing.T) {
 		h := newHarness(t)
 		tok, _ := h.pair(aliceID, "laptop")
