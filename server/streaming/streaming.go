@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -78,7 +79,7 @@ type stream struct {
 	text   string // latest text reported
 	done   bool
 	dirty  bool // text differs from the database
-	used   time.Time
+	used   atomic.Int64 // unix ns of the last report; read without mu by eviction
 	timer  *time.Timer
 }
 
@@ -98,14 +99,13 @@ func (s *Service) stream(sess *sessions.Session, messageID string) *stream {
 		st = &stream{key: key, msgID: messageID}
 		s.streams[key] = st
 	}
-	st.sess = *sess
 	return st
 }
 
 func (s *Service) evictLocked() {
 	cutoff := time.Now().Add(-10 * time.Minute)
 	for k, st := range s.streams {
-		if st.used.Before(cutoff) || len(s.streams) >= maxIdleStreams {
+		if st.used.Load() < cutoff.UnixNano() || len(s.streams) >= maxIdleStreams {
 			delete(s.streams, k)
 		}
 	}
@@ -117,7 +117,8 @@ func (s *Service) Text(sess *sessions.Session, messageID, text string, done bool
 	st := s.stream(sess, messageID)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.used = time.Now()
+	st.sess = *sess
+	st.used.Store(time.Now().UnixNano())
 	if !st.loaded {
 		if _, err := kvstore.GetJSON(s.kv, st.key, &st.st); err != nil {
 			return "", err
