@@ -58,7 +58,7 @@ export class AgentApi {
         await this.call('POST', '/agent/events/ack', {seq});
     }
 
-    async output<T = Record<string, unknown>>(sessionId: string, body: Record<string, unknown>, key = randomUUID()): Promise<{status: number; body: T}> {
+    async output<T = Record<string, unknown>>(sessionId: string, body: Record<string, unknown>, key: string = randomUUID()): Promise<{status: number; body: T}> {
         return this.call<T>('POST', `/agent/sessions/${sessionId}/output`, body, {'Idempotency-Key': key});
     }
 }
