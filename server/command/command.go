@@ -24,11 +24,15 @@ const (
 	SubConnect    = "connect"
 	SubMachines   = "machines"
 	SubDisconnect = "disconnect"
+	SubNew        = "new"
 )
 
 // Definition is the command registered at activation, with autocomplete.
 func Definition() *model.Command {
 	ac := model.NewAutocompleteData(Trigger, "[command]", "Claude Code on your machines")
+	newSession := model.NewAutocompleteData(SubNew, "<what Claude should do>", "Start a Claude Code session in this channel")
+	newSession.AddTextArgument("The task, as you would write it after @claude", "<what Claude should do>", "")
+	ac.AddCommand(newSession)
 	ac.AddCommand(model.NewAutocompleteData(SubConnect, "", "Pair a machine: get a one-time code for the claude-mattermost agent"))
 	ac.AddCommand(model.NewAutocompleteData(SubMachines, "", "List your paired machines"))
 	disconnect := model.NewAutocompleteData(SubDisconnect, "<machine name or id>", "Unpair a machine: its agent token stops working at once")
@@ -40,7 +44,7 @@ func Definition() *model.Command {
 		DisplayName:      "Claude Code",
 		Description:      "Work with Claude Code running on your machines",
 		AutoComplete:     true,
-		AutoCompleteDesc: "Available commands: connect, machines, disconnect, help",
+		AutoCompleteDesc: "Available commands: new, connect, machines, disconnect, help",
 		AutoCompleteHint: "[command]",
 		AutocompleteData: ac,
 	}
@@ -59,9 +63,15 @@ func Parse(text string) (string, string) {
 	return strings.ToLower(fields[0]), strings.Join(fields[1:], " ")
 }
 
+// Starter starts a session from the command and says how it went.
+type Starter interface {
+	StartFromCommand(userID, channelID, prompt string) string
+}
+
 // Handler runs the command.
 type Handler struct {
 	machines *machines.Service
+	starter  Starter
 	clock    clock.Clock
 	api      mmapi.API
 	botName  string
@@ -69,8 +79,8 @@ type Handler struct {
 }
 
 // New returns the command handler.
-func New(m *machines.Service, c clock.Clock, api mmapi.API, botName string) *Handler {
-	return &Handler{machines: m, clock: c, api: api, botName: botName, log: mmapi.NewLogger(api).With("component", "command")}
+func New(m *machines.Service, starter Starter, c clock.Clock, api mmapi.API, botName string) *Handler {
+	return &Handler{machines: m, starter: starter, clock: c, api: api, botName: botName, log: mmapi.NewLogger(api).With("component", "command")}
 }
 
 // Execute answers one /claude command; replies are ephemeral.
@@ -80,6 +90,8 @@ func (h *Handler) Execute(args *model.CommandArgs) *model.CommandResponse {
 	switch sub {
 	case SubHelp:
 		text = h.help()
+	case SubNew:
+		text = h.starter.StartFromCommand(args.UserId, args.ChannelId, rest)
 	case SubConnect:
 		text = h.connect(args.UserId)
 	case SubMachines:
@@ -92,13 +104,13 @@ func (h *Handler) Execute(args *model.CommandArgs) *model.CommandResponse {
 	return &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: text}
 }
 
-const usage = "Usage: `/claude connect` · `/claude machines` · `/claude disconnect <machine name or id>` · `/claude help`"
+const usage = "Usage: `/claude new <task>` · `/claude connect` · `/claude machines` · `/claude disconnect <machine name or id>` · `/claude help`"
 
 func (h *Handler) help() string {
 	return "#### Claude Code for Mattermost\n" +
 		"1. `/claude connect` gives you a one-time code; on your machine run `claude-mattermost login` and enter it.\n" +
 		"2. Mention `@" + h.botName + "` with a task in any channel: `@" + h.botName + " fix the flaky test in src/auth`. " +
-		"A session thread starts; Claude runs on your most recently seen machine.\n" +
+		"A session thread starts; Claude runs on your most recently seen machine. `/claude new <task>` does the same.\n" +
 		"3. Reply in the thread to talk to Claude, approve or deny what it wants to run, write `!stop` to stop it.\n\n" +
 		usage
 }

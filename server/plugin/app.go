@@ -61,7 +61,7 @@ func NewApp(d Deps) *App {
 	})
 	a.Approvals = approvals.New(d.KV, d.API, d.Clock, a.Inbox, d.BotUserID)
 	a.Streaming = streaming.New(d.KV, d.API, d.Clock, d.BotUserID, d.FlushAfter)
-	a.Command = command.New(a.Machines, d.Clock, d.API, d.BotUsername)
+	a.Command = command.New(a.Machines, a.Sessions, d.Clock, d.API, d.BotUsername)
 
 	root := mux.NewRouter()
 	root.Use(httpx.WithRequestLogger(a.log), httpx.Recover)

@@ -170,6 +170,10 @@ func TestSlashCommand(t *testing.T) {
 		{"disconnect without a name asks which", "/claude disconnect", nil, []string{"Which machine?"}},
 		{"unknown subcommand shows usage", "/claude dance", nil, []string{"Unknown command `dance`", "Usage:"}},
 		{"bare command shows help", "/claude", nil, []string{"/claude connect", "@claude"}},
+		{"new without a machine says how to pair", "/claude new fix it", nil, []string{"/claude connect"}},
+		{"new without a task asks for one", "/claude new", nil, []string{"Tell me what to do"}},
+		{"new starts a session in the channel", "/claude new fix the build", func(h *harness) { h.pair(aliceID, "laptop") },
+			[]string{"Started a Claude Code session on `laptop`"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,4 +199,15 @@ func TestSlashCommand(t *testing.T) {
 			t.Fatalf("code %q", code)
 		}
 	})
+}
+
+func TestSlashNewStartsLikeAMention(t *testing.T) {
+	h := newHarness(t)
+	tok, _ := h.pair(aliceID, "laptop")
+	h.app.Command.Execute(&model.CommandArgs{UserId: aliceID, ChannelId: channelID, Command: "/claude new  fix the build "})
+	headers := h.api.PostsOfType(string(cards.PostTypeSession))
+	evs, _ := h.events(tok, 0)
+	if len(headers) != 1 || headers[0].ChannelId != channelID || len(evs) != 1 || evs[0].Payload["prompt"] != "fix the build" {
+		t.Fatalf("headers %d, events %+v", len(headers), evs)
+	}
 }

@@ -56,26 +56,50 @@ func (s *Service) startFromPost(user *model.User, post *model.Post) {
 		s.ephemeral(user.Id, post, "Tell me what to do after the mention, for example: `@"+s.botName+" fix the flaky test in src/auth`.")
 		return
 	}
+	if _, refusal := s.startOnDefault(user, post.ChannelId, prompt); refusal != "" {
+		s.ephemeral(user.Id, post, refusal)
+	}
+}
+
+// StartFromCommand is `/claude new <prompt>`: it starts a session in
+// channelID and returns the reply for the user.
+func (s *Service) StartFromCommand(userID, channelID, prompt string) string {
+	if strings.TrimSpace(prompt) == "" {
+		return "Tell me what to do, for example: `/claude new fix the flaky test in src/auth`."
+	}
+	user, appErr := s.api.GetUser(userID)
+	if appErr != nil {
+		s.log.Error("Cannot load the user of /claude new", "user_id", userID, "err", appErr)
+		return "Sorry, I could not start the session. Please try again."
+	}
+	sess, refusal := s.startOnDefault(user, channelID, strings.TrimSpace(prompt))
+	if refusal != "" {
+		return refusal
+	}
+	return "Started a Claude Code session on `" + sess.MachineName + "`; follow it in its thread."
+}
+
+// startOnDefault starts a session on the user's default machine. On
+// failure it returns what to tell the user.
+func (s *Service) startOnDefault(user *model.User, channelID, prompt string) (*Session, string) {
 	m, err := s.machines.Default(user.Id)
 	if err != nil {
 		s.log.Error("Cannot list the user's machines", "user_id", user.Id, "err", err)
-		s.ephemeral(user.Id, post, "Something went wrong looking up your machines. Please try again.")
-		return
+		return nil, "Something went wrong looking up your machines. Please try again."
 	}
 	if m == nil {
-		s.ephemeral(user.Id, post, "You have no paired machine yet. Run `/claude connect` to pair the machine Claude Code should run on, then mention me again.")
-		return
+		return nil, "You have no paired machine yet. Run `/claude connect` to pair the machine Claude Code should run on, then ask me again."
 	}
-	sess, err := s.Start(user, m, post.ChannelId, prompt, "")
+	sess, err := s.Start(user, m, channelID, prompt, "")
 	if err != nil {
 		s.log.Error("Cannot start a session", "user_id", user.Id, "machine_id", m.ID, "err", err)
-		s.ephemeral(user.Id, post, "Sorry, I could not start the session. Please try again.")
-		return
+		return nil, "Sorry, I could not start the session. Please try again."
 	}
 	s.log.Info("Session started", "session_id", sess.ID, "user_id", user.Id, "machine_id", m.ID)
 	if !m.Online(s.clock.Now()) {
 		s.ephemeralInThread(user.Id, sess, "Your machine `"+m.Name+"` looks offline. Claude will start as soon as its agent (`claude-mattermost`) connects.")
 	}
+	return sess, ""
 }
 
 func (s *Service) handleReply(sess *Session, post *model.Post) {
