@@ -78,7 +78,7 @@ type stream struct {
 	st     state
 	text   string // latest text reported
 	done   bool
-	dirty  bool // text differs from the database
+	dirty  bool         // text differs from the database
 	used   atomic.Int64 // unix ns of the last report; read without mu by eviction
 	timer  *time.Timer
 }
