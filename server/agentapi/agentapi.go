@@ -87,12 +87,12 @@ func agentFrom(ctx context.Context) *agent {
 func (h *handler) requireAgent(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		const unauthorized = "agent token is missing, unknown or revoked"
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
+		token := bearerToken(r.Header.Get("Authorization"))
+		if token == "" {
 			httpx.Error(w, r, http.StatusUnauthorized, unauthorized, errors.New("no bearer token"))
 			return
 		}
-		m, err := h.Machines.Authenticate(strings.TrimSpace(token))
+		m, err := h.Machines.Authenticate(token)
 		if errors.Is(err, machines.ErrInvalidToken) {
 			httpx.Error(w, r, http.StatusUnauthorized, unauthorized, err)
 			return
@@ -114,6 +114,16 @@ func (h *handler) requireAgent(next http.Handler) http.Handler {
 		r = httpx.AddLogFields(r, "machine_id", m.ID, "user_id", m.UserID)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), agentKey{}, &agent{machine: m, user: user})))
 	})
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>" header
+// (scheme in any case), or "".
+func bearerToken(header string) string {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
 }
 
 type pairRequest struct {

@@ -80,3 +80,18 @@ func FuzzParseOutput(f *testing.F) {
 		}
 	})
 }
+
+func TestBearerToken(t *testing.T) {
+	tests := []struct{ header, want string }{
+		{"Bearer cmt_abc", "cmt_abc"},
+		{"bearer  cmt_abc ", "cmt_abc"},
+		{"Basic cmt_abc", ""},
+		{"cmt_abc", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := bearerToken(tc.header); got != tc.want {
+			t.Errorf("bearerToken(%q) = %q, want %q", tc.header, got, tc.want)
+		}
+	}
+}

@@ -127,8 +127,8 @@ func (h *Handler) connect(userID string) string {
 	}
 	minutes := int(expires.Sub(h.clock.Now()).Round(time.Minute) / time.Minute)
 	return fmt.Sprintf("Your pairing code is **%s**. It works once and expires in %d minutes.\n\n"+
-		"On the machine Claude Code should run on, run:\n```\nclaude-mattermost login --url %s\n```\nand enter the code when asked.",
-		code, minutes, site)
+		"On the machine Claude Code should run on, run:\n```\nclaude-mattermost login --url %s\n```\nand enter the code when asked (or add `--code %s`).",
+		code, minutes, site, code)
 }
 
 func (h *Handler) list(userID string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/approvals"
+	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
@@ -123,7 +124,7 @@ func alreadyDecided(a *approvals.Approval) string {
 		return "This request has already been decided."
 	}
 	verb := "approved"
-	if a.Status == "denied" {
+	if a.Status == cards.ApprovalDenied {
 		verb = "denied"
 	}
 	return "This request was already " + verb + " by @" + a.DecidedBy + "."
