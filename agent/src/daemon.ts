@@ -86,6 +86,7 @@ export class Daemon {
     await this.shutdownRunners();
     this.outboxAbort.abort();
     await outboxDone;
+    await this.store.flush();
     return this.finish();
   }
 
@@ -137,6 +138,13 @@ export class Daemon {
         outage = false;
         b.reset();
         for (const bad of page.invalid) this.log.warn(`skipping event ${bad.seq} that this agent does not understand: ${bad.error}`);
+        if (page.events.length > 0 && page.cursor < this.state.cursor) {
+          // The plugin only returns events at or below `after` when its queue
+          // started again (e.g. its data was reset): follow its numbering.
+          const from = Math.min(...page.events.map((e) => e.seq)) - 1;
+          this.log.warn(`the plugin's event numbering restarted (our cursor ${this.state.cursor}, its events from ${from + 1}); following it`);
+          this.state.cursor = from;
+        }
         const events = page.events.filter((e) => e.seq > this.state.cursor).sort((a, b) => a.seq - b.seq);
         const highest = Math.max(this.state.cursor, ...events.map((e) => e.seq), ...page.invalid.map((e) => e.seq));
         for (const event of events) {
@@ -295,7 +303,7 @@ export class Daemon {
       cwd,
       {
         query: this.query,
-        emit: (out) => this.emit(sid, out),
+        emit: (out, onRejected) => this.emit(sid, out, onRejected),
         store: this.store,
         log: this.log,
         env: this.opts.env ?? process.env,
@@ -310,8 +318,8 @@ export class Daemon {
     return runner;
   }
 
-  private emit(sid: string, out: Output): void {
-    void this.outbox.enqueue(sid, out);
+  private emit(sid: string, out: Output, onRejected?: (reason: string) => void): void {
+    void this.outbox.enqueue(sid, out, {onRejected: onRejected && ((err) => onRejected(err.message))});
   }
 
   private async shutdownRunners(): Promise<void> {

@@ -3,7 +3,8 @@ import type {Decision} from '../plugin/protocol.js';
 import type {PendingApproval} from '../sessions/store.js';
 
 export function denyMessage(d: Pick<Decision, 'by' | 'reason'>): string {
-  const who = d.by?.username ? `@${d.by.username}` : 'a session participant';
+  if (!d.by?.username) return `Denied: ${d.reason?.trim() || 'no decision could be made'}`;
+  const who = `@${d.by.username}`;
   const reason = d.reason?.trim();
   return `Denied by ${who}` + (reason ? `: ${reason}` : '');
 }

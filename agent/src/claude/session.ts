@@ -15,7 +15,8 @@ export type QueryFn = (params: {prompt: AsyncIterable<SDKUserMessage>; options?:
 
 export interface RunnerDeps {
   query: QueryFn;
-  emit: (out: Output) => void;
+  /** Queue an output; `onRejected` runs if the plugin refuses it for good (4xx). */
+  emit: (out: Output, onRejected?: (reason: string) => void) => void;
   store: SessionStore;
   log: Logger;
   /** Environment for Claude Code (process.env, so ANTHROPIC_BASE_URL and friends pass through). */
@@ -165,7 +166,9 @@ export class SessionRunner {
     if (msg.type === 'system' && msg.subtype === 'init') {
       this.claudeSessionId = msg.session_id;
       log.info(`session ${shortId(this.sessionId)}: Claude Code ${this.opts.resume ? 'resumed' : 'started'} in ${msg.cwd} (model ${msg.model})`);
-      void this.deps.store.update(this.sessionId, (r) => ({...r!, claude_session_id: msg.session_id}));
+      this.deps.store
+        .update(this.sessionId, (r) => ({...r!, claude_session_id: msg.session_id}))
+        .catch((err: unknown) => log.warn(`session ${shortId(this.sessionId)}: could not save the Claude session id: ${describeError(err)}`));
     }
     if (msg.type === 'result') {
       const cost = typeof msg.total_cost_usd === 'number' ? `, cost so far $${msg.total_cost_usd.toFixed(4)}` : '';
@@ -207,14 +210,20 @@ export class SessionRunner {
       const onAbort = () => this.deliverDecision(requestId, {request_id: requestId, decision: 'deny', reason: 'the tool call was cancelled', by: undefined});
       options.signal.addEventListener('abort', onAbort, {once: true});
 
-      this.emit({
-        kind: 'approval',
-        request_id: requestId,
-        tool_name: toolName,
-        input,
-        cwd: this.cwd,
-        description: typeof input.description === 'string' ? input.description : undefined,
-      });
+      // No card, no decision: if the plugin refuses the request (too large, session gone), deny.
+      const refused = (reason: string) =>
+        this.deliverDecision(requestId, {request_id: requestId, decision: 'deny', reason: `Mattermost refused the approval request (${reason})`, by: undefined});
+      this.emit(
+        {
+          kind: 'approval',
+          request_id: requestId,
+          tool_name: toolName,
+          input,
+          cwd: this.cwd,
+          description: typeof input.description === 'string' ? clipField(input.description) : undefined,
+        },
+        refused,
+      );
       this.emit({kind: 'status', status: 'waiting'});
       log.info(`session ${sid}: waiting for approval of ${toolName}${summary(input)}`);
 
@@ -239,14 +248,22 @@ export class SessionRunner {
     }
   };
 
-  private emit(out: Output): void {
+  private emit(out: Output, onRejected?: (reason: string) => void): void {
     if (this.quiet) return;
-    this.deps.emit(out);
+    if (out.kind === 'status' && out.error) out = {...out, error: clipField(out.error)};
+    this.deps.emit(out, onRejected);
   }
 
   private async savePhase(phase: 'working' | 'waiting' | 'idle' | 'error'): Promise<void> {
-    await this.deps.store.update(this.sessionId, (r) => ({...r!, phase})).catch(() => undefined);
+    await this.deps.store
+      .update(this.sessionId, (r) => ({...r!, phase}))
+      .catch((err: unknown) => this.deps.log.warn(`session ${shortId(this.sessionId)}: could not save its state: ${describeError(err)}`));
   }
+}
+
+/** The plugin takes at most 4096 characters in status and card fields. */
+function clipField(s: string): string {
+  return s.length <= 4000 ? s : s.slice(0, 3997) + '...';
 }
 
 function summary(input: Record<string, unknown>): string {

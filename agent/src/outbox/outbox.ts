@@ -31,6 +31,8 @@ interface Slot {
   entry: OutboxEntry;
   inFlight: boolean;
   written: Promise<void>;
+  /** Told when the plugin refused this entry for good (in this run only: callbacks are not persisted). */
+  onRejected?: (err: RejectedError) => void;
 }
 
 export interface OutboxOptions {
@@ -89,7 +91,7 @@ export class Outbox {
    * newer one carries the whole text), so an outage does not turn into a
    * burst of stale updates.
    */
-  enqueue(sessionId: string, body: Output): Promise<void> {
+  enqueue(sessionId: string, body: Output, opts: {onRejected?: (err: RejectedError) => void} = {}): Promise<void> {
     const tail = this.slots.at(-1);
     if (
       tail &&
@@ -107,7 +109,7 @@ export class Outbox {
       return tail.written;
     }
     const entry: OutboxEntry = {seq: this.nextSeq++, session_id: sessionId, key: randomUUID(), body, created_at: Date.now()};
-    const slot: Slot = {entry, inFlight: false, written: this.write(entry)};
+    const slot: Slot = {entry, inFlight: false, written: this.write(entry), onRejected: opts.onRejected};
     this.slots.push(slot);
     this.kick();
     return slot.written;
@@ -149,6 +151,7 @@ export class Outbox {
               `session ${shortId(slot.entry.session_id)}: plugin refused ${slot.entry.body.kind} output (HTTP ${err.status}: ${err.message}); dropping it`,
             );
             await this.remove(slot);
+            slot.onRejected?.(err);
             continue;
           }
           const delay = this.backoff.next();

@@ -65,6 +65,11 @@ export class SessionStore {
     return out;
   }
 
+  /** Resolves when every save started so far has finished (before the process exits). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.writes.values()].map((w) => w.catch(() => undefined)));
+  }
+
   get(sessionId: string): SessionRecord | undefined {
     return this.cache.get(sessionId);
   }

@@ -141,7 +141,10 @@ export class FakePlugin {
       return send(res, 200, {plugin_version: '0.1.0', api_version: this.apiVersion, machine: {id: 'm1', name: 'laptop'}, user: {id: 'u1', username: 'alice'}});
     }
     if (req.method === 'GET' && p === '/agent/events') {
-      const after = Number(url.searchParams.get('after') ?? 0);
+      let after = Number(url.searchParams.get('after') ?? 0);
+      // As the real plugin does: a cursor past anything ever queued (the queue
+      // started again) reads from what was last acknowledged.
+      if (after > Math.max(this.seq, this.acked)) after = this.acked;
       const wait = Math.min(30, Number(url.searchParams.get('wait') ?? 0));
       const deadline = Date.now() + wait * 1000;
       while (true) {

@@ -7,7 +7,7 @@ const bob = {id: 'u2', username: 'bob'};
 describe('approvals', () => {
   it('deny message names who denied', () => assert.equal(denyMessage({by: bob, reason: ''}), 'Denied by @bob'));
   it('deny message carries the reason', () => assert.equal(denyMessage({by: bob, reason: ' not on main '}), 'Denied by @bob: not on main'));
-  it('deny message without a decider stays readable', () => assert.equal(denyMessage({reason: ''}), 'Denied by a session participant'));
+  it('a deny without a decider (stop, timeout, refusal) says why', () => assert.equal(denyMessage({reason: 'session stopped'}), 'Denied: session stopped'));
 
   it('a re-asked call with the same input matches, whatever its description', () => {
     assert.equal(matchesPending({tool_name: 'Bash', input: {command: 'ls', description: 'a'}}, 'Bash', {description: 'b', command: 'ls'}), true);

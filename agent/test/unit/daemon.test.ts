@@ -40,7 +40,9 @@ describe('daemon', () => {
   let dir: string;
   let p: Paths;
   let work: string;
+  let running: Daemon[] = [];
   beforeEach(async () => {
+    running = [];
     plugin = await new FakePlugin().start();
     dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-daemon-')));
     work = path.join(dir, 'work');
@@ -48,12 +50,13 @@ describe('daemon', () => {
     p = paths(path.join(dir, 'config'));
   });
   afterEach(async () => {
+    for (const d of running) d.stop(); // a failed test must not leave a poller holding the process open
     await plugin.close();
     await fs.rm(dir, {recursive: true, force: true});
   });
 
-  const daemon = (log: Logger, calls: Array<{cwd?: string; resume?: string}> = [], url = plugin.url) =>
-    new Daemon({
+  const daemon = (log: Logger, calls: Array<{cwd?: string; resume?: string}> = [], url = plugin.url) => {
+    const d = new Daemon({
       config: {url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work},
       token: plugin.token,
       paths: p,
@@ -62,6 +65,9 @@ describe('daemon', () => {
       query: fakeQuery(calls),
       pollWaitSeconds: 1,
     });
+    running.push(d);
+    return d;
+  };
 
   it('exits with a clear message when the token is revoked', async () => {
     plugin.revoked = true;
@@ -116,6 +122,20 @@ describe('daemon', () => {
     assert.deepEqual(calls[1], {cwd: work, resume: 'claude-1'});
     second.stop();
     await run;
+  });
+
+  it('follows the plugin when its event numbering starts again below our cursor', async () => {
+    await fs.mkdir(p.dir, {recursive: true});
+    await fs.writeFile(p.state, JSON.stringify({machine_id: 'm1', cursor: 40}));
+    const log = recordingLog();
+    const d = daemon(log);
+    const run = d.run();
+    const sid = plugin.startSession('hi', '/etc'); // seq 1 on the plugin's fresh queue
+    await plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'error'), 5000);
+    assert.ok(log.lines.some((l) => /numbering restarted/.test(l)));
+    d.stop();
+    await run;
+    assert.equal((await loadState(p.state)).cursor, 1);
   });
 
   it('skips an event it does not understand instead of wedging the inbox', async () => {

@@ -82,6 +82,20 @@ describe('outbox', () => {
     assert.deepEqual(sent, ['s1']);
   });
 
+  it('tells the producer when the plugin refuses an entry for good', async () => {
+    const refused: string[] = [];
+    const box = await Outbox.open(dir, {
+      send: async () => {
+        throw new RejectedError('approval input is too large', 400);
+      },
+      backoff: fast(),
+    });
+    await box.enqueue('s1', {kind: 'approval', request_id: 'r1', tool_name: 'Write', input: {}}, {onRejected: (err) => refused.push(err.message)});
+    void box.run(abort.signal);
+    await box.whenIdle();
+    assert.deepEqual(refused, ['approval input is too large']);
+  });
+
   it('stops and reports a revoked token, keeping the entry on disk', async () => {
     let fatal: Error | undefined;
     const box = await Outbox.open(dir, {

@@ -1,0 +1,154 @@
+/** SessionRunner's canUseTool rules, with a stand-in query() that asks for one tool. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, beforeEach, describe, it} from 'node:test';
+import type {CanUseTool, PermissionResult, Query} from '@anthropic-ai/claude-agent-sdk';
+import {SessionRunner, type RunnerDeps} from '../../src/claude/session.js';
+import type {Output} from '../../src/plugin/protocol.js';
+import {SessionStore} from '../../src/sessions/store.js';
+import {silentLogger} from '../../src/util/log.js';
+
+const bob = {id: 'u2', username: 'bob'};
+
+/** query() that, on the first user message, asks canUseTool once and reports the answer. */
+function askingQuery(tool: string, input: Record<string, unknown>, answers: PermissionResult[]) {
+  return (({prompt, options}) => {
+    const canUseTool = options!.canUseTool as CanUseTool;
+    const abort = new AbortController();
+    const gen = (async function* () {
+      yield {type: 'system', subtype: 'init', session_id: 'c1', cwd: '/w', model: 'm'};
+      for await (const _ of prompt) {
+        answers.push((await canUseTool(tool, input, {signal: abort.signal, toolUseID: 'toolu_1', requestId: 'x'} as Parameters<CanUseTool>[2]))!);
+        yield {type: 'result', subtype: 'success', is_error: false, session_id: 'c1', total_cost_usd: 0, usage: {}, modelUsage: {}};
+      }
+    })();
+    return Object.assign(gen, {close: () => abort.abort()}) as unknown as Query;
+  }) as RunnerDeps['query'];
+}
+
+describe('canUseTool', () => {
+  let dir: string;
+  let store: SessionStore;
+  let outputs: Array<{out: Output; onRejected?: (r: string) => void}>;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-runner-'));
+    store = new SessionStore(dir);
+    await store.update('s1', () => ({session_id: 's1', cwd: '/w', state: 'open', phase: 'starting', pending_approvals: [], created_at: 0, updated_at: 0}));
+    outputs = [];
+  });
+  afterEach(async () => {
+    await store.flush();
+    await fs.rm(dir, {recursive: true, force: true});
+  });
+
+  const runner = (answers: PermissionResult[], input: Record<string, unknown> = {command: 'touch x', description: 'Touch'}) =>
+    new SessionRunner('s1', '/w', {
+      query: askingQuery('Bash', input, answers),
+      emit: (out, onRejected) => outputs.push({out, onRejected}),
+      store,
+      log: silentLogger,
+      env: {},
+    });
+
+  const approval = async () => {
+    while (!outputs.some((o) => o.out.kind === 'approval')) await new Promise((r) => setTimeout(r, 2));
+    return outputs.find((o) => o.out.kind === 'approval')!;
+  };
+  const answered = async (answers: PermissionResult[]) => {
+    while (answers.length === 0) await new Promise((r) => setTimeout(r, 2));
+    return answers[0]!;
+  };
+
+  it('approve allows the tool with its input unchanged', async () => {
+    const answers: PermissionResult[] = [];
+    const r = runner(answers);
+    r.start('go');
+    const a = await approval();
+    assert.deepEqual(a.out, {kind: 'approval', request_id: (a.out as {request_id: string}).request_id, tool_name: 'Bash', input: {command: 'touch x', description: 'Touch'}, cwd: '/w', description: 'Touch'});
+    assert.equal(store.get('s1')!.pending_approvals.length, 1, 'the pending approval is on disk while waiting');
+    r.deliverDecision((a.out as {request_id: string}).request_id, {request_id: 'x', decision: 'approve', by: bob, reason: ''});
+    assert.deepEqual(await answered(answers), {behavior: 'allow', updatedInput: {command: 'touch x', description: 'Touch'}});
+    assert.equal(store.get('s1')!.pending_approvals.length, 0);
+    await r.shutdown();
+  });
+
+  it('deny tells Claude who denied it and why', async () => {
+    const answers: PermissionResult[] = [];
+    const r = runner(answers);
+    r.start('go');
+    const a = await approval();
+    r.deliverDecision((a.out as {request_id: string}).request_id, {request_id: 'x', decision: 'deny', by: bob, reason: 'no'});
+    assert.deepEqual(await answered(answers), {behavior: 'deny', message: 'Denied by @bob: no'});
+    await r.shutdown();
+  });
+
+  it('a decision for another request id changes nothing', async () => {
+    const answers: PermissionResult[] = [];
+    const r = runner(answers);
+    r.start('go');
+    await approval();
+    assert.equal(r.deliverDecision('other', {request_id: 'other', decision: 'approve', by: bob, reason: ''}), false);
+    await new Promise((res) => setTimeout(res, 20));
+    assert.equal(answers.length, 0);
+    await r.stop();
+  });
+
+  it('an approval request the plugin refuses is denied (fail closed)', async () => {
+    const answers: PermissionResult[] = [];
+    const r = runner(answers);
+    r.start('go');
+    const a = await approval();
+    a.onRejected!('approval input is too large');
+    const got = await answered(answers);
+    assert.equal(got.behavior, 'deny');
+    assert.match((got as {message: string}).message, /refused the approval request \(approval input is too large\)/);
+    await r.shutdown();
+  });
+
+  it('stop while a card is pending denies the tool and reports ended', async () => {
+    const answers: PermissionResult[] = [];
+    const r = runner(answers);
+    r.start('go');
+    await approval();
+    await r.stop({username: 'alice'});
+    assert.equal((await answered(answers)).behavior, 'deny');
+    assert.ok(outputs.some((o) => o.out.kind === 'status' && o.out.status === 'ended'));
+    assert.equal(store.get('s1')!.state, 'ended');
+  });
+
+  it('a failure while asking denies the tool', async () => {
+    const answers: PermissionResult[] = [];
+    const r = runner(answers);
+    await fs.rm(dir, {recursive: true, force: true});
+    await fs.writeFile(dir, 'not a directory'); // saving the pending approval now fails
+    r.start('go');
+    const got = await answered(answers);
+    assert.equal(got.behavior, 'deny');
+    assert.ok(!outputs.some((o) => o.out.kind === 'approval'), 'no card without a saved approval');
+    await r.shutdown();
+    await fs.rm(dir, {force: true});
+  });
+
+  it('a pre-approved call (decided while the agent was down) runs without a second card', async () => {
+    const answers: PermissionResult[] = [];
+    const r = runner(answers, {command: 'touch x', description: 'different words'});
+    r.preApprove({request_id: 'old', tool_name: 'Bash', input: {command: 'touch x', description: 'Touch'}, created_at: 0, decision: {decision: 'approve', by: bob, reason: ''}});
+    r.start('go');
+    assert.equal((await answered(answers)).behavior, 'allow');
+    assert.ok(!outputs.some((o) => o.out.kind === 'approval'));
+    await r.shutdown();
+  });
+
+  it('the agent exiting keeps the pending approval on disk for the next start', async () => {
+    const answers: PermissionResult[] = [];
+    const r = runner(answers);
+    r.start('go');
+    await approval();
+    await r.shutdown();
+    await new Promise((res) => setTimeout(res, 20));
+    assert.equal(store.get('s1')!.pending_approvals.length, 1);
+    assert.ok(!outputs.some((o) => o.out.kind === 'status' && o.out.status === 'ended'), 'a restart is not the end of the session');
+  });
+});
