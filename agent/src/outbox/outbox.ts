@@ -125,10 +125,14 @@ export class Outbox {
         const slot = this.slots[0];
         if (!slot) {
           this.notifyIdle();
+          let done!: () => void;
           await new Promise<void>((resolve) => {
-            this.wake = resolve;
-            signal.addEventListener('abort', () => resolve(), {once: true});
+            done = () => resolve();
+            this.wake = done;
+            signal.addEventListener('abort', done, {once: true});
           });
+          // One listener left per idle wait would pile up on the long-lived signal.
+          signal.removeEventListener('abort', done);
           this.wake = undefined;
           continue;
         }

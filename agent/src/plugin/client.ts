@@ -110,20 +110,31 @@ export class PluginClient {
     const headers: Record<string, string> = {Accept: 'application/json', ...opts.headers};
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.auth !== false) headers.Authorization = `Bearer ${this.opts.token ?? ''}`;
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+    // One controller per request, unhooked from the caller's long-lived signal
+    // afterwards (AbortSignal.any would leave a listener behind on every poll).
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(new DOMException('request timed out', 'TimeoutError')), opts.timeoutMs ?? this.timeoutMs);
+    const onAbort = () => ctl.abort(opts.signal?.reason);
+    if (opts.signal?.aborted) onAbort();
+    opts.signal?.addEventListener('abort', onAbort, {once: true});
     let res: Response;
+    let text: string;
     try {
-      res = await this.fetch(this.base + path, {
-        method,
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        signal,
-      });
-    } catch (err) {
-      throw new TransientError(networkMessage(err), {cause: err});
+      try {
+        res = await this.fetch(this.base + path, {
+          method,
+          headers,
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          signal: ctl.signal,
+        });
+      } catch (err) {
+        throw new TransientError(networkMessage(ctl.signal.reason ?? err), {cause: err});
+      }
+      text = await res.text().catch(() => '');
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
     }
-    const text = await res.text().catch(() => '');
     let data: unknown = undefined;
     try {
       data = text ? JSON.parse(text) : undefined;
@@ -151,6 +162,7 @@ function errorMessage(data: unknown): string | undefined {
 }
 
 function networkMessage(err: unknown): string {
+  if (err instanceof DOMException && err.name === 'TimeoutError') return 'request timed out';
   if (err instanceof Error) {
     if (err.name === 'TimeoutError') return 'request timed out';
     if (err.name === 'AbortError') return 'request aborted';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {getEventListeners} from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +81,17 @@ describe('outbox', () => {
     void box.run(abort.signal);
     await box.whenIdle();
     assert.deepEqual(sent, ['s1']);
+  });
+
+  it('does not pile up abort listeners while it idles', async () => {
+    const box = await Outbox.open(dir, {send: async () => undefined, backoff: fast()});
+    void box.run(abort.signal);
+    for (let i = 0; i < 20; i++) {
+      await box.enqueue('s1', status('working'));
+      await box.whenIdle();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(getEventListeners(abort.signal, 'abort').length <= 1);
   });
 
   it('tells the producer when the plugin refuses an entry for good', async () => {
