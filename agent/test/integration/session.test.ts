@@ -93,6 +93,24 @@ describe('agent driving real Claude Code', () => {
     assert.equal(h.model.requests.length, before, 'Claude Code was not started');
   });
 
+  it('output made during a plugin outage arrives afterwards, in order, once', async () => {
+    h.plugin.outputDown = true;
+    const sid = h.plugin.startSession('say something while the plugin is down');
+    await new Promise((r) => setTimeout(r, 2500)); // the turn finishes while every POST fails
+    assert.equal(h.plugin.of(sid).length, 0);
+    h.plugin.outputDown = false;
+    await h.plugin.waitFor(status(sid, 'idle'), 30_000, 'idle after the outage');
+    const kinds = h.plugin.of(sid).map((o) => (o.body.kind === 'status' ? o.body.status : o.body.kind));
+    assert.equal(kinds[0], 'starting');
+    assert.equal(kinds.at(-1), 'idle');
+    assert.ok(kinds.indexOf('text') > kinds.indexOf('working') && kinds.lastIndexOf('text') < kinds.lastIndexOf('idle'), kinds.join(','));
+    const texts = h.plugin.of(sid, 'text');
+    assert.equal(texts.at(-1)!.body.text, 'You said: say something while the plugin is down');
+    assert.equal(texts.at(-1)!.body.done, true);
+    assert.equal(kinds.filter((k) => k === 'starting').length, 1, 'retries did not repeat the start');
+    assert.equal(texts.filter((t) => t.body.done).length, 1, 'one final text');
+  });
+
   it('stop ends the session', async () => {
     const sid = h.plugin.startSession('[[bash: touch stopped.txt]]');
     await h.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'approval'), 60_000, 'approval');
