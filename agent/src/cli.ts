@@ -3,6 +3,7 @@
 import {buildProgram} from './cli/program.js';
 import {login, UserError} from './cli/login.js';
 import {ConfigError, loadConfig} from './config/config.js';
+import {acquireLock, AlreadyRunningError} from './config/lock.js';
 import {configDir, paths} from './config/paths.js';
 import {Daemon, FatalError} from './daemon.js';
 import {consoleLogger} from './util/log.js';
@@ -15,6 +16,7 @@ const program = buildProgram({
   async start(args) {
     const p = paths(configDir());
     const {config, token} = await loadConfig(p);
+    const unlock = await acquireLock(p.dir);
     const log = consoleLogger({verbose: args.verbose});
     log.info(`claude-mattermost ${AGENT_VERSION} starting (config ${p.dir})`);
     const daemon = new Daemon({config, token, paths: p, agentVersion: AGENT_VERSION, log, allowedRoots: args.allowedRoots, defaultDir: args.defaultDir});
@@ -30,7 +32,11 @@ const program = buildProgram({
     };
     process.on('SIGINT', () => onSignal('SIGINT'));
     process.on('SIGTERM', () => onSignal('SIGTERM'));
-    await daemon.run();
+    try {
+      await daemon.run();
+    } finally {
+      await unlock();
+    }
     log.info('stopped');
   },
 });
@@ -38,7 +44,7 @@ const program = buildProgram({
 program.parseAsync(process.argv).then(
   () => process.exit(0),
   (err: unknown) => {
-    if (err instanceof UserError || err instanceof ConfigError || err instanceof FatalError) {
+    if (err instanceof UserError || err instanceof ConfigError || err instanceof FatalError || err instanceof AlreadyRunningError) {
       console.error(`claude-mattermost: ${err.message}`);
     } else {
       console.error('claude-mattermost: unexpected error:', err);

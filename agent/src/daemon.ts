@@ -18,6 +18,9 @@ import {describeError, shortId, type Logger} from './util/log.js';
 
 export class FatalError extends Error {}
 
+/** Ended sessions are kept on disk this long (a late event still finds them), then forgotten. */
+const ENDED_SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
 export interface DaemonOptions {
   config: Config;
   token: string;
@@ -264,8 +267,12 @@ export class Daemon {
 
   /** After a restart: tell the plugin about turns that were cut short, and resume sessions whose decisions already arrived. */
   private async recover(): Promise<void> {
+    const forgetBefore = Date.now() - ENDED_SESSION_TTL_MS;
     for (const rec of await this.store.loadAll()) {
-      if (rec.state !== 'open') continue;
+      if (rec.state !== 'open') {
+        if (rec.updated_at < forgetBefore) await this.store.remove(rec.session_id);
+        continue;
+      }
       if (rec.pending_approvals.some((p) => p.decision)) {
         await this.resumeDecided(rec.session_id);
       } else if (rec.pending_approvals.length > 0) {

@@ -70,6 +70,14 @@ export class SessionStore {
     await Promise.all([...this.writes.values()].map((w) => w.catch(() => undefined)));
   }
 
+  /** Forget a session (its file too). */
+  async remove(sessionId: string): Promise<void> {
+    await this.writes.get(sessionId)?.catch(() => undefined);
+    this.cache.delete(sessionId);
+    this.writes.delete(sessionId);
+    await fs.rm(path.join(this.dir, fileName(sessionId)), {force: true});
+  }
+
   get(sessionId: string): SessionRecord | undefined {
     return this.cache.get(sessionId);
   }

@@ -138,6 +138,22 @@ describe('daemon', () => {
     assert.equal((await loadState(p.state)).cursor, 1);
   });
 
+  it('forgets ended sessions after 30 days and keeps the rest', async () => {
+    await fs.mkdir(p.sessions, {recursive: true});
+    const rec = (id: string, state: string, age: number) =>
+      fs.writeFile(path.join(p.sessions, `${id}.json`), JSON.stringify({session_id: id, cwd: work, state, phase: 'idle', pending_approvals: [], created_at: 0, updated_at: Date.now() - age}));
+    const day = 24 * 3600 * 1000;
+    await rec('old-ended', 'ended', 31 * day);
+    await rec('new-ended', 'ended', 1 * day);
+    await rec('old-open', 'open', 31 * day);
+    const d = daemon(recordingLog());
+    const run = d.run();
+    while (!(await fs.readdir(p.sessions)).every((n) => n !== 'old-ended.json')) await new Promise((r) => setTimeout(r, 10));
+    d.stop();
+    await run;
+    assert.deepEqual((await fs.readdir(p.sessions)).sort(), ['new-ended.json', 'old-open.json']);
+  });
+
   it('skips an event it does not understand instead of wedging the inbox', async () => {
     const log = recordingLog();
     const d = daemon(log);
