@@ -39,7 +39,7 @@ server: manifest
 webapp: manifest deps
 	npm run build -w webapp
 
-agent: deps
+agent: manifest deps
 	npm run build -w agent
 
 dist: server webapp

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Writes plugin.json's identity into the Go server and the TypeScript webapp,
-// so the version lives in plugin.json only. Run by `make` before every build;
+// Writes plugin.json's identity into the Go server, the TypeScript webapp and
+// the agent's package.json, so the version lives in plugin.json only. Run by `make` before every build;
 // the generated files are committed so editors and `go test` work without it.
 import {readFileSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
@@ -59,3 +59,11 @@ export default manifest;
 export const pluginId = manifest.id;
 export const pluginVersion = manifest.version;
 `);
+
+// The agent ships with the plugin and reports its version at /agent/hello.
+const agentPkgPath = join(root, 'agent', 'package.json');
+const agentPkg = JSON.parse(readFileSync(agentPkgPath, 'utf8'));
+if (agentPkg.version !== manifest.version) {
+    agentPkg.version = manifest.version;
+    writeIfChanged(agentPkgPath, JSON.stringify(agentPkg, null, 2) + '\n');
+}
