@@ -135,3 +135,15 @@ export class Client {
         return this.request('GET', `/api/v4/users/username/${username}`);
     }
 }
+
+/** Sets the plugin's System Console settings, as an admin would. */
+export async function setPluginSettings(admin: Client, pluginId: string, settings: Record<string, unknown>): Promise<void> {
+    const config = await admin.request<{PluginSettings: {Plugins: Record<string, Record<string, unknown>>}}>('GET', '/api/v4/config');
+    const current = config.PluginSettings.Plugins[pluginId] ?? {};
+    // Mattermost keeps plugin setting keys in lower case.
+    for (const [k, v] of Object.entries(settings)) {
+        current[k.toLowerCase()] = v;
+    }
+    config.PluginSettings.Plugins[pluginId] = current;
+    await admin.request('PUT', '/api/v4/config', config, 'save the plugin settings');
+}

@@ -53,3 +53,34 @@ export function waitForText(user: Client, rootId: string, re: RegExp, timeoutMs 
         return thread.find((p) => p.type === POST_TYPE.text && re.test(p.message));
     }, timeoutMs, 300);
 }
+
+export interface SessionProps {
+    id: string;
+    status: string;
+    participants: string[];
+    ended_reason?: string;
+    error?: string;
+    permission_mode?: string;
+    branch?: string;
+    cwd?: string;
+}
+
+export function sessionOf(post: Post): SessionProps {
+    return post.props.claude_session as SessionProps;
+}
+
+/** Waits until the session header (the thread root, or a reply in an adopted thread) matches. */
+export function waitForHeader(user: Client, rootId: string, match: (s: SessionProps) => boolean, what = 'the session header', timeoutMs = 60_000): Promise<Post> {
+    return waitFor(what, async () => {
+        const thread = await user.thread(rootId);
+        return thread.find((p) => p.type === POST_TYPE.session && match(sessionOf(p)));
+    }, timeoutMs, 300);
+}
+
+/** Waits for any bot post in the thread (text, notice or reply) matching `re`. */
+export function waitForBotPost(user: Client, rootId: string, botId: string, re: RegExp, timeoutMs = 60_000): Promise<Post> {
+    return waitFor(`a bot post matching ${re}`, async () => {
+        const thread = await user.thread(rootId);
+        return thread.find((p) => p.user_id === botId && p.type !== POST_TYPE.session && re.test(p.message));
+    }, timeoutMs, 300);
+}
