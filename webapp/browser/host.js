@@ -16,6 +16,8 @@
 
     const BOT = {id: 'bot0000000000000000000000', username: 'claude', is_bot: true};
     const ALICE = {id: 'alice00000000000000000000', username: 'alice', is_bot: false};
+    const BOB = {id: 'bob0000000000000000000000', username: 'bob', is_bot: false};
+    const CAROL = {id: 'carol00000000000000000000', username: 'carol', is_bot: false};
     const DECIDED_AT = Date.UTC(2025, 0, 2, 10, 42);
     const LONG_COMMAND = "find . -name '*.test.ts' -newer package.json -print0 | xargs -0 grep -l 'describe.only' | while read f; do sed -i 's/describe.only/describe/' \"$f\"; echo \"fixed $f\"; done && NODE_OPTIONS=--max-old-space-size=4096 npm test -- --runInBand --testPathPattern='src/auth/.*(session|token).*\\.test\\.ts$' 2>&1 | tee /tmp/claude-auth-run.log";
 
@@ -50,33 +52,63 @@
         status: 'pending', decided_by: '', decided_at: 0, reason: '',
     }, overrides);
     const session = (status, overrides) => Object.assign({
-        id: 'sess1', status, machine_name: 'alice-thinkpad', cwd: '/home/alice/src/payments-service',
-        owner_username: 'alice', participants: ['alice', 'bob'], model: 'claude-sonnet-4-5', cost_usd: 0.4231,
-        claude_session_id: 'f3c1',
+        id: 'sess1', status, machine_name: 'alice-thinkpad', cwd: '/home/alice/src/payments-service', branch: 'fix/flaky-auth-session',
+        owner_id: ALICE.id, owner_username: 'alice', participants: ['alice', 'bob'], model: 'claude-sonnet-4-5', permission_mode: 'default',
+        cost_usd: 0.4231, input_tokens: 48210, output_tokens: 6120, context_tokens: 41000, context_window: 200000,
+        last_activity: DECIDED_AT, ended_reason: '', claude_session_id: 'f3c1',
     }, overrides);
-    const post = (id, type, props, message, userId) => ({id, type, props, message: message || '', user_id: userId || BOT.id, channel_id: 'c1', root_id: 'sessroot'});
+    const guest = (requestId, overrides) => Object.assign({
+        session_id: 'sess1', request_id: requestId, user: {id: CAROL.id, username: 'carol'},
+        text: 'Also check the retry logic in `src/auth/refresh.ts` — it swallows the real error, which is probably why the test only fails on CI.',
+        status: 'pending', decided_by: '', decided_at: 0,
+    }, overrides);
+    const offer = (requestId, overrides) => Object.assign({
+        request_id: requestId, user: {id: ALICE.id, username: 'alice'}, message_count: 12, status: 'pending',
+    }, overrides);
+    // The offer's interactive buttons as clients get them (Mattermost strips the integration).
+    const offerButtons = [{fallback: 'Include thread or start without', actions: [
+        {id: 'include', name: 'Include thread', type: 'button', style: 'primary'},
+        {id: 'skip', name: 'Start without', type: 'button', style: 'default'},
+    ]}];
+    const post = (id, type, props, message, userId, createAt) => ({id, type, props, message: message || '', user_id: userId || BOT.id, channel_id: 'c1', root_id: 'sessroot', create_at: createAt || 0});
 
     // [name, post]: each gets its own element #card-<name> for a screenshot.
+    const unknownYet = {model: '', cost_usd: 0, participants: [], branch: '', permission_mode: '', input_tokens: 0, output_tokens: 0, context_tokens: 0, context_window: 0};
     const cards = [
         ['session-working', post('p-s1', 'custom_claude_session', {claude_session: session('working')}, 'Claude Code session')],
-        ['session-waiting', post('p-s2', 'custom_claude_session', {claude_session: session('waiting', {cost_usd: 1.07})}, 'Claude Code session')],
-        ['session-starting', post('p-s3', 'custom_claude_session', {claude_session: session('starting', {model: '', cost_usd: 0, participants: []})}, 'Claude Code session')],
-        ['session-idle', post('p-s4', 'custom_claude_session', {claude_session: session('idle')}, 'Claude Code session')],
-        ['session-ended', post('p-s5', 'custom_claude_session', {claude_session: session('ended', {cost_usd: 2.5})}, 'Claude Code session')],
-        ['session-error', post('p-s6', 'custom_claude_session', {claude_session: session('error')}, 'Claude Code session')],
+        ['session-waiting', post('p-s2', 'custom_claude_session', {claude_session: session('waiting', {cost_usd: 1.07, permission_mode: 'bypassPermissions', participants: ['bob', 'alice', 'carol'], context_tokens: 172400})}, 'Claude Code session')],
+        ['session-starting', post('p-s3', 'custom_claude_session', {claude_session: session('starting', unknownYet)}, 'Claude Code session')],
+        ['session-idle', post('p-s4', 'custom_claude_session', {claude_session: session('idle', {permission_mode: 'acceptEdits'})}, 'Claude Code session')],
+        ['session-ended', post('p-s5', 'custom_claude_session', {claude_session: session('ended', {cost_usd: 2.5, ended_reason: 'stopped', permission_mode: 'plan', context_tokens: 196000})}, 'Claude Code session')],
+        ['session-ended-idle', post('p-s7', 'custom_claude_session', {claude_session: session('ended', {ended_reason: 'idle'})}, 'Claude Code session')],
+        ['session-error', post('p-s6', 'custom_claude_session', {claude_session: session('error', {error: 'Claude Code exited with code 1: API Error: 529 {"type":"overloaded_error","message":"Overloaded"}'})}, 'Claude Code session')],
+        ['session-refused', post('p-s8', 'custom_claude_session', {claude_session: session('working', {id: 'sess-refused'})}, 'Claude Code session')],
+        ['session-watcher', post('p-s9', 'custom_claude_session', {claude_session: session('working', {owner_id: BOB.id, owner_username: 'bob', participants: ['bob']})}, 'Claude Code session')],
+        ['guest-pending', post('p-g1', 'custom_claude_guest', {claude_guest: guest('g-ok')}, '@carol wants to add a message')],
+        ['guest-refused', post('p-g2', 'custom_claude_guest', {claude_guest: guest('g-refused', {text: 'can you also bump the timeout?'})}, '@carol wants to add a message')],
+        ['guest-allowed', post('p-g3', 'custom_claude_guest', {claude_guest: guest('g-3', {status: 'allowed', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
+        ['guest-invited', post('p-g4', 'custom_claude_guest', {claude_guest: guest('g-4', {status: 'invited', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
+        ['guest-denied', post('p-g5', 'custom_claude_guest', {claude_guest: guest('g-5', {status: 'denied', decided_by: 'bob', decided_at: DECIDED_AT})}, '')],
+        ['offer-pending', post('p-o1', 'custom_claude_context_offer', {claude_context_offer: offer('o-1'), attachments: offerButtons}, 'Give Claude the 12 earlier messages of this thread?')],
+        ['offer-others', post('p-o2', 'custom_claude_context_offer', {claude_context_offer: offer('o-2', {user: {id: BOB.id, username: 'bob'}, message_count: 1}), attachments: offerButtons}, '')],
+        ['offer-included', post('p-o3', 'custom_claude_context_offer', {claude_context_offer: offer('o-3', {status: 'included'})}, '')],
+        ['offer-skipped', post('p-o4', 'custom_claude_context_offer', {claude_context_offer: offer('o-4', {status: 'skipped'})}, '')],
         ['approval-pending', post('p-a1', 'custom_claude_approval', {claude_approval: approval('req-ok')}, 'Claude wants to run a command')],
         ['approval-refused', post('p-a2', 'custom_claude_approval', {claude_approval: approval('req-refused', {input: {command: 'git push --force origin main'}, description: 'Push the fix'})}, 'Claude wants to run a command')],
         ['approval-approved', post('p-a3', 'custom_claude_approval', {claude_approval: approval('req-3', {status: 'approved', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
         ['approval-denied', post('p-a4', 'custom_claude_approval', {claude_approval: approval('req-4', {status: 'denied', decided_by: 'alice', decided_at: DECIDED_AT, reason: 'Run only the session tests, not the whole suite.'})}, '')],
+        ['approval-expired', post('p-a6', 'custom_claude_approval', {claude_approval: approval('req-6', {status: 'expired', decided_at: DECIDED_AT, reason: 'timed out'})}, '', BOT.id, DECIDED_AT - 30 * 60000)],
         ['approval-edit', post('p-a5', 'custom_claude_approval', {claude_approval: approval('req-5', {tool_name: 'Edit', description: '', input: {file_path: '/home/alice/src/payments-service/src/auth/session.test.ts', old_string: 'describe.only(\'session\', () => {', new_string: 'describe(\'session\', () => {'}})}, '')],
         ['text-streaming', post('p-t1', 'custom_claude_text', {claude_text: {session_id: 'sess1', message_id: 'm1', done: false}}, 'I found the flaky test.')],
         ['text-done', post('p-t2', 'custom_claude_text', {claude_text: {session_id: 'sess1', message_id: 'm2', done: true}}, 'The test failed because **two tests shared a session cookie**. I gave each its own:\n\n```ts\nconst agent = request.agent(app);\n```\n\nAll 42 tests in `src/auth` pass now.')],
         ['not-bot', post('p-x1', 'custom_claude_approval', {claude_approval: approval('req-x')}, 'I am a person posting a **custom_claude_approval** post; no card for me.', ALICE.id)],
     ];
 
+    const originals = Object.fromEntries(cards);
+
     const entities = {
         general: {config: {SiteURL: ''}},
-        users: {profiles: {[BOT.id]: BOT, [ALICE.id]: ALICE}},
+        users: {currentUserId: ALICE.id, profiles: {[BOT.id]: BOT, [ALICE.id]: ALICE, [BOB.id]: BOB, [CAROL.id]: CAROL}},
         preferences: {myPreferences: {}},
     };
     const pluginReducers = {};
@@ -116,10 +148,29 @@
                 Card ? React.createElement(Card, {post: p, theme: {}, isRHS: false}) : React.createElement('div', null, `no component for ${p.type}`)));
     }
 
+    let reactRoot = null;
+    function render() {
+        reactRoot.render(
+            React.createElement(ReactRedux.Provider, {store},
+                cards.map(([name, p]) => React.createElement(Post, {key: name, name, post: p}))));
+    }
+
     window.__host = {
         store,
         wsHandlers,
         postTypes,
+        /** Replaces a card's post props, as a post edit from the server would. */
+        editPost(name, props) {
+            const card = cards.find(([n]) => n === name);
+            card[1] = Object.assign({}, card[1], {props});
+            render();
+        },
+        /** Puts a card's post back as the page first showed it. */
+        resetPost(name) {
+            const card = cards.find(([n]) => n === name);
+            card[1] = originals[name];
+            render();
+        },
         get pluginId() {
             return plugin && plugin.id;
         },
@@ -128,9 +179,8 @@
                 throw new Error('main.js did not call registerPlugin');
             }
             plugin.instance.initialize(registry, store);
-            ReactDOM.createRoot(document.getElementById('root')).render(
-                React.createElement(ReactRedux.Provider, {store},
-                    cards.map(([name, p]) => React.createElement(Post, {key: name, name, post: p}))));
+            reactRoot = ReactDOM.createRoot(document.getElementById('root'));
+            render();
         },
     };
 })();

@@ -39,27 +39,61 @@ const files = {
     '/vendor/react-redux.js': [packageFile('react-redux', 'dist/react-redux.min.js'), 'text/javascript'],
 };
 
-// The plugin's decide route, as docs/protocol.md describes it.
-const decisions = [];
-function decide(req, res, body) {
-    const match = /^\/plugins\/claude-mattermost\/api\/v1\/sessions\/([^/]+)\/approvals\/([^/]+)\/decide$/.exec(req.url);
-    if (!match || req.method !== 'POST') {
-        return false;
+// The plugin's user routes (docs/protocol.md) and Mattermost's post action route, as
+// stand-ins: each records what the page sent, and ids containing "refused" get a 403.
+const calls = [];
+const DECIDED_AT = Date.UTC(2025, 0, 2, 10, 42);
+const guestOutcome = {allow: 'allowed', invite: 'invited', deny: 'denied'};
+const routes = [
+    [/^\/plugins\/claude-mattermost\/api\/v1\/sessions\/([^/]+)\/approvals\/([^/]+)\/decide$/, ([sessionId, requestId], {decision}) => {
+        if (requestId === 'req-refused') {
+            return [403, {error: 'Only session participants can decide'}];
+        }
+        return [200, {approval: {
+            session_id: sessionId, request_id: requestId, tool_name: 'Bash', input: {command: 'ls'}, cwd: '', description: '',
+            status: decision === 'approve' ? 'approved' : 'denied', decided_by: 'alice', decided_at: DECIDED_AT, reason: '',
+        }}];
+    }],
+    [/^\/plugins\/claude-mattermost\/api\/v1\/sessions\/([^/]+)\/guests\/([^/]+)\/decide$/, ([sessionId, requestId], {decision}) => {
+        if (requestId === 'g-refused') {
+            return [403, {error: 'Only participants can decide'}];
+        }
+        return [200, {guest: {
+            session_id: sessionId, request_id: requestId, user: {id: 'carol00000000000000000000', username: 'carol'}, text: '',
+            status: guestOutcome[decision], decided_by: 'alice', decided_at: DECIDED_AT,
+        }}];
+    }],
+    [/^\/plugins\/claude-mattermost\/api\/v1\/sessions\/([^/]+)\/(interrupt|stop)$/, ([sessionId, action]) => {
+        if (sessionId === 'sess-refused') {
+            return [403, {error: `Only participants can ${action} this session`}];
+        }
+        return [200, {ok: true}];
+    }],
+    [/^\/api\/v4\/posts\/([^/]+)\/actions\/([A-Za-z0-9]+)$/, () => [200, {status: 'OK'}]],
+];
+
+function route(req, res, body) {
+    for (const [pattern, handle] of routes) {
+        const match = pattern.exec(req.url);
+        if (match && req.method === 'POST') {
+            const sent = body ? JSON.parse(body) : {};
+            calls.push({path: req.url, body: sent, csrf: req.headers['x-csrf-token'], requestedWith: req.headers['x-requested-with']});
+            const [status, answer] = handle(match.slice(1).map(decodeURIComponent), sent);
+            res.writeHead(status, {'Content-Type': 'application/json'}).end(JSON.stringify(answer));
+            return true;
+        }
     }
-    const [, sessionId, requestId] = match;
-    const {decision} = JSON.parse(body);
-    decisions.push({requestId, decision, csrf: req.headers['x-csrf-token'], requestedWith: req.headers['x-requested-with']});
-    res.setHeader('Content-Type', 'application/json');
-    if (requestId === 'req-refused') {
-        res.writeHead(403).end(JSON.stringify({error: 'Only session participants can decide'}));
-        return true;
-    }
-    const approval = {
-        session_id: sessionId, request_id: requestId, tool_name: 'Bash', input: {command: 'ls'}, cwd: '', description: '',
-        status: decision === 'approve' ? 'approved' : 'denied', decided_by: 'alice', decided_at: Date.UTC(2025, 0, 2, 10, 42), reason: '',
-    };
-    res.writeHead(200).end(JSON.stringify({approval}));
-    return true;
+    return false;
+}
+
+/** The one call made since `calls` was last emptied, without the headers every call has. */
+function onlyCall() {
+    assert.equal(calls.length, 1, `one request, got ${JSON.stringify(calls)}`);
+    const [{path, body, csrf, requestedWith}] = calls;
+    assert.equal(csrf, 'browser-csrf-token', 'CSRF header');
+    assert.equal(requestedWith, 'XMLHttpRequest');
+    calls.length = 0;
+    return {path, body};
 }
 
 const server = createServer((req, res) => {
@@ -68,7 +102,7 @@ const server = createServer((req, res) => {
         body += chunk;
     });
     req.on('end', () => {
-        if (decide(req, res, body)) {
+        if (route(req, res, body)) {
             return;
         }
         const path = new URL(req.url, 'http://x').pathname;
@@ -102,8 +136,8 @@ async function checkTheme(browser, base, theme) {
     const errors = [];
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (msg) => {
-        // The refused decision is a 403 on purpose.
-        if (msg.type() === 'error' && !msg.location().url.includes('/req-refused/')) {
+        // The refused requests are 403s on purpose.
+        if (msg.type() === 'error' && !/refused/.test(msg.location().url)) {
             errors.push(msg.text());
         }
     });
@@ -121,28 +155,101 @@ async function checkTheme(browser, base, theme) {
     // A person who is not the bot gets no card.
     assert.equal(await page.locator('#card-not-bot button').count(), 0, 'no buttons on a non-bot post');
 
+    const shot = (name, locator = page.locator(`#card-${name}`)) => locator.screenshot({path: join(shots, `${name}-${theme}.png`), animations: 'disabled'});
+
     // Approve goes to the plugin route with the CSRF header and turns into the decided line.
     const pending = page.locator('#card-approval-pending');
-    await pending.screenshot({path: join(shots, `approval-pending-${theme}.png`), animations: 'disabled'});
-    decisions.length = 0;
+    await shot('approval-pending');
+    calls.length = 0;
     await pending.getByRole('button', {name: 'Approve'}).click();
     await pending.getByText('Approved by @alice').waitFor();
     await pending.getByText('describe.only', {exact: false}).waitFor();
-    assert.deepEqual(decisions, [{requestId: 'req-ok', decision: 'approve', csrf: 'browser-csrf-token', requestedWith: 'XMLHttpRequest'}]);
-    await pending.screenshot({path: join(shots, `approval-after-click-${theme}.png`), animations: 'disabled'});
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/approvals/req-ok/decide', body: {decision: 'approve', reason: ''}});
+    await shot('approval-after-click', pending);
 
     // A refusal shows the server's reason under the buttons.
     const refused = page.locator('#card-approval-refused');
     await refused.getByRole('button', {name: 'Deny'}).click();
     await refused.getByRole('alert').getByText('Only session participants can decide').waitFor();
+    calls.length = 0;
 
     // Long commands wrap inside the card instead of widening it.
     const overflow = await page.locator('#card-approval-pending pre').evaluate((el) => el.scrollWidth - el.clientWidth);
     assert.ok(overflow <= 1, `command block scrolls sideways by ${overflow}px`);
 
-    for (const name of ['session-working', 'session-waiting', 'session-starting', 'session-idle', 'session-ended', 'session-error',
-        'approval-refused', 'approval-approved', 'approval-denied', 'approval-edit', 'text-streaming', 'text-done', 'not-bot']) {
-        await page.locator(`#card-${name}`).screenshot({path: join(shots, `${name}-${theme}.png`), animations: 'disabled'});
+    // Guest card: a participant invites carol; a refusal shows the server's reason.
+    const guest = page.locator('#card-guest-pending');
+    await shot('guest-pending');
+    await guest.getByRole('button', {name: 'Invite'}).click();
+    await guest.getByText('@carol invited by @alice').waitFor();
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/guests/g-ok/decide', body: {decision: 'invite'}});
+    assert.equal(await guest.getByRole('button').count(), 0, 'no buttons once decided');
+    await shot('guest-after-click', guest);
+    const guestRefused = page.locator('#card-guest-refused');
+    await guestRefused.getByRole('button', {name: 'Allow once'}).click();
+    await guestRefused.getByRole('alert').getByText('Only participants can decide').waitFor();
+    calls.length = 0;
+
+    // Context offer: the card's own button clicks the post's interactive button through
+    // Mattermost's action route; the server's edit of the post then shows the outcome.
+    const offer = page.locator('#card-offer-pending');
+    await shot('offer-pending');
+    await offer.getByRole('button', {name: 'Include thread'}).click();
+    await offer.getByText('Starting with the thread…').waitFor();
+    assert.deepEqual(onlyCall(), {path: '/api/v4/posts/p-o1/actions/include', body: {}});
+    await shot('offer-starting', offer);
+    await page.evaluate(() => window.__host.editPost('offer-pending', {claude_context_offer: {request_id: 'o-1', user: {id: 'alice00000000000000000000', username: 'alice'}, message_count: 12, status: 'included'}}));
+    await offer.getByText('Started with the 12 earlier messages of this thread').waitFor();
+
+    // The header updates in place: a starting session filling in every field keeps its size.
+    const starting = page.locator('#card-session-starting section');
+    const before = await starting.boundingBox();
+    await page.evaluate(() => {
+        const full = {
+            id: 'sess1', status: 'working', machine_name: 'alice-thinkpad', cwd: '/home/alice/src/payments-service', branch: 'fix/flaky-auth-session',
+            owner_id: 'alice00000000000000000000', owner_username: 'alice', participants: ['alice', 'bob'], model: 'claude-sonnet-4-5',
+            permission_mode: 'acceptEdits', cost_usd: 12.5, input_tokens: 1250000, output_tokens: 98000, context_tokens: 199000, context_window: 200000,
+        };
+        window.__host.editPost('session-starting', {claude_session: full});
+    });
+    await starting.getByText('199k of 200k · 100%').waitFor();
+    const after = await starting.boundingBox();
+    assert.equal(after.height, before.height, `header height moved from ${before.height} to ${after.height} on a live update`);
+    await shot('session-live-update', starting);
+    await page.evaluate(() => window.__host.resetPost('session-starting'));
+    await starting.getByText('Starting').waitFor();
+
+    // Stop asks first; the confirmed stop reaches the route and reads "Stopping…" until the session ends.
+    const working = page.locator('#card-session-working');
+    await shot('session-working');
+    const workingBox = await working.boundingBox();
+    await working.getByRole('button', {name: 'Stop'}).click();
+    await working.getByRole('button', {name: 'Stop session'}).waitFor();
+    assert.equal(calls.length, 0, 'Stop alone sends nothing');
+    assert.equal((await working.boundingBox()).height, workingBox.height, 'the confirmation takes the buttons\' place');
+    await shot('session-confirm-stop', working);
+    await page.keyboard.press('Enter'); // the confirmation has the focus
+    await working.getByText('Stopping…').waitFor();
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/stop', body: {}});
+    await shot('session-stopping', working);
+
+    const idle = page.locator('#card-session-idle');
+    await idle.getByRole('button', {name: 'Interrupt'}).click();
+    await idle.getByRole('button', {name: 'Interrupt'}).and(page.locator(':enabled')).waitFor();
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/interrupt', body: {}});
+
+    const sessionRefused = page.locator('#card-session-refused');
+    await sessionRefused.getByRole('button', {name: 'Stop'}).click();
+    await sessionRefused.getByRole('button', {name: 'Stop session'}).click();
+    await sessionRefused.getByRole('alert').getByText('Only participants can stop this session').waitFor();
+    calls.length = 0;
+
+    assert.equal(await page.locator('#card-session-watcher button').count(), 0, 'someone who only watches gets no Stop');
+
+    for (const name of ['session-waiting', 'session-starting', 'session-idle', 'session-ended', 'session-ended-idle', 'session-error', 'session-refused', 'session-watcher',
+        'guest-refused', 'guest-allowed', 'guest-invited', 'guest-denied', 'offer-others', 'offer-included', 'offer-skipped',
+        'approval-refused', 'approval-approved', 'approval-denied', 'approval-expired', 'approval-edit', 'text-streaming', 'text-done', 'not-bot']) {
+        await shot(name);
     }
     await page.screenshot({path: join(shots, `all-cards-${theme}.png`), fullPage: true, animations: 'disabled'});
 
@@ -157,9 +264,13 @@ async function checkNarrow(browser, base) {
     await page.locator('#card-session-working section').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px at 400px`);
-    for (const name of ['session-working', 'approval-pending']) {
+    for (const name of ['session-working', 'session-waiting', 'session-error', 'approval-pending', 'approval-expired', 'guest-pending', 'offer-pending']) {
         await page.locator(`#card-${name}`).screenshot({path: join(shots, `${name}-narrow.png`), animations: 'disabled'});
     }
+    const working = page.locator('#card-session-working');
+    await working.getByRole('button', {name: 'Stop'}).click();
+    await working.getByRole('button', {name: 'Stop session'}).waitFor();
+    await working.screenshot({path: join(shots, 'session-confirm-stop-narrow.png'), animations: 'disabled'});
     await page.close();
 }
 

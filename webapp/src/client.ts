@@ -4,9 +4,9 @@
 import Client4 from '@mattermost/client/lib/client4';
 
 import {API_PATH} from './constants';
-import type {Decision} from './constants';
-import {parseApproval} from './props';
-import type {ApprovalInfo} from './types';
+import type {Decision, GuestDecision, SessionAction} from './constants';
+import {parseApproval, parseGuest} from './props';
+import type {ApprovalInfo, GuestInfo} from './types';
 
 /** A refused or failed request; `message` is fit to show to the person who clicked. */
 export class PluginClientError extends Error {
@@ -15,11 +15,15 @@ export class PluginClientError extends Error {
     /** The approval's current state, when the server sent it (409: already decided). */
     readonly approval: ApprovalInfo | null;
 
-    constructor(message: string, status: number, approval: ApprovalInfo | null = null) {
+    /** The guest request's current state, when the server sent it (409: already decided). */
+    readonly guest: GuestInfo | null;
+
+    constructor(message: string, status: number, approval: ApprovalInfo | null = null, guest: GuestInfo | null = null) {
         super(message);
         this.name = 'PluginClientError';
         this.status = status;
         this.approval = approval;
+        this.guest = guest;
     }
 }
 
@@ -39,14 +43,14 @@ export class PluginClient {
         this.siteURL = getSiteURL;
     }
 
-    private url(path: string): string {
+    private pluginURL(path: string): string {
         return `${this.siteURL()}${API_PATH}${path}`;
     }
 
-    private async post(path: string, body: unknown): Promise<Record<string, unknown>> {
+    private async post(url: string, body: unknown): Promise<Record<string, unknown>> {
         let response: Response;
         try {
-            response = await fetch(this.url(path), this.client4.getOptions({method: 'post', body: JSON.stringify(body)}));
+            response = await fetch(url, this.client4.getOptions({method: 'post', body: JSON.stringify(body)}));
         } catch {
             throw new PluginClientError('Could not reach the server. Check your connection and try again.', 0);
         }
@@ -58,8 +62,10 @@ export class PluginClient {
         }
         const record = typeof data === 'object' && data !== null ? data as Record<string, unknown> : {};
         if (!response.ok) {
-            const message = typeof record.error === 'string' && record.error !== '' ? record.error : fallbackMessages[response.status] ?? `The server answered ${response.status}.`;
-            throw new PluginClientError(message, response.status, parseApproval(record.approval));
+            // The plugin answers {"error"}; Mattermost's own routes answer {"message"}.
+            const told = [record.error, record.message].find((m): m is string => typeof m === 'string' && m !== '');
+            const message = told ?? fallbackMessages[response.status] ?? `The server answered ${response.status}.`;
+            throw new PluginClientError(message, response.status, parseApproval(record.approval), parseGuest(record.guest));
         }
         return record;
     }
@@ -67,12 +73,47 @@ export class PluginClient {
     /** Approve or deny a tool request; resolves to the approval as recorded (first decision wins). */
     async decide(sessionId: string, requestId: string, decision: Decision, reason = ''): Promise<ApprovalInfo> {
         const path = `/sessions/${encodeURIComponent(sessionId)}/approvals/${encodeURIComponent(requestId)}/decide`;
-        const data = await this.post(path, {decision, reason});
+        const data = await this.post(this.pluginURL(path), {decision, reason});
         const approval = parseApproval(data.approval);
         if (!approval) {
             throw new PluginClientError('The server sent an unexpected answer.', 200);
         }
         return approval;
+    }
+
+    /**
+     * Let a non-participant's message through once, invite its author, or drop it.
+     * Resolves to the guest request as recorded when the server sends it back, else null.
+     */
+    async decideGuest(sessionId: string, requestId: string, decision: GuestDecision): Promise<GuestInfo | null> {
+        const path = `/sessions/${encodeURIComponent(sessionId)}/guests/${encodeURIComponent(requestId)}/decide`;
+        const data = await this.post(this.pluginURL(path), {decision});
+        return parseGuest(data.guest);
+    }
+
+    /** Interrupt Claude's current turn; the session stays. */
+    async interruptSession(sessionId: string): Promise<void> {
+        await this.sessionAction(sessionId, 'interrupt');
+    }
+
+    /** End the session's Claude process; a reply in the thread resumes it. */
+    async stopSession(sessionId: string): Promise<void> {
+        await this.sessionAction(sessionId, 'stop');
+    }
+
+    private async sessionAction(sessionId: string, action: SessionAction): Promise<void> {
+        await this.post(this.pluginURL(`/sessions/${encodeURIComponent(sessionId)}/${action}`), {});
+    }
+
+    /**
+     * Click an interactive-message button of a post, as the Mattermost apps do
+     * (`POST /api/v4/posts/{post_id}/actions/{action_id}`). The server calls the
+     * button's integration (a plugin route) and edits the post; a refusal arrives
+     * as an ephemeral message, not as an error here.
+     */
+    async doPostAction(postId: string, actionId: string): Promise<void> {
+        const url = `${this.siteURL()}/api/v4/posts/${encodeURIComponent(postId)}/actions/${encodeURIComponent(actionId)}`;
+        await this.post(url, {});
     }
 }
 

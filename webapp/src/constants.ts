@@ -9,6 +9,8 @@ export const PostTypes = {
     Session: 'custom_claude_session',
     Approval: 'custom_claude_approval',
     Text: 'custom_claude_text',
+    Guest: 'custom_claude_guest',
+    ContextOffer: 'custom_claude_context_offer',
 } as const;
 export type PostType = (typeof PostTypes)[keyof typeof PostTypes];
 
@@ -16,6 +18,11 @@ export const PropKeys = {
     Session: 'claude_session',
     Approval: 'claude_approval',
     Text: 'claude_text',
+    Guest: 'claude_guest',
+    ContextOffer: 'claude_context_offer',
+
+    /** Mattermost's interactive message attachments: the buttons the mobile apps show. */
+    Attachments: 'attachments',
 } as const;
 
 /** Plugin websocket events arrive as `custom_<plugin id>_<name>`. */
@@ -26,11 +33,46 @@ export const WebSocketEvents = {
 export const SessionStatuses = ['starting', 'working', 'waiting', 'idle', 'ended', 'error'] as const;
 export type SessionStatus = (typeof SessionStatuses)[number];
 
-export const ApprovalStatuses = ['pending', 'approved', 'denied'] as const;
+/** `ended_reason` values the header has words for; any other reason is shown as sent. */
+export const EndedReasons = ['stopped', 'idle', 'error'] as const;
+
+/** Claude Agent SDK permission modes, as `permission_mode` carries them. */
+export const PermissionModes = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
+export type PermissionMode = (typeof PermissionModes)[number];
+
+/** `expired`: nobody answered within the admin's approval timeout, so the plugin denied it. */
+export const ApprovalStatuses = ['pending', 'approved', 'denied', 'expired'] as const;
 export type ApprovalStatus = (typeof ApprovalStatuses)[number];
 
 export const Decisions = ['approve', 'deny'] as const;
 export type Decision = (typeof Decisions)[number];
+
+/** A non-participant's message waiting for a participant to let it through. */
+export const GuestStatuses = ['pending', 'allowed', 'invited', 'denied'] as const;
+export type GuestStatus = (typeof GuestStatuses)[number];
+
+export const GuestDecisions = ['allow', 'invite', 'deny'] as const;
+export type GuestDecision = (typeof GuestDecisions)[number];
+
+/** "Give Claude the N earlier messages of this thread?" before a session starts in a thread. */
+export const ContextOfferStatuses = ['pending', 'included', 'skipped'] as const;
+export type ContextOfferStatus = (typeof ContextOfferStatuses)[number];
+
+export type ContextOfferChoice = 'include' | 'skip';
+
+/**
+ * The context offer's buttons are the post's interactive-message actions, clicked
+ * through Mattermost's `POST /api/v4/posts/{post_id}/actions/{action_id}` so the
+ * server has one handler for web and mobile. The card finds each action by its id
+ * (Mattermost allows only [A-Za-z0-9] there) or, failing that, by its button name.
+ */
+export const ContextOfferActions: Record<ContextOfferChoice, {ids: readonly string[]; name: string}> = {
+    include: {ids: ['include', 'includethread'], name: 'Include thread'},
+    skip: {ids: ['skip', 'without', 'startwithout'], name: 'Start without'},
+};
+
+export const SessionActions = ['interrupt', 'stop'] as const;
+export type SessionAction = (typeof SessionActions)[number];
 
 /** Route prefix under the site URL; client.ts is the only user. */
 export const API_PATH = `/plugins/${pluginId}/api/v1`;

@@ -21,7 +21,7 @@ describe('plugin registration', () => {
         plugin.initialize(registry, makeStore());
 
         expect(registry.registerPostTypeComponent.mock.calls.map(([type]) => type as string).sort()).toEqual(
-            [PostTypes.Approval, PostTypes.Session, PostTypes.Text].sort(),
+            [PostTypes.Approval, PostTypes.ContextOffer, PostTypes.Guest, PostTypes.Session, PostTypes.Text].sort(),
         );
         expect(registry.registerWebSocketEventHandler).toHaveBeenCalledWith('custom_claude-mattermost_text', expect.any(Function));
         expect(WebSocketEvents.Text).toBe('custom_claude-mattermost_text');

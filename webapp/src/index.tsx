@@ -1,6 +1,8 @@
 import type {Store} from 'redux';
 
 import ApprovalCard from './cards/approval/ApprovalCard';
+import GuestCard from './cards/guest/GuestCard';
+import ContextOfferCard from './cards/offer/ContextOfferCard';
 import SessionHeader from './cards/session/SessionHeader';
 import StreamingText from './cards/text/StreamingText';
 import {client} from './client';
@@ -22,6 +24,8 @@ export default class Plugin {
         registry.registerPostTypeComponent(PostTypes.Session, SessionHeader);
         registry.registerPostTypeComponent(PostTypes.Approval, ApprovalCard);
         registry.registerPostTypeComponent(PostTypes.Text, StreamingText);
+        registry.registerPostTypeComponent(PostTypes.Guest, GuestCard);
+        registry.registerPostTypeComponent(PostTypes.ContextOffer, ContextOfferCard);
         registry.registerWebSocketEventHandler(WebSocketEvents.Text, handleText(store));
     }
 }

@@ -1,8 +1,8 @@
 // Reads the plugin's post props and websocket payloads. They arrive as untyped JSON,
 // so every field is checked here once and the components get whole, typed objects.
-import {ApprovalStatuses, PropKeys, SessionStatuses} from './constants';
-import type {ApprovalStatus, SessionStatus} from './constants';
-import type {ApprovalInfo, SessionInfo, TextEvent, TextInfo} from './types';
+import {ApprovalStatuses, ContextOfferStatuses, GuestStatuses, PermissionModes, PropKeys, SessionStatuses} from './constants';
+import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, SessionStatus} from './constants';
+import type {ApprovalInfo, ContextOfferInfo, GuestInfo, PostActionRef, SessionInfo, TextEvent, TextInfo, UserRef} from './types';
 
 type Props = Record<string, unknown> | undefined | null;
 
@@ -16,6 +16,16 @@ function str(value: unknown): string {
 
 function num(value: unknown): number {
     return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/** Counts and money: a negative number is a bug upstream, shown as nothing rather than "-3". */
+function count(value: unknown): number {
+    return Math.max(0, num(value));
+}
+
+function readUser(value: unknown): UserRef {
+    const raw = isRecord(value) ? value : {};
+    return {id: str(raw.id), username: str(raw.username)};
 }
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
@@ -44,10 +54,20 @@ export function readSession(props: Props): SessionInfo | null {
         status: oneOf<SessionStatus>(SessionStatuses, raw.status, 'starting'),
         machine_name: str(raw.machine_name),
         cwd: str(raw.cwd),
+        branch: str(raw.branch),
+        owner_id: str(raw.owner_id),
         owner_username: str(raw.owner_username),
         participants: Array.isArray(raw.participants) ? raw.participants.filter((p): p is string => typeof p === 'string' && p !== '') : [],
         model: str(raw.model),
-        cost_usd: num(raw.cost_usd),
+        permission_mode: oneOf<PermissionMode | ''>(PermissionModes, raw.permission_mode, ''),
+        cost_usd: count(raw.cost_usd),
+        input_tokens: count(raw.input_tokens),
+        output_tokens: count(raw.output_tokens),
+        context_tokens: count(raw.context_tokens),
+        context_window: count(raw.context_window),
+        last_activity: toMillis(raw.last_activity),
+        ended_reason: str(raw.ended_reason),
+        error: str(raw.error),
         claude_session_id: str(raw.claude_session_id),
     };
 }
@@ -72,6 +92,51 @@ export function parseApproval(raw: unknown): ApprovalInfo | null {
 
 export function readApproval(props: Props): ApprovalInfo | null {
     return parseApproval(props?.[PropKeys.Approval]);
+}
+
+export function parseGuest(raw: unknown): GuestInfo | null {
+    if (!isRecord(raw) || str(raw.session_id) === '' || str(raw.request_id) === '') {
+        return null;
+    }
+    return {
+        session_id: str(raw.session_id),
+        request_id: str(raw.request_id),
+        user: readUser(raw.user),
+        text: str(raw.text),
+        status: oneOf<GuestStatus>(GuestStatuses, raw.status, 'pending'),
+        decided_by: str(raw.decided_by),
+        decided_at: toMillis(raw.decided_at),
+    };
+}
+
+export function readGuest(props: Props): GuestInfo | null {
+    return parseGuest(props?.[PropKeys.Guest]);
+}
+
+export function readContextOffer(props: Props): ContextOfferInfo | null {
+    const raw = props?.[PropKeys.ContextOffer];
+    if (!isRecord(raw)) {
+        return null;
+    }
+    return {
+        session_id: str(raw.session_id),
+        request_id: str(raw.request_id),
+        user: readUser(raw.user),
+        message_count: Math.floor(count(raw.message_count)),
+        status: oneOf<ContextOfferStatus>(ContextOfferStatuses, raw.status, 'pending'),
+    };
+}
+
+/** The buttons in `props.attachments`, in order; the integration is stripped before clients see a post. */
+export function readPostActions(props: Props): PostActionRef[] {
+    const attachments = props?.[PropKeys.Attachments];
+    if (!Array.isArray(attachments)) {
+        return [];
+    }
+    return attachments.flatMap((attachment: unknown) => {
+        const actions = isRecord(attachment) && Array.isArray(attachment.actions) ? attachment.actions as unknown[] : [];
+        return actions.filter(isRecord).map((action) => ({id: str(action.id), name: str(action.name)})).filter((action) => action.id !== '');
+    });
 }
 
 export function readText(props: Props): TextInfo {

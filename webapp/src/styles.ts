@@ -30,6 +30,7 @@ export const css = `
 .cm-approval--pending { border-left-color: var(--away-indicator, #ffbc1f); }
 .cm-approval--approved { border-left-color: var(--online-indicator, #06d6a0); }
 .cm-approval--denied { border-left-color: var(--error-text, #d24b4e); }
+.cm-approval--expired { border-left-color: rgba(${fg}, 0.32); }
 .cm-approval__header { display: flex; align-items: baseline; gap: 8px; }
 .cm-approval__title { flex: 1 1 auto; min-width: 0; }
 .cm-approval__tool {
@@ -71,12 +72,39 @@ export const css = `
     border-color: var(--error-text, #d24b4e);
 }
 .cm-btn--danger:hover:not(:disabled) { background: rgba(210, 75, 78, 0.08); }
+.cm-btn--danger-filled { background: var(--error-text, #d24b4e); color: #fff; }
+.cm-btn--danger-filled:hover:not(:disabled) { box-shadow: inset 0 0 0 32px rgba(0, 0, 0, 0.16); }
+.cm-btn--secondary {
+    background: rgba(var(--button-bg-rgb, 28, 88, 217), 0.08); color: var(--button-bg, #1c58d9);
+}
+.cm-btn--secondary:hover:not(:disabled) { background: rgba(var(--button-bg-rgb, 28, 88, 217), 0.16); }
+
+.cm-actions { display: flex; align-items: center; flex-wrap: wrap; gap: 8px; margin-top: 12px; min-height: 32px; }
+.cm-actions__note { color: rgba(${fg}, 0.64); font-size: 12px; }
+.cm-actions__question { font-weight: 600; }
+.cm-muted { margin: 6px 0 0; color: rgba(${fg}, 0.72); }
+.cm-decision { display: flex; align-items: baseline; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
+.cm-decision__icon { font-weight: 700; }
+.cm-decision--allowed .cm-decision__icon, .cm-decision--invited .cm-decision__icon,
+.cm-decision--done .cm-decision__icon { color: var(--online-indicator, #06d6a0); }
+.cm-decision--denied .cm-decision__icon { color: var(--error-text, #d24b4e); }
+.cm-decision--sent { color: rgba(${fg}, 0.72); }
+.cm-quote {
+    margin: 8px 0 0; padding: 4px 0 4px 12px;
+    border-left: 3px solid rgba(${fg}, 0.24);
+    max-height: 12em; overflow: auto;
+    color: var(--center-channel-color, #3f4350);
+}
+.cm-guest--pending, .cm-offer--pending { border-left-color: var(--away-indicator, #ffbc1f); }
+.cm-guest--allowed, .cm-guest--invited, .cm-offer--included, .cm-offer--skipped { border-left-color: var(--online-indicator, #06d6a0); }
+.cm-guest--denied { border-left-color: var(--error-text, #d24b4e); }
 .cm-approval__sending { color: rgba(${fg}, 0.64); font-size: 12px; }
 .cm-error { flex-basis: 100%; margin: 0; color: var(--error-text, #d24b4e); font-size: 12px; }
 .cm-approval__decision { display: flex; align-items: baseline; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
 .cm-approval__decision-icon { font-weight: 700; }
 .cm-approval__decision--approved .cm-approval__decision-icon { color: var(--online-indicator, #06d6a0); }
 .cm-approval__decision--denied .cm-approval__decision-icon { color: var(--error-text, #d24b4e); }
+.cm-approval__decision--expired { color: rgba(${fg}, 0.72); }
 .cm-approval__decision time { color: rgba(${fg}, 0.64); }
 .cm-approval__reason { flex-basis: 100%; color: rgba(${fg}, 0.72); }
 
@@ -84,7 +112,7 @@ export const css = `
 .cm-session__header { display: flex; align-items: center; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
 .cm-session { container-type: inline-size; }
 .cm-session__fields {
-    display: grid; grid-template-columns: repeat(4, minmax(0, 1fr));
+    display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); grid-auto-flow: row dense;
     gap: 8px 20px; margin: 10px 0 0;
 }
 .cm-session__field--wide { grid-column: span 2; }
@@ -93,7 +121,24 @@ export const css = `
 }
 .cm-session__field { min-width: 0; }
 .cm-session__field dt { font-weight: 400; }
-.cm-session__field dd { margin: 0; overflow-wrap: anywhere; }
+.cm-session__field dd { margin: 0; min-width: 0; font-variant-numeric: tabular-nums; }
+.cm-ellipsis { display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.cm-wrap { display: block; overflow-wrap: anywhere; }
+.cm-unknown { color: rgba(${fg}, 0.48); }
+.cm-session__field--warn dd { color: var(--error-text, #d24b4e); font-weight: 600; }
+.cm-session__error {
+    margin: 8px 0 0; padding: 6px 10px; border-radius: 4px;
+    background: rgba(210, 75, 78, 0.08); color: var(--error-text, #d24b4e);
+    overflow-wrap: anywhere;
+}
+.cm-session__hint { margin: 12px 0 0; color: rgba(${fg}, 0.64); font-size: 12px; }
+.cm-meter {
+    display: block; height: 4px; margin-top: 4px; border-radius: 2px; overflow: hidden;
+    background: rgba(${fg}, 0.12);
+}
+.cm-meter__fill { display: block; height: 100%; border-radius: 2px; background: var(--button-bg, #1c58d9); }
+.cm-meter--high .cm-meter__fill { background: var(--away-indicator, #ffbc1f); }
+.cm-meter--full .cm-meter__fill { background: var(--error-text, #d24b4e); }
 .cm-pill {
     display: inline-flex; align-items: center; gap: 6px;
     padding: 2px 8px; border-radius: 10px;

@@ -1,15 +1,33 @@
-import type {ApprovalStatus, SessionStatus} from './constants';
+import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, SessionStatus} from './constants';
 
-/** `props.claude_session` of a session header post. */
+/** `props.claude_session` of a session header post. Numbers are 0 and strings '' when not known yet. */
 export interface SessionInfo {
     id: string;
     status: SessionStatus;
     machine_name: string;
     cwd: string;
+    branch: string;
+    owner_id: string;
     owner_username: string;
+
+    /** Usernames; the owner is one of them (the card puts the owner first). */
     participants: string[];
     model: string;
+
+    /** '' when the server did not say (older plugin); the header then shows no mode. */
+    permission_mode: PermissionMode | '';
     cost_usd: number;
+    input_tokens: number;
+    output_tokens: number;
+    context_tokens: number;
+    context_window: number;
+
+    /** Unix milliseconds. */
+    last_activity: number;
+
+    /** Why an `ended` session ended: `stopped`, `idle`, `error` or a newer reason. */
+    ended_reason: string;
+    error: string;
     claude_session_id: string;
 }
 
@@ -29,6 +47,39 @@ export interface ApprovalInfo {
     /** Unix milliseconds; 0 while pending. */
     decided_at: number;
     reason: string;
+}
+
+export interface UserRef {
+    id: string;
+    username: string;
+}
+
+/** `props.claude_guest`: a non-participant's reply held until a participant decides. */
+export interface GuestInfo {
+    session_id: string;
+    request_id: string;
+    user: UserRef;
+    text: string;
+    status: GuestStatus;
+    decided_by: string;
+    decided_at: number;
+}
+
+/** `props.claude_context_offer`: asked before a session starts inside an existing thread. */
+export interface ContextOfferInfo {
+    session_id: string;
+    request_id: string;
+
+    /** Who mentioned Claude; only they may choose. */
+    user: UserRef;
+    message_count: number;
+    status: ContextOfferStatus;
+}
+
+/** One interactive-message button of a post (Mattermost strips the integration before clients see it). */
+export interface PostActionRef {
+    id: string;
+    name: string;
 }
 
 /** `props.claude_text` of a streamed assistant reply; the text itself is `post.message`. */

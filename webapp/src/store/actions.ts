@@ -1,8 +1,13 @@
-import type {ApprovalInfo, TextEvent} from '../types';
+import type {ContextOfferChoice} from '../constants';
+import type {ApprovalInfo, GuestInfo, TextEvent} from '../types';
 
 export const ActionTypes = {
     TextReceived: 'claude-mattermost/text_received',
     ApprovalUpdated: 'claude-mattermost/approval_updated',
+    GuestUpdated: 'claude-mattermost/guest_updated',
+    StopRequested: 'claude-mattermost/stop_requested',
+    StopSettled: 'claude-mattermost/stop_settled',
+    OfferChosen: 'claude-mattermost/offer_chosen',
 } as const;
 
 export interface TextReceivedAction {
@@ -16,7 +21,32 @@ export interface ApprovalUpdatedAction {
     approval: ApprovalInfo;
 }
 
-export type PluginAction = TextReceivedAction | ApprovalUpdatedAction;
+/** A guest request was decided in this tab (or the server said someone decided first). */
+export interface GuestUpdatedAction {
+    type: typeof ActionTypes.GuestUpdated;
+    guest: GuestInfo;
+}
+
+/** The stop route accepted; the header says "Stopping…" until the session reads `ended`. */
+export interface StopRequestedAction {
+    type: typeof ActionTypes.StopRequested;
+    sessionId: string;
+}
+
+/** The header saw the session end, so a later resume does not read "Stopping…". */
+export interface StopSettledAction {
+    type: typeof ActionTypes.StopSettled;
+    sessionId: string;
+}
+
+/** A context offer's button went through; the card shows the choice until the server edits it. */
+export interface OfferChosenAction {
+    type: typeof ActionTypes.OfferChosen;
+    postId: string;
+    choice: ContextOfferChoice;
+}
+
+export type PluginAction = TextReceivedAction | ApprovalUpdatedAction | GuestUpdatedAction | StopRequestedAction | StopSettledAction | OfferChosenAction;
 
 export function textReceived(event: TextEvent): TextReceivedAction {
     return {type: ActionTypes.TextReceived, event};
@@ -24,4 +54,20 @@ export function textReceived(event: TextEvent): TextReceivedAction {
 
 export function approvalUpdated(approval: ApprovalInfo): ApprovalUpdatedAction {
     return {type: ActionTypes.ApprovalUpdated, approval};
+}
+
+export function guestUpdated(guest: GuestInfo): GuestUpdatedAction {
+    return {type: ActionTypes.GuestUpdated, guest};
+}
+
+export function stopRequested(sessionId: string): StopRequestedAction {
+    return {type: ActionTypes.StopRequested, sessionId};
+}
+
+export function stopSettled(sessionId: string): StopSettledAction {
+    return {type: ActionTypes.StopSettled, sessionId};
+}
+
+export function offerChosen(postId: string, choice: ContextOfferChoice): OfferChosenAction {
+    return {type: ActionTypes.OfferChosen, postId, choice};
 }

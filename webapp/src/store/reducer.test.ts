@@ -1,7 +1,7 @@
-import type {ApprovalInfo, TextEvent} from '../types';
+import type {ApprovalInfo, GuestInfo, TextEvent} from '../types';
 
-import {approvalUpdated, textReceived} from './actions';
-import reducer, {approvalKey} from './reducer';
+import {approvalUpdated, guestUpdated, offerChosen, stopRequested, stopSettled, textReceived} from './actions';
+import reducer, {requestKey} from './reducer';
 import type {PluginState} from './reducer';
 
 function text(overrides: Partial<TextEvent> = {}): TextEvent {
@@ -21,7 +21,7 @@ function run(...actions: Parameters<typeof reducer>[1][]): PluginState {
 
 describe('plugin reducer', () => {
     it('starts empty', () => {
-        expect(run()).toEqual({texts: {}, approvals: {}});
+        expect(run()).toEqual({texts: {}, approvals: {}, guests: {}, stopping: {}, offers: {}});
     });
 
     it('ignores the host webapp\'s actions', () => {
@@ -60,16 +60,54 @@ describe('plugin reducer', () => {
 
     describe('approvals', () => {
         it('records a decided approval by session and request', () => {
-            expect(run(approvalUpdated(approval())).approvals[approvalKey('s1', 'r1')]?.decided_by).toBe('alice');
+            expect(run(approvalUpdated(approval())).approvals[requestKey('s1', 'r1')]?.decided_by).toBe('alice');
         });
 
         it('never replaces a decision: the first one wins', () => {
             const state = run(approvalUpdated(approval()), approvalUpdated(approval({status: 'denied', decided_by: 'bob'})));
-            expect(state.approvals[approvalKey('s1', 'r1')]).toMatchObject({status: 'approved', decided_by: 'alice'});
+            expect(state.approvals[requestKey('s1', 'r1')]).toMatchObject({status: 'approved', decided_by: 'alice'});
         });
 
         it('ignores a pending approval', () => {
             expect(run(approvalUpdated(approval({status: 'pending'}))).approvals).toEqual({});
+        });
+    });
+
+    describe('guests', () => {
+        const guest = (overrides: Partial<GuestInfo> = {}): GuestInfo => ({
+            session_id: 's1', request_id: 'g1', user: {id: 'c', username: 'carol'}, text: 'hi', status: 'allowed', decided_by: 'alice', decided_at: 1, ...overrides,
+        });
+
+        it('records a decided guest request', () => {
+            expect(run(guestUpdated(guest())).guests[requestKey('s1', 'g1')]?.status).toBe('allowed');
+        });
+
+        it('never replaces a decision: the first one wins', () => {
+            const state = run(guestUpdated(guest()), guestUpdated(guest({status: 'denied', decided_by: 'bob'})));
+            expect(state.guests[requestKey('s1', 'g1')]).toMatchObject({status: 'allowed', decided_by: 'alice'});
+        });
+
+        it('ignores a pending guest request', () => {
+            expect(run(guestUpdated(guest({status: 'pending'}))).guests).toEqual({});
+        });
+    });
+
+    describe('stopping', () => {
+        it('remembers a stop until the session is seen ended', () => {
+            expect(run(stopRequested('s1')).stopping).toEqual({s1: true});
+            expect(run(stopRequested('s1'), stopSettled('s1')).stopping).toEqual({});
+        });
+
+        it('keeps its state when nothing changes', () => {
+            const state = run(stopRequested('s1'));
+            expect(reducer(state, stopRequested('s1'))).toBe(state);
+            expect(reducer(state, stopSettled('other'))).toBe(state);
+        });
+    });
+
+    describe('context offers', () => {
+        it('keeps the first choice made for a post', () => {
+            expect(run(offerChosen('p1', 'include'), offerChosen('p1', 'skip')).offers).toEqual({p1: 'include'});
         });
     });
 });

@@ -1,13 +1,16 @@
 // Live state of sessions the viewer is watching. The posts in the host store catch up
 // later (the server writes streamed text to the database every few seconds and edits
-// approval cards after a decision); until then this slice holds what is newer.
+// cards after a decision); until then this slice holds what is newer. A card can be
+// on screen twice (channel and right-hand thread), so what a click changed lives here
+// and both copies agree.
 import {combineReducers} from 'redux';
 import type {AnyAction} from 'redux';
 
-import type {ApprovalInfo} from '../types';
+import type {ContextOfferChoice} from '../constants';
+import type {ApprovalInfo, GuestInfo} from '../types';
 
 import {ActionTypes} from './actions';
-import type {ApprovalUpdatedAction, TextReceivedAction} from './actions';
+import type {ApprovalUpdatedAction, GuestUpdatedAction, OfferChosenAction, StopRequestedAction, StopSettledAction, TextReceivedAction} from './actions';
 
 export interface LiveText {
     text: string;
@@ -19,15 +22,27 @@ export interface LiveText {
 /** Streamed text by post id. */
 export type TextsState = Record<string, LiveText | undefined>;
 
-/** Decided approvals by `approvalKey(session_id, request_id)`. */
+/** Decided approvals by `requestKey(session_id, request_id)`. */
 export type ApprovalsState = Record<string, ApprovalInfo | undefined>;
+
+/** Decided guest requests by `requestKey(session_id, request_id)`. */
+export type GuestsState = Record<string, GuestInfo | undefined>;
+
+/** Sessions this tab asked to stop, by session id. */
+export type StoppingState = Record<string, true | undefined>;
+
+/** The button clicked on a context offer, by post id. */
+export type OffersState = Record<string, ContextOfferChoice | undefined>;
 
 export interface PluginState {
     texts: TextsState;
     approvals: ApprovalsState;
+    guests: GuestsState;
+    stopping: StoppingState;
+    offers: OffersState;
 }
 
-export function approvalKey(sessionId: string, requestId: string): string {
+export function requestKey(sessionId: string, requestId: string): string {
     return `${sessionId}/${requestId}`;
 }
 
@@ -60,11 +75,50 @@ function approvals(state: ApprovalsState = {}, action: AnyAction): ApprovalsStat
         return state;
     }
     const {approval} = action as ApprovalUpdatedAction;
-    const key = approvalKey(approval.session_id, approval.request_id);
+    const key = requestKey(approval.session_id, approval.request_id);
     if (approval.status === 'pending' || state[key]) {
         return state;
     }
     return {...state, [key]: approval};
 }
 
-export default combineReducers<PluginState>({texts, approvals});
+// The same rule as approvals: the first decision wins.
+function guests(state: GuestsState = {}, action: AnyAction): GuestsState {
+    if (action.type !== ActionTypes.GuestUpdated) {
+        return state;
+    }
+    const {guest} = action as GuestUpdatedAction;
+    const key = requestKey(guest.session_id, guest.request_id);
+    if (guest.status === 'pending' || state[key]) {
+        return state;
+    }
+    return {...state, [key]: guest};
+}
+
+function stopping(state: StoppingState = {}, action: AnyAction): StoppingState {
+    switch (action.type) {
+    case ActionTypes.StopRequested: {
+        const {sessionId} = action as StopRequestedAction;
+        return state[sessionId] ? state : {...state, [sessionId]: true};
+    }
+    case ActionTypes.StopSettled: {
+        const {sessionId} = action as StopSettledAction;
+        if (!state[sessionId]) {
+            return state;
+        }
+        return Object.fromEntries(Object.entries(state).filter(([id]) => id !== sessionId));
+    }
+    default:
+        return state;
+    }
+}
+
+function offers(state: OffersState = {}, action: AnyAction): OffersState {
+    if (action.type !== ActionTypes.OfferChosen) {
+        return state;
+    }
+    const {postId, choice} = action as OfferChosenAction;
+    return state[postId] ? state : {...state, [postId]: choice};
+}
+
+export default combineReducers<PluginState>({texts, approvals, guests, stopping, offers});

@@ -5,15 +5,16 @@ import type {PreferenceType} from '@mattermost/types/preferences';
 import type {UserProfile} from '@mattermost/types/users';
 
 import {BOT_USERNAME, STATE_KEY} from '../constants';
-import type {ApprovalInfo} from '../types';
+import type {ContextOfferChoice} from '../constants';
+import type {ApprovalInfo, GuestInfo} from '../types';
 
-import {approvalKey} from './reducer';
+import {requestKey} from './reducer';
 import type {LiveText, PluginState} from './reducer';
 
 export interface HostState {
     entities: {
         general: {config: Partial<ClientConfig>};
-        users: {profiles: Record<string, UserProfile | undefined>};
+        users: {currentUserId?: string; profiles: Record<string, UserProfile | undefined>};
         preferences?: {myPreferences: Record<string, PreferenceType | undefined>};
     };
     [STATE_KEY]?: PluginState;
@@ -61,5 +62,26 @@ export function getLiveText(state: HostState, postId: string): LiveText | undefi
 }
 
 export function getDecidedApproval(state: HostState, sessionId: string, requestId: string): ApprovalInfo | undefined {
-    return state[STATE_KEY]?.approvals[approvalKey(sessionId, requestId)];
+    return state[STATE_KEY]?.approvals[requestKey(sessionId, requestId)];
+}
+
+export function getDecidedGuest(state: HostState, sessionId: string, requestId: string): GuestInfo | undefined {
+    return state[STATE_KEY]?.guests[requestKey(sessionId, requestId)];
+}
+
+export function isStopRequested(state: HostState, sessionId: string): boolean {
+    return state[STATE_KEY]?.stopping[sessionId] === true;
+}
+
+export function getOfferChoice(state: HostState, postId: string): ContextOfferChoice | undefined {
+    return state[STATE_KEY]?.offers[postId];
+}
+
+/** The viewer's id and username; empty strings when the store does not know them (yet). */
+export function getCurrentUserId(state: HostState): string {
+    return state.entities.users.currentUserId ?? '';
+}
+
+export function getCurrentUsername(state: HostState): string {
+    return getUser(state, getCurrentUserId(state))?.username ?? '';
 }

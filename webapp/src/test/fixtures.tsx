@@ -13,23 +13,28 @@ import type {HostState} from '../store/selectors';
 
 export const BOT_ID = 'botuserid00000000000000000';
 export const ALICE_ID = 'aliceid0000000000000000000';
+export const BOB_ID = 'bobid000000000000000000000';
+export const CAROL_ID = 'carolid0000000000000000000';
 
 export function user(id: string, username: string, isBot = false): UserProfile {
     return {id, username, is_bot: isBot} as UserProfile;
 }
 
-export const defaultUsers = [user(BOT_ID, 'claude', true), user(ALICE_ID, 'alice')];
+export const defaultUsers = [user(BOT_ID, 'claude', true), user(ALICE_ID, 'alice'), user(BOB_ID, 'bob'), user(CAROL_ID, 'carol')];
 
 interface StoreOptions {
     users?: UserProfile[];
+
+    /** Who is looking at the page; '' for a store that does not know. */
+    currentUserId?: string;
     siteURL?: string;
     militaryTime?: boolean;
 }
 
-export function makeStore({users = defaultUsers, siteURL = 'https://chat.example.com', militaryTime = false}: StoreOptions = {}): Store<HostState> {
+export function makeStore({users = defaultUsers, currentUserId = ALICE_ID, siteURL = 'https://chat.example.com', militaryTime = false}: StoreOptions = {}): Store<HostState> {
     const entities: HostState['entities'] = {
         general: {config: {SiteURL: siteURL}},
-        users: {profiles: Object.fromEntries(users.map((u) => [u.id, u]))},
+        users: {currentUserId, profiles: Object.fromEntries(users.map((u) => [u.id, u]))},
         preferences: {
             myPreferences: {
                 'display_settings--use_military_time': {user_id: ALICE_ID, category: 'display_settings', name: 'use_military_time', value: String(militaryTime)},

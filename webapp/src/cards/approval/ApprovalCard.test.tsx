@@ -97,6 +97,26 @@ describe('approval card', () => {
     });
 
     it.each([
+        ['30 minutes', 30 * 60_000, 'Expired — denied after 30 minutes without an answer'],
+        ['1 minute', 60_000, 'Expired — denied after 1 minute without an answer'],
+        ['45 seconds (a test timeout)', 45_000, 'Expired — denied after 45 seconds without an answer'],
+        ['2 hours', 120 * 60_000, 'Expired — denied after 2 hours without an answer'],
+    ])('says an unanswered request expired after %s, without buttons', (_, waited, line) => {
+        const post = {...approvalPost({status: 'expired', decided_at: DECIDED_AT, reason: 'timed out'}), create_at: DECIDED_AT - waited};
+        renderWithStore(<ApprovalCard post={post}/>);
+
+        expect(screen.getByText(line)).toBeInTheDocument();
+        expect(screen.queryByText(/Reason:/)).not.toBeInTheDocument();
+        expect(screen.queryByRole('button')).not.toBeInTheDocument();
+    });
+
+    it('says an expired request expired even when it cannot tell how long it waited', () => {
+        renderWithStore(<ApprovalCard post={approvalPost({status: 'expired'})}/>);
+
+        expect(screen.getByText('Expired — denied without an answer')).toBeInTheDocument();
+    });
+
+    it.each([
         ['Approve', 'approve'],
         ['Deny', 'deny'],
     ] as const)('clicking %s sends that decision for this request', async (label, decision) => {

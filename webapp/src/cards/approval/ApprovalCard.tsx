@@ -59,7 +59,12 @@ export function ApprovalCardView({post}: PostTypeProps) {
             >
                 <code>{tool.body}</code>
             </pre>
-            {approval.status === 'pending' ? <DecisionButtons approval={approval}/> : <DecisionLine approval={approval}/>}
+            {approval.status === 'pending' ? <DecisionButtons approval={approval}/> : (
+                <DecisionLine
+                    approval={approval}
+                    askedAt={post.create_at}
+                />
+            )}
         </section>
     );
 }

@@ -1,35 +1,72 @@
 import React, {useId} from 'react';
+import {useSelector} from 'react-redux';
 
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
+import {formatTokens} from '../../components/format';
 import Markdown from '../../components/Markdown';
 import {readSession} from '../../props';
+import {getCurrentUserId, getCurrentUsername} from '../../store/selectors';
 
-import {formatCost, statusLabels} from './status';
+import ContextMeter from './ContextMeter';
+import SessionControls from './SessionControls';
+import {contextUse, formatCost, isParticipant, orderedParticipants, permissionLabels, statusLabel} from './status';
+
+/** Shown for what the session does not know yet, so fields keep their place as values arrive. */
+const UNKNOWN = '—';
 
 interface FieldProps {
     label: string;
-    children: React.ReactNode;
+
+    /** '' shows the dash for "not known yet". */
+    value: string;
     mono?: boolean;
+
+    /** Spans two columns. */
     wide?: boolean;
+
+    /**
+     * Long values wrap. Only for values that change by a deliberate act (`!cd`,
+     * `!invite`); the rest stay on one line, cut with an ellipsis (the whole value
+     * in the tooltip), so the live updates never move the card's layout.
+     */
+    wrap?: boolean;
+    className?: string;
+    children?: React.ReactNode;
 }
 
-function Field({label, children, mono = false, wide = false}: FieldProps) {
+function Field({label, value, mono = false, wide = false, wrap = false, className = '', children}: FieldProps) {
+    const classes = ['cm-session__field', wide ? 'cm-session__field--wide' : '', className].filter(Boolean).join(' ');
+    const valueClasses = [value === '' ? 'cm-unknown' : mono ? 'cm-mono' : '', wrap ? 'cm-wrap' : 'cm-ellipsis'].filter(Boolean).join(' ');
     return (
-        <div className={wide ? 'cm-session__field cm-session__field--wide' : 'cm-session__field'}>
+        <div className={classes}>
             <dt className='cm-label'>{label}</dt>
-            <dd className={mono ? 'cm-mono' : undefined}>{children}</dd>
+            <dd>
+                <span
+                    className={valueClasses}
+                    title={!wrap && value !== '' ? value : undefined}
+                >
+                    {value || UNKNOWN}
+                </span>
+                {children}
+            </dd>
         </div>
     );
 }
 
 export function SessionHeaderView({post}: PostTypeProps) {
     const titleId = useId();
+    const viewerId = useSelector(getCurrentUserId);
+    const viewerName = useSelector(getCurrentUsername);
     const session = readSession(post.props);
     if (!session) {
         return <Markdown text={post.message}/>;
     }
-    const participants = session.participants.length > 0 ? session.participants : [session.owner_username].filter(Boolean);
+    const participants = orderedParticipants(session);
+    const context = contextUse(session);
+    const tokens = session.input_tokens > 0 || session.output_tokens > 0 ? `${formatTokens(session.input_tokens)} in · ${formatTokens(session.output_tokens)} out` : '';
+    const mode = session.permission_mode;
+    const ended = session.status === 'ended';
     return (
         <section
             className={`cm-card cm-session cm-session--${session.status}`}
@@ -42,37 +79,72 @@ export function SessionHeaderView({post}: PostTypeProps) {
                 >
                     {'Claude Code session'}
                 </h4>
-                <span className={`cm-pill cm-pill--${session.status}`}>
+                <span
+                    className={`cm-pill cm-pill--${session.status}`}
+                    role='status'
+                >
                     <span
                         className='cm-pill__dot'
                         aria-hidden='true'
                     />
-                    {statusLabels[session.status]}
+                    {statusLabel(session)}
                 </span>
             </header>
+            {session.status === 'error' && session.error && <p className='cm-session__error'>{session.error}</p>}
             <dl className='cm-session__fields'>
-                {session.machine_name && <Field label='Machine'>{session.machine_name}</Field>}
-                {session.cwd && (
-                    <Field
-                        label='Directory'
-                        mono={true}
-                        wide={true}
-                    >
-                        {session.cwd}
-                    </Field>
-                )}
-                {session.owner_username && <Field label='Owner'>{`@${session.owner_username}`}</Field>}
-                {participants.length > 0 && <Field label='Participants'>{participants.map((name) => `@${name}`).join(', ')}</Field>}
-                {session.model && (
-                    <Field
-                        label='Model'
-                        mono={true}
-                    >
-                        {session.model}
-                    </Field>
-                )}
-                <Field label='Cost'>{formatCost(session.cost_usd)}</Field>
+                <Field
+                    label='Machine'
+                    value={session.machine_name}
+                />
+                <Field
+                    label='Directory'
+                    value={session.cwd}
+                    mono={true}
+                    wide={true}
+                    wrap={true}
+                />
+                <Field
+                    label='Branch'
+                    value={session.branch}
+                    mono={true}
+                />
+                <Field
+                    label='Owner'
+                    value={session.owner_username ? `@${session.owner_username}` : ''}
+                />
+                <Field
+                    label='Participants'
+                    value={participants.map((name) => `@${name}`).join(', ')}
+                    wide={true}
+                    wrap={true}
+                />
+                <Field
+                    label='Permissions'
+                    value={mode ? permissionLabels[mode] : ''}
+                    className={mode === 'bypassPermissions' ? 'cm-session__field--warn' : ''}
+                />
+                <Field
+                    label='Model'
+                    value={session.model}
+                    mono={true}
+                />
+                <Field
+                    label='Tokens'
+                    value={tokens}
+                />
+                <Field
+                    label='Context'
+                    value={context ? context.text : ''}
+                >
+                    <ContextMeter percent={context?.percent ?? null}/>
+                </Field>
+                <Field
+                    label='Cost'
+                    value={formatCost(session.cost_usd)}
+                />
             </dl>
+            {ended && <p className='cm-session__hint'>{'Reply in this thread to resume the session.'}</p>}
+            {isParticipant(session, viewerId, viewerName) && <SessionControls session={session}/>}
         </section>
     );
 }

@@ -1,4 +1,6 @@
-import type {SessionStatus} from '../../constants';
+import type {PermissionMode, SessionStatus} from '../../constants';
+import {formatTokens} from '../../components/format';
+import type {SessionInfo} from '../../types';
 
 export const statusLabels: Record<SessionStatus, string> = {
     starting: 'Starting',
@@ -9,10 +11,65 @@ export const statusLabels: Record<SessionStatus, string> = {
     error: 'Error',
 };
 
+const endedReasons: Record<string, string | undefined> = {
+    stopped: 'stopped',
+    idle: 'idle timeout',
+    error: 'error',
+};
+
+/** The pill's words: "Ended · stopped" says why an ended session ended. */
+export function statusLabel(session: SessionInfo): string {
+    if (session.status !== 'ended' || session.ended_reason === '') {
+        return statusLabels[session.status];
+    }
+    return `Ended · ${endedReasons[session.ended_reason] ?? session.ended_reason.replace(/_/g, ' ')}`;
+}
+
+export const permissionLabels: Record<PermissionMode, string> = {
+    default: 'Ask before tools',
+    acceptEdits: 'Accept edits',
+    plan: 'Plan only',
+    bypassPermissions: 'Approve all',
+};
+
 /** "$0.42"; tiny non-zero costs read "< $0.01" rather than a misleading "$0.00". */
 export function formatCost(usd: number): string {
     if (usd > 0 && usd < 0.01) {
         return '< $0.01';
     }
     return `$${usd.toFixed(2)}`;
+}
+
+/** Usernames with the owner first, each once. */
+export function orderedParticipants(session: SessionInfo): string[] {
+    const names = [session.owner_username, ...session.participants].filter((name) => name !== '');
+    return [...new Set(names)];
+}
+
+export interface ContextUse {
+    text: string;
+
+    /** 0–100, or null when the window size is not known. */
+    percent: number | null;
+}
+
+/** "41k of 200k · 21%" */
+export function contextUse(session: SessionInfo): ContextUse | null {
+    const {context_tokens: used, context_window: window} = session;
+    if (window <= 0) {
+        return used > 0 ? {text: formatTokens(used), percent: null} : null;
+    }
+    const percent = Math.min(100, Math.round((used / window) * 100));
+    return {text: `${formatTokens(used)} of ${formatTokens(window)} · ${percent}%`, percent};
+}
+
+/** Whether the viewer may press Interrupt / Stop; true when the store does not know the viewer. */
+export function isParticipant(session: SessionInfo, userId: string, username: string): boolean {
+    if (userId === '' && username === '') {
+        return true;
+    }
+    if (session.owner_id !== '' && session.owner_id === userId) {
+        return true;
+    }
+    return username !== '' && orderedParticipants(session).includes(username);
 }
