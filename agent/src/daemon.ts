@@ -8,10 +8,22 @@ import {resolveSessionDir} from './config/roots.js';
 import {loadState, saveState, type AgentState} from './config/state.js';
 import type {Paths} from './config/paths.js';
 import {recoveryPrompt} from './claude/approvals.js';
+import {NOTICES, withThreadContext} from './claude/commands.js';
 import {SessionRunner, type QueryFn} from './claude/session.js';
+import {currentBranch, ensureWorktree} from './git/worktree.js';
 import {Outbox} from './outbox/outbox.js';
 import {ApiMismatchError, PluginClient, RevokedTokenError} from './plugin/client.js';
-import {API_VERSION, type AgentEvent, type DecisionEvent, type MessageEvent, type Output, type StartEvent, type StopEvent} from './plugin/protocol.js';
+import {
+  API_VERSION,
+  type AgentEvent,
+  type CommandEvent,
+  type DecisionEvent,
+  type MessageEvent,
+  type Output,
+  type PermissionMode,
+  type StartEvent,
+  type StopEvent,
+} from './plugin/protocol.js';
 import {SessionStore, type SessionRecord} from './sessions/store.js';
 import {backoff, formatDelay, sleep} from './util/backoff.js';
 import {describeError, shortId, type Logger} from './util/log.js';
@@ -50,6 +62,8 @@ export class Daemon {
   private state: AgentState = {cursor: 0};
   private fatal: Error | undefined;
   private readonly log: Logger;
+  /** Event types from a newer plugin that were already logged (each is logged once). */
+  private readonly unknownTypes = new Set<string>();
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.log;
@@ -140,7 +154,7 @@ export class Daemon {
         if (outage) this.log.info('plugin reachable again');
         outage = false;
         b.reset();
-        for (const bad of page.invalid) this.log.warn(`skipping event ${bad.seq} that this agent does not understand: ${bad.error}`);
+        for (const bad of page.invalid) this.skipInvalid(bad);
         if (page.events.length > 0 && page.cursor < this.state.cursor) {
           // The plugin only returns events at or below `after` when its queue
           // started again (e.g. its data was reset): follow its numbering.
@@ -175,6 +189,18 @@ export class Daemon {
     }
   }
 
+  /** An event that did not parse is skipped (and acked): an unknown type is logged once, a bad payload every time. */
+  private skipInvalid(bad: {seq: number; type: string; unknownType: boolean; error: string}): void {
+    if (!bad.unknownType) {
+      this.log.warn(`skipping ${bad.type} event ${bad.seq} that this agent does not understand: ${bad.error}`);
+    } else if (!this.unknownTypes.has(bad.type)) {
+      this.unknownTypes.add(bad.type);
+      this.log.warn(`skipping events of type "${bad.type}", which this agent does not know (a newer plugin?); logged once`);
+    } else {
+      this.log.debug(`skipping ${bad.type} event ${bad.seq}`);
+    }
+  }
+
   /** Handle one inbox event. Must not throw for bad input: an event is handled once, then acked. */
   private async handle(event: AgentEvent): Promise<void> {
     try {
@@ -187,6 +213,8 @@ export class Daemon {
           return await this.onDecision(event);
         case 'stop':
           return await this.onStop(event);
+        case 'command':
+          return await this.onCommand(event);
       }
     } catch (err) {
       this.log.error(`session ${shortId(event.session_id)}: could not handle ${event.type} event ${event.seq}: ${describeError(err)}`);
@@ -195,23 +223,69 @@ export class Daemon {
 
   private async onStart(e: StartEvent): Promise<void> {
     const sid = e.session_id;
-    if (this.store.get(sid)) {
-      this.log.debug(`session ${shortId(sid)}: start event ${e.seq} seen before; ignoring`);
+    const p = e.payload;
+    const known = this.store.get(sid);
+    if (known && (known.state === 'open' || (known.start_seq ?? 0) >= e.seq)) {
+      // A redelivered start (the ack was lost), or one for a session that is already running here.
+      this.log.debug(`session ${shortId(sid)}: start event ${e.seq} for a session that is ${known.state} here; ignoring`);
       return;
     }
-    const who = e.payload.user ? ` for @${e.payload.user.username}` : '';
-    const where = await resolveSessionDir(e.payload.cwd, {allowedRoots: this.allowedRoots, defaultDir: this.defaultDir});
+    if (p.machine && p.machine.id !== this.opts.config.machine.id) {
+      this.log.warn(`session ${shortId(sid)}: start event is addressed to machine "${p.machine.name}" (${p.machine.id}), this is ${this.opts.config.machine.id}; running it anyway`);
+    }
+    const who = p.user ? ` for @${p.user.username}` : '';
+    const resume = p.resume || undefined;
+    // A resumed session runs where it ran before: the cwd this machine recorded, else the one the plugin knows.
+    const wanted = resume && known ? known.cwd : p.cwd;
     const now = Date.now();
-    if (!where.ok) {
-      this.log.warn(`session ${shortId(sid)}: refused to start${who}: ${where.reason}`);
-      await this.store.update(sid, () => ({session_id: sid, cwd: e.payload.cwd, state: 'ended', phase: 'error', pending_approvals: [], started_by: e.payload.user, created_at: now, updated_at: now}));
-      this.emit(sid, {kind: 'status', status: 'error', error: where.reason});
-      return;
+    const base = {
+      session_id: sid,
+      pending_approvals: [],
+      queued: [],
+      started_by: p.user ?? known?.started_by,
+      participants: p.participants.length > 0 ? p.participants : known?.participants,
+      channel_id: p.channel_id ?? known?.channel_id,
+      root_id: p.root_id ?? known?.root_id,
+      start_seq: e.seq,
+      created_at: known?.created_at ?? now,
+      updated_at: now,
+    };
+    const refuse = async (reason: string) => {
+      this.log.warn(`session ${shortId(sid)}: refused to start${who}: ${reason}`);
+      await this.store.update(sid, () => ({...base, cwd: wanted, claude_session_id: resume ?? known?.claude_session_id, state: 'ended', phase: 'error'}));
+      this.emit(sid, {kind: 'status', status: 'error', error: reason});
+    };
+
+    let where = await resolveSessionDir(wanted, {allowedRoots: this.allowedRoots, defaultDir: this.defaultDir});
+    if (!where.ok) return refuse(where.reason);
+    let branch = '';
+    let branchNote = '';
+    if (p.branch && !(resume && known?.branch === p.branch)) {
+      const wt = await ensureWorktree(where.dir, p.branch);
+      if (!wt.ok) return refuse(`Cannot start on branch ${p.branch}: ${wt.reason}`);
+      where = await resolveSessionDir(wt.dir, {allowedRoots: this.allowedRoots, defaultDir: this.defaultDir});
+      if (!where.ok) return refuse(`The worktree for branch ${p.branch} is not usable: ${where.reason}`);
+      branch = wt.branch;
+      branchNote = NOTICES.worktree(wt.worktree, wt.branch, wt.created, wt.newBranch);
+    } else {
+      branch = await currentBranch(where.dir);
     }
-    await this.store.update(sid, () => ({session_id: sid, cwd: where.dir, state: 'open', phase: 'starting', pending_approvals: [], started_by: e.payload.user, created_at: now, updated_at: now}));
-    this.emit(sid, {kind: 'status', status: 'starting', cwd: where.dir});
-    this.log.info(`session ${shortId(sid)}: starting Claude Code in ${where.dir}${who}`);
-    this.runner(sid, where.dir).start(e.payload.prompt);
+    const mode: PermissionMode = p.permission_mode || known?.permission_mode || this.opts.config.default_permission_mode || 'default';
+    const model = p.model || known?.model || this.opts.config.default_model || undefined;
+    const rec = await this.store.update(sid, () => ({
+      ...base,
+      cwd: where.dir,
+      branch,
+      permission_mode: mode,
+      model,
+      claude_session_id: resume ?? undefined,
+      state: 'open',
+      phase: 'starting',
+    }));
+    this.emit(sid, {kind: 'status', status: 'starting', cwd: where.dir, branch, permission_mode: mode, ...(model ? {model} : {})});
+    if (branchNote) this.emit(sid, {kind: 'notice', text: branchNote});
+    this.log.info(`session ${shortId(sid)}: ${resume ? `resuming Claude session ${shortId(resume)}` : 'starting Claude Code'} in ${where.dir}${branch ? ` (branch ${branch})` : ''}${who}`);
+    this.runner(rec, resume).start(withThreadContext(p.context, p.prompt));
   }
 
   private async onMessage(e: MessageEvent): Promise<void> {
@@ -229,7 +303,25 @@ export class Daemon {
       return;
     }
     this.log.info(`session ${shortId(sid)}: ${rec.claude_session_id ? 'resuming' : 'starting'} Claude Code for a new message`);
-    this.runner(sid, rec.cwd, rec.claude_session_id).start(e.payload.text);
+    this.runner(rec, rec.claude_session_id).start(e.payload.text);
+  }
+
+  private async onCommand(e: CommandEvent): Promise<void> {
+    const sid = e.session_id;
+    const {name, args, by} = e.payload;
+    let live = this.runners.get(sid);
+    if (!live?.alive) {
+      const rec = this.store.get(sid);
+      if (!rec || rec.state === 'ended') {
+        this.log.warn(`session ${shortId(sid)}: !${name} for a session that is ${rec ? 'ended' : 'unknown here'}`);
+        this.emit(sid, {kind: 'notice', text: rec ? `This session has ended; \`!${name}\` does nothing.` : 'This machine has no record of this session.'});
+        return;
+      }
+      // Claude Code is not running for this session (it exited): bring it back so the command applies to it.
+      live = this.runner(rec, rec.claude_session_id);
+      live.start();
+    }
+    await live.command(name, args, by);
   }
 
   private async onDecision(e: DecisionEvent): Promise<void> {
@@ -265,23 +357,40 @@ export class Daemon {
     this.emit(sid, {kind: 'status', status: 'ended'});
   }
 
-  /** After a restart: tell the plugin about turns that were cut short, and resume sessions whose decisions already arrived. */
+  /**
+   * After a restart every session that was not ended resumes by itself (SDK
+   * `resume`, same cwd) and says so in its thread; a turn that was cut short
+   * is reported, queued messages and decisions that already arrived go on.
+   */
   private async recover(): Promise<void> {
     const forgetBefore = Date.now() - ENDED_SESSION_TTL_MS;
     for (const rec of await this.store.loadAll()) {
+      const sid = rec.session_id;
       if (rec.state !== 'open') {
-        if (rec.updated_at < forgetBefore) await this.store.remove(rec.session_id);
+        if (rec.updated_at < forgetBefore) await this.store.remove(sid);
         continue;
       }
-      if (rec.pending_approvals.some((p) => p.decision)) {
-        await this.resumeDecided(rec.session_id);
-      } else if (rec.pending_approvals.length > 0) {
-        this.log.info(`session ${shortId(rec.session_id)}: still waiting for a decision on ${rec.pending_approvals.map((p) => p.tool_name).join(', ')}`);
-      } else if (rec.phase === 'working' || rec.phase === 'starting') {
-        this.log.info(`session ${shortId(rec.session_id)}: the agent restarted during a turn; it will resume on the next message`);
-        this.emit(rec.session_id, {kind: 'status', status: 'idle', error: 'The agent restarted during this turn. Reply in the thread to continue.'});
-        await this.store.update(rec.session_id, (r) => ({...r!, phase: 'idle'}));
+      if (!rec.claude_session_id) {
+        // Claude Code never got going (no conversation to resume): the next message starts it afresh.
+        if (rec.phase === 'working' || rec.phase === 'starting') {
+          this.emit(sid, {kind: 'status', status: 'idle', error: 'The agent restarted before Claude Code started. Reply in the thread to try again.'});
+          await this.store.update(sid, (r) => ({...r!, phase: 'idle'}));
+        }
+        continue;
       }
+      const cutShort = rec.pending_approvals.length === 0 && (rec.phase === 'working' || rec.phase === 'starting');
+      if (cutShort) {
+        this.log.info(`session ${shortId(sid)}: the agent restarted during a turn`);
+        this.emit(sid, {kind: 'status', status: 'idle', error: 'The agent restarted during this turn. Reply in the thread to continue.'});
+        await this.store.update(sid, (r) => ({...r!, phase: 'idle'}));
+      } else if (rec.pending_approvals.some((p) => !p.decision)) {
+        this.log.info(`session ${shortId(sid)}: still waiting for a decision on ${rec.pending_approvals.map((p) => p.tool_name).join(', ')}`);
+      }
+      this.log.info(`session ${shortId(sid)}: resuming Claude session ${shortId(rec.claude_session_id)} in ${rec.cwd} after the restart`);
+      const runner = this.runner(rec, rec.claude_session_id);
+      runner.start();
+      runner.notice(NOTICES.restarted);
+      if (rec.pending_approvals.some((p) => p.decision)) await this.resumeDecided(sid);
     }
   }
 
@@ -292,7 +401,7 @@ export class Daemon {
     if (decided.length === 0) return;
     let runner = this.runners.get(sid);
     const fresh = !runner?.alive;
-    if (fresh) runner = this.runner(sid, rec.cwd, rec.claude_session_id);
+    if (fresh) runner = this.runner(rec, rec.claude_session_id);
     for (const p of decided) {
       this.log.info(`session ${shortId(sid)}: ${p.tool_name} was ${p.decision!.decision === 'approve' ? 'approved' : 'denied'} by @${p.decision!.by?.username ?? '?'} while Claude Code was not running; resuming`);
       if (p.decision!.decision === 'approve') runner!.preApprove(p);
@@ -304,10 +413,11 @@ export class Daemon {
     else runner!.send(prompt);
   }
 
-  private runner(sid: string, cwd: string, resume?: string): SessionRunner {
+  private runner(rec: SessionRecord, resume?: string): SessionRunner {
+    const sid = rec.session_id;
     const runner = new SessionRunner(
       sid,
-      cwd,
+      rec.cwd,
       {
         query: this.query,
         emit: (out, onRejected) => this.emit(sid, out, onRejected),
@@ -315,8 +425,9 @@ export class Daemon {
         log: this.log,
         env: this.opts.env ?? process.env,
         throttleMs: this.opts.throttleMs,
+        resolveDir: (dir, base) => resolveSessionDir(dir, {allowedRoots: this.allowedRoots, defaultDir: base}),
       },
-      {resume},
+      {resume, branch: rec.branch, permissionMode: rec.permission_mode, model: rec.model, queued: rec.queued},
     );
     this.runners.set(sid, runner);
     void runner.done.then(() => {

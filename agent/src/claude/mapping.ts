@@ -10,6 +10,15 @@
 import type {SDKMessage} from '@anthropic-ai/claude-agent-sdk';
 import {MAX_TEXT_CHARS, type Output, type StatusOutput, type TextOutput} from '../plugin/protocol.js';
 
+/** Claude Code's default context window when the SDK does not report one. */
+export const DEFAULT_CONTEXT_WINDOW = 200_000;
+
+/** What the latest main-loop model call put into the context: its input plus cache tokens, and the model. */
+export interface ContextSample {
+  tokens: number;
+  model?: string;
+}
+
 interface OpenBlock {
   messageId: string;
   text: string;
@@ -21,6 +30,7 @@ export class OutputMapper {
   private blocks = new Map<number, OpenBlock>();
   private streamedMessages = new Set<string>();
   private counter = 0;
+  private context: ContextSample | undefined;
 
   constructor(private readonly idPrefix: string, private readonly throttleMs = 250) {}
 
@@ -31,9 +41,11 @@ export class OutputMapper {
       case 'stream_event':
         return msg.parent_tool_use_id ? [] : this.streamEvent(msg.event as StreamEvent, now);
       case 'assistant':
-        return msg.parent_tool_use_id ? [] : this.assistant(msg.message as AssistantMessage);
+        if (msg.parent_tool_use_id) return [];
+        this.context = contextOf(msg.message as AssistantMessage) ?? this.context;
+        return this.assistant(msg.message as AssistantMessage);
       case 'result':
-        return [...this.closeAll(), statusFromResult(msg)];
+        return [...this.closeAll(), statusFromResult(msg, this.context)];
       default:
         return [];
     }
@@ -119,9 +131,9 @@ export function statusFromInit(msg: Extract<SDKMessage, {type: 'system'; subtype
   return {kind: 'status', status: 'working', claude_session_id: msg.session_id, cwd: msg.cwd, model: msg.model};
 }
 
-export function statusFromResult(msg: Extract<SDKMessage, {type: 'result'}>): StatusOutput {
+export function statusFromResult(msg: Extract<SDKMessage, {type: 'result'}>, context?: ContextSample): StatusOutput {
   const tokens = totalTokens(msg);
-  const base = {kind: 'status' as const, claude_session_id: msg.session_id, cost_usd: msg.total_cost_usd, ...tokens};
+  const base = {kind: 'status' as const, claude_session_id: msg.session_id, cost_usd: msg.total_cost_usd, ...tokens, ...contextUsage(msg, context)};
   if (msg.subtype === 'success' && !msg.is_error) return {...base, status: 'idle'};
   const why =
     msg.subtype === 'success'
@@ -156,6 +168,32 @@ function totalTokens(msg: Extract<SDKMessage, {type: 'result'}>): {input_tokens:
   };
 }
 
+/** Input + cache tokens of one model call (the size of the context it was given). */
+function contextOf(message: AssistantMessage | undefined): ContextSample | undefined {
+  const u = message?.usage;
+  if (!u || typeof u.input_tokens !== 'number') return undefined;
+  return {tokens: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), model: message?.model};
+}
+
+/**
+ * Context used and the model's window. Used: the latest main-loop call of the
+ * turn (what the next call starts from), else the turn's own usage. Window:
+ * the SDK's `modelUsage[model].contextWindow` for that model, else the largest
+ * one reported, else 200 000.
+ */
+export function contextUsage(msg: Extract<SDKMessage, {type: 'result'}>, context?: ContextSample): {context_tokens?: number; context_window: number} {
+  const u = msg.usage;
+  const fromTurn = u && typeof u.input_tokens === 'number' ? u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) : undefined;
+  const used = context?.tokens ?? fromTurn;
+  const models = msg.modelUsage ?? {};
+  const windows = Object.values(models)
+    .map((m) => m.contextWindow)
+    .filter((w): w is number => typeof w === 'number' && w > 0);
+  const own = context?.model ? models[context.model]?.contextWindow : undefined;
+  const window = own && own > 0 ? own : windows.length > 0 ? Math.max(...windows) : DEFAULT_CONTEXT_WINDOW;
+  return used === undefined ? {context_window: window} : {context_tokens: used, context_window: window};
+}
+
 function clip(text: string): string {
   if (text.length <= MAX_TEXT_CHARS) return text;
   const note = '\n\n…(truncated)';
@@ -173,5 +211,7 @@ interface StreamEvent {
 
 interface AssistantMessage {
   id?: string;
+  model?: string;
   content?: Array<{type: string; text?: string}>;
+  usage?: {input_tokens?: number; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null};
 }

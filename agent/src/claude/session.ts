@@ -1,13 +1,26 @@
 /**
  * One Claude Code session: the SDK's query() with streaming input, driven by
  * plugin events and reporting through `emit` (which queues into the outbox).
+ *
+ * The runner outlives single Claude Code processes: `!cd` and `!worktree`
+ * end the process between two turns and start a new one in the new directory
+ * with `resume: <claude session id>`, so the conversation goes on (checked
+ * against the real binary: the resumed process gets every earlier turn, and
+ * tells the model "Primary working directory: <new> (was <old>)").
+ *
+ * User turns go to Claude Code one at a time, in the order they came: a
+ * message that arrives while a turn is running waits in `queue` (saved in the
+ * session record, so a restart delivers it) until the turn's result.
  */
 import {randomUUID} from 'node:crypto';
 import type {CanUseTool, Options, PermissionResult, Query, SDKMessage, SDKUserMessage} from '@anthropic-ai/claude-agent-sdk';
-import type {Decision, Output} from '../plugin/protocol.js';
-import type {PendingApproval, SessionStore} from '../sessions/store.js';
+import type {RootCheck} from '../config/roots.js';
+import {currentBranch, ensureWorktree} from '../git/worktree.js';
+import {MAX_NOTICE_CHARS, type Decision, type Output, type PermissionMode, type SessionStatus, type UserRef} from '../plugin/protocol.js';
+import type {PendingApproval, QueuedItem, SessionStore} from '../sessions/store.js';
 import {describeError, shortId, type Logger} from '../util/log.js';
 import {denyMessage, matchesPending} from './approvals.js';
+import {NOTICES, planCommand} from './commands.js';
 import {InputQueue} from './input.js';
 import {OutputMapper} from './mapping.js';
 
@@ -23,54 +36,117 @@ export interface RunnerDeps {
   env: Record<string, string | undefined>;
   throttleMs?: number;
   pathToClaudeCodeExecutable?: string;
+  /** The allowed-roots check for `!cd` / `!worktree` targets; relative paths are taken from `base`. */
+  resolveDir?: (dir: string, base: string) => Promise<RootCheck>;
+}
+
+export interface RunnerOptions {
+  /** Claude session id to resume. */
+  resume?: string;
+  branch?: string;
+  permissionMode?: PermissionMode;
+  model?: string;
+  /** Work queued before a restart. */
+  queued?: QueuedItem[];
 }
 
 interface Waiter {
   resolve: (d: Decision) => void;
 }
 
+/** One Claude Code process. */
+interface Proc {
+  q: Query;
+  input: InputQueue<SDKUserMessage>;
+  ended: Promise<void>;
+  /** Set when the runner ended it on purpose to start another (cd): its end is not the session's. */
+  replaced: boolean;
+  /** Its first init was logged. */
+  announced: boolean;
+}
+
+/**
+ * Whether Claude Code will accept `allowDangerouslySkipPermissions`: it
+ * refuses to start with it as root unless IS_SANDBOX=1 says the machine is a
+ * sandbox. Without it, approve-all is done by the agent (canUseTool allows).
+ */
+export function nativeBypassAllowed(env: Record<string, string | undefined>, uid = process.getuid?.()): boolean {
+  return uid !== 0 || env.IS_SANDBOX === '1';
+}
+
 export class SessionRunner {
   readonly done: Promise<void>;
-  private readonly input = new InputQueue<SDKUserMessage>();
   private readonly mapper: OutputMapper;
   private readonly waiters = new Map<string, Waiter>();
   /** Tool calls already approved for a resumed session (see recoveryPrompt). */
   private readonly preApproved: PendingApproval[] = [];
-  private q: Query | undefined;
+  private readonly queue: QueuedItem[];
+  private proc: Proc | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private stopping = false;
+  private ending: 'stop' | 'shutdown' | undefined;
   private quiet = false;
   private finish!: () => void;
+  private finished = false;
   private running = false;
   private claudeSessionId: string | undefined;
+  private resumed: boolean;
+  /** A user turn has been handed to Claude Code and its result has not come yet. */
+  private inTurn = false;
+  private pumping = false;
+  private interruptRequested = false;
+  private phase: SessionStatus = 'starting';
+  private readonly nativeBypass: boolean;
+  cwd: string;
+  branch: string;
+  permissionMode: PermissionMode;
+  model: string | undefined;
 
   constructor(
     readonly sessionId: string,
-    readonly cwd: string,
+    cwd: string,
     private readonly deps: RunnerDeps,
-    private readonly opts: {resume?: string} = {},
+    opts: RunnerOptions = {},
   ) {
     this.mapper = new OutputMapper(`m${randomUUID().slice(0, 8)}`, deps.throttleMs ?? 250);
     this.done = new Promise((resolve) => (this.finish = resolve));
-    this.claudeSessionId = opts.resume;
+    this.cwd = cwd;
+    this.claudeSessionId = opts.resume || undefined;
+    this.resumed = Boolean(this.claudeSessionId);
+    this.branch = opts.branch ?? '';
+    this.permissionMode = opts.permissionMode ?? 'default';
+    this.model = opts.model || undefined;
+    this.queue = [...(opts.queued ?? [])];
+    this.nativeBypass = nativeBypassAllowed(deps.env);
   }
 
   get alive(): boolean {
     return this.running;
   }
 
-  /** Start Claude Code (or resume it) with a first user message. */
-  start(firstMessage: string): void {
-    this.running = true;
-    this.send(firstMessage);
-    void this.loop();
+  /** Whether Claude is in the middle of a turn (messages sent now wait for it). */
+  get busy(): boolean {
+    return this.inTurn;
   }
 
-  /** A new user turn (a participant's reply in the thread). */
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
+  /** Start Claude Code (or resume it), optionally with a first user message; queued work follows. */
+  start(firstMessage?: string): void {
+    this.running = true;
+    if (firstMessage !== undefined) this.queue.push({type: 'message', text: firstMessage});
+    this.launch();
+    void this.saveQueue();
+    void this.pump();
+  }
+
+  /** A new user turn (a participant's reply in the thread): now, or after the running turn. */
   send(text: string): void {
-    this.input.push({type: 'user', message: {role: 'user', content: text}, parent_tool_use_id: null, session_id: this.claudeSessionId ?? ''});
-    this.emit({kind: 'status', status: 'working'});
-    void this.savePhase('working');
+    this.queue.push({type: 'message', text});
+    if (this.inTurn) this.deps.log.info(`session ${shortId(this.sessionId)}: Claude is busy; message queued (${this.queue.length} waiting)`);
+    void this.saveQueue();
+    void this.pump();
   }
 
   /** Let one re-asked tool call through without a new card: it was approved while the process was gone. */
@@ -87,17 +163,49 @@ export class SessionRunner {
     return true;
   }
 
+  /** A thread command (`command` event). Every outcome is told in the thread with a notice. */
+  async command(name: string, args: string, by?: UserRef): Promise<void> {
+    const plan = planCommand(name, args);
+    const who = by?.username;
+    const sid = shortId(this.sessionId);
+    this.deps.log.info(`session ${sid}: !${name}${args ? ' ' + args : ''}${who ? ` from @${who}` : ''}`);
+    switch (plan.do) {
+      case 'refuse':
+        return this.notice(plan.notice);
+      case 'escape':
+        return this.interrupt();
+      case 'compact':
+        this.notice(NOTICES.compacting);
+        return this.send('/compact');
+      case 'permissions':
+        return this.setPermissionMode(plan.mode, who);
+      case 'model':
+        return this.setModel(plan.model, who);
+      case 'cd': {
+        const where = await this.resolve(plan.dir);
+        if (!where.ok) return this.notice(NOTICES.cdRefused(plan.dir, where.reason));
+        const branch = await currentBranch(where.dir);
+        return this.enqueueMove(where.dir, branch, NOTICES.movedTo(where.dir, branch));
+      }
+      case 'worktree': {
+        const wt = await ensureWorktree(this.cwd, plan.branch);
+        if (!wt.ok) return this.notice(NOTICES.failed(`make a worktree for \`${plan.branch}\``, wt.reason));
+        const where = await this.resolve(wt.dir);
+        if (!where.ok) return this.notice(NOTICES.cdRefused(wt.dir, where.reason));
+        const head = NOTICES.worktree(wt.worktree, wt.branch, wt.created, wt.newBranch);
+        return this.enqueueMove(where.dir, wt.branch, `${head} ${NOTICES.movedTo(where.dir, wt.branch)}`);
+      }
+    }
+  }
+
   /** A participant stopped the session: end Claude Code, deny what is pending, report `ended`. */
   async stop(by?: {username: string}): Promise<void> {
-    if (this.stopping) return this.done;
-    this.stopping = true;
+    if (this.ending) return this.done;
+    this.ending = 'stop';
     this.deps.log.info(`session ${shortId(this.sessionId)}: stopped${by ? ` by @${by.username}` : ''}`);
-    for (const [id, w] of this.waiters) {
-      this.waiters.delete(id);
-      w.resolve({request_id: id, decision: 'deny', by: by ? {id: '', username: by.username} : undefined, reason: 'session stopped'});
-    }
-    this.input.close();
-    this.q?.close();
+    this.denyWaiting({by: by ? {id: '', username: by.username} : undefined, reason: 'session stopped'});
+    this.endProc();
+    if (!this.proc) void this.finalize(undefined);
     return this.done;
   }
 
@@ -106,47 +214,71 @@ export class SessionRunner {
     // Text that was streaming is finished as it stands, so no post is left looking live.
     for (const out of this.mapper.closeAll()) this.emit(out);
     this.quiet = true;
-    this.stopping = true;
-    this.input.close();
-    this.q?.close();
+    this.ending = 'shutdown';
+    this.endProc();
+    if (!this.proc) void this.finalize(undefined);
     return this.done;
   }
 
-  private async loop(): Promise<void> {
+  private endProc(): void {
+    if (!this.proc) return;
+    this.proc.input.close();
+    this.proc.q.close();
+  }
+
+  /** Start one Claude Code process in the current directory, resuming the conversation when there is one. */
+  private launch(): void {
     const {log} = this.deps;
+    const input = new InputQueue<SDKUserMessage>();
+    const bypassByAgent = this.permissionMode === 'bypassPermissions' && !this.nativeBypass;
+    const q = this.deps.query({
+      prompt: input,
+      options: {
+        cwd: this.cwd,
+        env: this.deps.env,
+        includePartialMessages: true,
+        canUseTool: this.canUseTool,
+        resume: this.claudeSessionId,
+        model: this.model,
+        permissionMode: bypassByAgent ? 'default' : this.permissionMode,
+        allowDangerouslySkipPermissions: this.nativeBypass,
+        pathToClaudeCodeExecutable: this.deps.pathToClaudeCodeExecutable,
+        stderr: (data) => log.debug(`session ${shortId(this.sessionId)}: claude: ${data.trimEnd()}`),
+      },
+    });
+    const proc: Proc = {q, input, replaced: false, announced: false, ended: Promise.resolve()};
+    proc.ended = this.consume(proc);
+    this.proc = proc;
+    if (this.ending) this.endProc();
+  }
+
+  private async consume(proc: Proc): Promise<void> {
     let failure: unknown;
     try {
-      this.q = this.deps.query({
-        prompt: this.input,
-        options: {
-          cwd: this.cwd,
-          env: this.deps.env,
-          includePartialMessages: true,
-          canUseTool: this.canUseTool,
-          resume: this.opts.resume,
-          pathToClaudeCodeExecutable: this.deps.pathToClaudeCodeExecutable,
-          stderr: (data) => log.debug(`session ${shortId(this.sessionId)}: claude: ${data.trimEnd()}`),
-        },
-      });
-      if (this.stopping) this.q.close();
-      for await (const msg of this.q) {
-        if (this.quiet) continue;
-        this.onMessage(msg);
+      for await (const msg of proc.q) {
+        if (this.quiet || proc.replaced) continue;
+        this.onMessage(msg, proc);
       }
     } catch (err) {
       failure = err;
-    } finally {
-      this.running = false;
-      if (this.timer) clearTimeout(this.timer);
-      for (const [id, w] of this.waiters) {
-        this.waiters.delete(id);
-        w.resolve({request_id: id, decision: 'deny', reason: 'Claude Code ended', by: undefined});
-      }
     }
+    if (proc.replaced) return;
+    await this.finalize(failure);
+  }
+
+  /** The session's Claude Code is gone for good (stopped, shut down, crashed or exited). */
+  private async finalize(failure: unknown): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    const {log} = this.deps;
+    this.running = false;
+    this.inTurn = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.denyWaiting({reason: 'Claude Code ended', by: undefined});
     if (!this.quiet) {
-      if (this.stopping) {
+      if (this.ending === 'stop') {
         this.emit({kind: 'status', status: 'ended'});
-        await this.deps.store.update(this.sessionId, (r) => ({...r!, state: 'ended', phase: 'idle', pending_approvals: []})).catch(() => undefined);
+        await this.deps.store.update(this.sessionId, (r) => ({...r!, state: 'ended', phase: 'idle', pending_approvals: [], queued: []})).catch(() => undefined);
       } else if (failure) {
         const why = describeError(failure);
         log.error(`session ${shortId(this.sessionId)}: Claude Code failed: ${why}`);
@@ -161,24 +293,135 @@ export class SessionRunner {
     this.finish();
   }
 
-  private onMessage(msg: SDKMessage): void {
+  /** Hand the next queued item to Claude Code when no turn is running. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.inTurn && !this.ending && this.running && this.proc && this.queue.length > 0) {
+        const item = this.queue.shift()!;
+        await this.saveQueue();
+        if (item.type === 'message') {
+          this.inTurn = true;
+          this.interruptRequested = false;
+          this.proc.input.push({type: 'user', message: {role: 'user', content: item.text}, parent_tool_use_id: null, session_id: this.claudeSessionId ?? ''});
+          this.emit({kind: 'status', status: 'working'});
+          await this.savePhase('working');
+        } else {
+          await this.moveTo(item.dir, item.branch);
+          if (!this.ending) this.notice(item.notice);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** `!cd` / `!worktree`: in order with the messages, so a message sent after it runs in the new place. */
+  private enqueueMove(dir: string, branch: string, notice: string): void {
+    if (this.inTurn) this.notice(NOTICES.busyThenCd(dir));
+    this.queue.push({type: 'cd', dir, branch, notice});
+    void this.saveQueue();
+    void this.pump();
+  }
+
+  /** End the current Claude Code process between turns and resume the same conversation in `dir`. */
+  private async moveTo(dir: string, branch: string): Promise<void> {
+    const old = this.proc;
+    if (old) {
+      old.replaced = true;
+      old.input.close();
+      old.q.close();
+      await old.ended;
+    }
+    this.cwd = dir;
+    this.branch = branch;
+    await this.deps.store.update(this.sessionId, (r) => ({...r!, cwd: dir, branch})).catch(() => undefined);
+    this.deps.log.info(`session ${shortId(this.sessionId)}: continuing in ${dir}${this.claudeSessionId ? ` (resume ${shortId(this.claudeSessionId)})` : ''}`);
+    if (this.ending) return void this.finalize(undefined);
+    this.resumed = Boolean(this.claudeSessionId);
+    this.launch();
+    this.emit({kind: 'status', status: 'idle', cwd: dir, branch});
+  }
+
+  private async interrupt(): Promise<void> {
+    const q = this.proc?.q;
+    if (!this.inTurn || !q) return this.notice(NOTICES.nothingToInterrupt);
+    this.interruptRequested = true;
+    // A tool call waiting for a card is cut off too (Claude Code also aborts it).
+    this.denyWaiting({reason: 'the turn was interrupted', by: undefined});
+    try {
+      await q.interrupt();
+    } catch (err) {
+      this.interruptRequested = false;
+      this.notice(NOTICES.failed('interrupt Claude', describeError(err)));
+    }
+  }
+
+  private async setPermissionMode(mode: PermissionMode, by?: string): Promise<void> {
+    const sdkMode = mode === 'bypassPermissions' && !this.nativeBypass ? 'default' : mode;
+    try {
+      if (this.running && this.proc) await this.proc.q.setPermissionMode(sdkMode);
+    } catch (err) {
+      return this.notice(NOTICES.failed(`set the permission mode to \`${mode}\``, describeError(err)));
+    }
+    this.permissionMode = mode;
+    await this.deps.store.update(this.sessionId, (r) => ({...r!, permission_mode: mode})).catch(() => undefined);
+    this.emit({kind: 'status', status: this.phase, permission_mode: mode});
+    this.notice(NOTICES.mode(mode, by));
+  }
+
+  private async setModel(model: string, by?: string): Promise<void> {
+    try {
+      if (this.running && this.proc) await this.proc.q.setModel(model);
+    } catch (err) {
+      return this.notice(NOTICES.failed(`switch to the model \`${model}\``, describeError(err)));
+    }
+    this.model = model;
+    await this.deps.store.update(this.sessionId, (r) => ({...r!, model})).catch(() => undefined);
+    this.emit({kind: 'status', status: this.phase, model});
+    this.notice(NOTICES.model(model, by));
+  }
+
+  private async resolve(dir: string): Promise<RootCheck> {
+    if (!this.deps.resolveDir) return {ok: false, reason: 'this agent cannot check directories'};
+    return this.deps.resolveDir(dir, this.cwd);
+  }
+
+  private onMessage(msg: SDKMessage, proc: Proc): void {
     const {log} = this.deps;
+    const sid = shortId(this.sessionId);
     if (msg.type === 'system' && msg.subtype === 'init') {
+      if (!proc.announced) {
+        proc.announced = true;
+        log.info(`session ${sid}: Claude Code ${this.resumed ? 'resumed' : 'started'} in ${msg.cwd} (model ${msg.model})`);
+      }
       this.claudeSessionId = msg.session_id;
-      log.info(`session ${shortId(this.sessionId)}: Claude Code ${this.opts.resume ? 'resumed' : 'started'} in ${msg.cwd} (model ${msg.model})`);
       this.deps.store
         .update(this.sessionId, (r) => ({...r!, claude_session_id: msg.session_id}))
-        .catch((err: unknown) => log.warn(`session ${shortId(this.sessionId)}: could not save the Claude session id: ${describeError(err)}`));
+        .catch((err: unknown) => log.warn(`session ${sid}: could not save the Claude session id: ${describeError(err)}`));
     }
+    if (msg.type === 'system' && msg.subtype === 'compact_boundary') {
+      this.notice(NOTICES.compacted(msg.compact_metadata?.pre_tokens));
+    }
+    let interrupted = false;
     if (msg.type === 'result') {
+      interrupted = this.interruptRequested;
+      this.interruptRequested = false;
+      this.inTurn = false;
       const cost = typeof msg.total_cost_usd === 'number' ? `, cost so far $${msg.total_cost_usd.toFixed(4)}` : '';
-      log.info(`session ${shortId(this.sessionId)}: turn finished (${msg.subtype}${msg.is_error ? ', error' : ''}${cost})`);
+      log.info(`session ${sid}: turn ${interrupted ? 'interrupted' : 'finished'} (${msg.subtype}${msg.is_error ? ', error' : ''}${cost})`);
     }
-    for (const out of this.mapper.map(msg, Date.now())) {
+    for (let out of this.mapper.map(msg, Date.now())) {
+      if (out.kind === 'status' && msg.type === 'system') out = {...out, branch: this.branch, permission_mode: this.permissionMode};
+      // An interrupted turn ends with an error result; for the thread it is simply over.
+      if (out.kind === 'status' && interrupted) out = {...out, status: 'idle', error: undefined};
       this.emit(out);
       if (out.kind === 'status') void this.savePhase(out.status === 'idle' ? 'idle' : out.status === 'error' ? 'error' : 'working');
     }
+    if (interrupted) this.notice(NOTICES.interrupted);
     this.scheduleFlush();
+    if (msg.type === 'result') void this.pump();
   }
 
   private scheduleFlush(): void {
@@ -188,6 +431,13 @@ export class SessionRunner {
       for (const out of this.mapper.due(Date.now())) this.emit(out);
       this.scheduleFlush();
     }, this.deps.throttleMs ?? 250);
+  }
+
+  private denyWaiting(d: Omit<Decision, 'request_id' | 'decision'>): void {
+    for (const [id, w] of this.waiters) {
+      this.waiters.delete(id);
+      w.resolve({request_id: id, decision: 'deny', ...d});
+    }
   }
 
   /** Fail closed: anything that goes wrong here denies the tool. */
@@ -201,7 +451,12 @@ export class SessionRunner {
         log.info(`session ${sid}: ${toolName} was approved by @${p!.decision?.by?.username ?? '?'} before the restart; running it`);
         return {behavior: 'allow', updatedInput: input};
       }
-      if (this.stopping) return {behavior: 'deny', message: 'The session is stopping'};
+      if (this.ending) return {behavior: 'deny', message: 'The session is stopping'};
+      if (this.permissionMode === 'bypassPermissions' && !this.nativeBypass) {
+        // approve-all where Claude Code cannot bypass by itself (running as root): the agent approves.
+        log.info(`session ${sid}: ${toolName} runs without asking (approve-all)${summary(input)}`);
+        return {behavior: 'allow', updatedInput: input};
+      }
 
       const requestId = randomUUID();
       const pending: PendingApproval = {request_id: requestId, tool_name: toolName, input, tool_use_id: options.toolUseID, created_at: Date.now()};
@@ -234,13 +489,14 @@ export class SessionRunner {
         return {behavior: 'deny', message: 'The Mattermost agent is restarting'};
       }
       await store.update(this.sessionId, (r) => ({...r!, phase: 'working', pending_approvals: (r?.pending_approvals ?? []).filter((p) => p.request_id !== requestId)}));
+      const busy = !this.ending && !this.interruptRequested;
       if (d.decision === 'approve') {
         log.info(`session ${sid}: ${toolName} approved by @${d.by?.username ?? '?'}`);
-        if (!this.stopping) this.emit({kind: 'status', status: 'working'});
+        if (busy) this.emit({kind: 'status', status: 'working'});
         return {behavior: 'allow', updatedInput: input};
       }
       log.info(`session ${sid}: ${toolName} denied by @${d.by?.username ?? '?'}${d.reason ? ` (${d.reason})` : ''}`);
-      if (!this.stopping) this.emit({kind: 'status', status: 'working'});
+      if (busy) this.emit({kind: 'status', status: 'working'});
       return {behavior: 'deny', message: denyMessage(d)};
     } catch (err) {
       log.error(`session ${sid}: approval of ${toolName} failed, denying it: ${describeError(err)}`);
@@ -248,10 +504,23 @@ export class SessionRunner {
     }
   };
 
+  notice(text: string): void {
+    this.emit({kind: 'notice', text: text.length <= MAX_NOTICE_CHARS ? text : text.slice(0, MAX_NOTICE_CHARS - 3) + '...'});
+  }
+
   private emit(out: Output, onRejected?: (reason: string) => void): void {
     if (this.quiet) return;
-    if (out.kind === 'status' && out.error) out = {...out, error: clipField(out.error)};
+    if (out.kind === 'status') {
+      if (out.error) out = {...out, error: clipField(out.error)};
+      this.phase = out.status;
+    }
     this.deps.emit(out, onRejected);
+  }
+
+  private async saveQueue(): Promise<void> {
+    await this.deps.store
+      .update(this.sessionId, (r) => ({...r!, queued: [...this.queue]}))
+      .catch((err: unknown) => this.deps.log.warn(`session ${shortId(this.sessionId)}: could not save its queue: ${describeError(err)}`));
   }
 
   private async savePhase(phase: 'working' | 'waiting' | 'idle' | 'error'): Promise<void> {

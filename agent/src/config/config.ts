@@ -15,6 +15,10 @@ export const configSchema = z.object({
   user: z.object({id: z.string(), username: z.string()}).optional(),
   allowed_roots: z.array(z.string().refine((p) => path.isAbsolute(expandHome(p)), 'allowed_roots entries must be absolute paths')).min(1, 'allowed_roots must list at least one directory'),
   default_dir: z.string().refine((p) => path.isAbsolute(expandHome(p)), 'default_dir must be an absolute path'),
+  /** Used when a start event names none (an older plugin). */
+  default_permission_mode: z.enum(['default', 'acceptEdits', 'plan', 'bypassPermissions']).optional(),
+  /** Claude model for new sessions when Mattermost names none; empty: Claude Code's own default. */
+  default_model: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

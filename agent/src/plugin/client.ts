@@ -3,6 +3,7 @@ import {z} from 'zod';
 import {
   API_BASE,
   API_VERSION,
+  EVENT_TYPES,
   agentEvent,
   eventsResponse,
   helloResponse,
@@ -41,6 +42,10 @@ export interface PluginClientOptions {
 
 export interface UnparsedEvent {
   seq: number;
+  /** The event's `type` as sent (may be one this agent does not know). */
+  type: string;
+  /** True when the type itself is unknown (a newer plugin); false when a known type has a bad payload. */
+  unknownType: boolean;
   error: string;
 }
 
@@ -78,8 +83,11 @@ export class PluginClient {
       const parsed = agentEvent.safeParse(e);
       if (parsed.success) events.push(parsed.data);
       else {
-        const seq = typeof (e as {seq?: unknown})?.seq === 'number' ? (e as {seq: number}).seq : -1;
-        invalid.push({seq, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')});
+        const raw = (e ?? {}) as {seq?: unknown; type?: unknown};
+        const seq = typeof raw.seq === 'number' ? raw.seq : -1;
+        const type = typeof raw.type === 'string' ? raw.type : '';
+        const unknownType = !(EVENT_TYPES as readonly string[]).includes(type);
+        invalid.push({seq, type, unknownType, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')});
       }
     }
     return {events, invalid, cursor: page.cursor};

@@ -29,6 +29,14 @@ export type HelloResponse = z.infer<typeof helloResponse>;
 
 const base = {seq: z.number().int().nonnegative(), session_id: z.string().min(1), created_at: z.number().optional()};
 
+/** Claude Code permission modes the plugin may ask for (docs/protocol.md, team sessions). */
+export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
+export const permissionMode = z.enum(PERMISSION_MODES);
+export type PermissionMode = z.infer<typeof permissionMode>;
+
+/** An unknown mode from a newer plugin is not worth dropping the whole start for: it becomes "" (the default). */
+const lenientMode = z.union([permissionMode, z.literal('')]).catch('');
+
 export const startEvent = z.object({
   ...base,
   type: z.literal('start'),
@@ -38,6 +46,14 @@ export const startEvent = z.object({
     user: userRef.optional(),
     channel_id: z.string().optional(),
     root_id: z.string().optional(),
+    // v1 additions for team sessions: all optional, so an older plugin's start still parses.
+    branch: z.string().default(''),
+    context: z.string().default(''),
+    permission_mode: lenientMode.default(''),
+    model: z.string().default(''),
+    resume: z.string().default(''),
+    participants: z.array(userRef).default([]),
+    machine: machineRef.optional(),
   }),
 });
 export const decisionEvent = z.object({
@@ -61,12 +77,23 @@ export const stopEvent = z.object({
   payload: z.object({by: userRef.optional()}).default({}),
 });
 
-export const agentEvent = z.discriminatedUnion('type', [startEvent, decisionEvent, messageEvent, stopEvent]);
+export const COMMAND_NAMES = ['escape', 'cd', 'permissions', 'model', 'compact', 'worktree'] as const;
+export const commandEvent = z.object({
+  ...base,
+  type: z.literal('command'),
+  // A plain string: a command this agent does not know is answered with a notice, not dropped as invalid.
+  payload: z.object({name: z.string().min(1), args: z.string().default(''), by: userRef.optional()}),
+});
+
+export const EVENT_TYPES = ['start', 'decision', 'message', 'stop', 'command'] as const;
+export const agentEvent = z.discriminatedUnion('type', [startEvent, decisionEvent, messageEvent, stopEvent, commandEvent]);
 export type AgentEvent = z.infer<typeof agentEvent>;
 export type StartEvent = z.infer<typeof startEvent>;
 export type DecisionEvent = z.infer<typeof decisionEvent>;
 export type MessageEvent = z.infer<typeof messageEvent>;
 export type StopEvent = z.infer<typeof stopEvent>;
+export type CommandEvent = z.infer<typeof commandEvent>;
+export type UserRef = z.infer<typeof userRef>;
 export type Decision = DecisionEvent['payload'];
 
 /** Events are parsed one by one so that one unknown event type cannot wedge the inbox. */
@@ -87,6 +114,10 @@ export type StatusOutput = {
   cost_usd?: number;
   input_tokens?: number;
   output_tokens?: number;
+  branch?: string;
+  permission_mode?: PermissionMode;
+  context_tokens?: number;
+  context_window?: number;
 };
 export type TextOutput = {kind: 'text'; message_id: string; text: string; done: boolean};
 export type ApprovalOutput = {
@@ -97,6 +128,9 @@ export type ApprovalOutput = {
   cwd?: string;
   description?: string;
 };
-export type Output = StatusOutput | TextOutput | ApprovalOutput;
+/** A plain bot reply in the thread: what a command did, or why not. */
+export type NoticeOutput = {kind: 'notice'; text: string};
+export type Output = StatusOutput | TextOutput | ApprovalOutput | NoticeOutput;
 
 export const MAX_TEXT_CHARS = 200_000;
+export const MAX_NOTICE_CHARS = 16_000;

@@ -28,6 +28,19 @@ export const pendingApprovalSchema = z.object({
 });
 export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 
+/**
+ * Work waiting for Claude in order: a participant's message (a user turn) or
+ * a change of directory (`!cd`, `!worktree`) that applies between turns.
+ * Kept on disk so that a restart delivers what was queued.
+ */
+export const queuedItemSchema = z.discriminatedUnion('type', [
+  z.object({type: z.literal('message'), text: z.string()}),
+  z.object({type: z.literal('cd'), dir: z.string(), branch: z.string().default(''), notice: z.string()}),
+]);
+export type QueuedItem = z.infer<typeof queuedItemSchema>;
+
+const permissionModeSchema = z.enum(['default', 'acceptEdits', 'plan', 'bypassPermissions']);
+
 export const sessionRecordSchema = z.object({
   session_id: z.string(),
   claude_session_id: z.string().optional(),
@@ -38,6 +51,16 @@ export const sessionRecordSchema = z.object({
   phase: z.enum(['starting', 'working', 'waiting', 'idle', 'error']).default('starting'),
   pending_approvals: z.array(pendingApprovalSchema).default([]),
   started_by: userRef.optional(),
+  /** Git branch of the worktree the session runs in ("" when none was asked for). */
+  branch: z.string().optional(),
+  permission_mode: permissionModeSchema.optional(),
+  model: z.string().optional(),
+  participants: z.array(userRef).optional(),
+  channel_id: z.string().optional(),
+  root_id: z.string().optional(),
+  queued: z.array(queuedItemSchema).optional(),
+  /** Seq of the start event that (re)started the session: a redelivered start is recognised by it. */
+  start_seq: z.number().optional(),
   created_at: z.number(),
   updated_at: z.number(),
 });

@@ -1,12 +1,16 @@
 // A fake Anthropic Messages API, scripted by the prompt, for driving the real
 // Claude Code binary in tests, the e2e suite and `make demo`.
 //
-// Script (looked up in the latest user turn):
-//   [[bash: <command>]]  → text "I'll run `<command>`." + a Bash tool_use
+// Script (looked up in the latest user turn; agent/README.md has the table):
+//   Claude Code's compaction request → "<summary>…</summary>" listing the user turns
 //   "make the same <Tool> call again" (what the agent asks after a restart
 //     lost a pending tool call) → the conversation's last tool_use, repeated
-//   a tool_result for our tool_use → final text quoting the result
-//     ("The command was denied: …", "The command failed: …", "Done. Output: …")
+//   [[recall]]  → "Recall:" and then every earlier user turn, one per line
+//   [[bash: <command>]]  → text "I'll run `<command>`." + a Bash tool_use
+//     (a command starting with `sleep` runs as `echo started && <command>`:
+//     Claude Code refuses a Bash call that starts with a long sleep)
+//   a tool_result for our tool_use (and no new user text) → final text quoting
+//     the result ("The command was denied: …", "The command failed: …", "Done. Output: …")
 //   anything else → "You said: <text>"
 // Requests without tools (title/summary side requests) get a short text.
 //
@@ -17,6 +21,8 @@ import {createHash} from 'node:crypto';
 
 const BASH_RE = /\[\[bash:\s*([\s\S]+?)\]\]/;
 const AGAIN_RE = /make the same (\S+) call again/i;
+const RECALL_RE = /\[\[recall\]\]/i;
+const COMPACT_RE = /Your task is to create a detailed summary of the conversation so far/;
 const SIDE_ANSWER = 'Fake reply';
 
 /**
@@ -159,9 +165,18 @@ export function script(body) {
   if (!isMain(body)) return {blocks: [{type: 'text', text: SIDE_ANSWER}], stopReason: 'end_turn'};
   // Claude Code may put role "system" entries after the user turn: the latest
   // user turn is the last message whose role is "user".
-  const last = [...messages].reverse().find((m) => m && m.role === 'user');
+  const lastIndex = messages.findLastIndex((m) => m && m.role === 'user');
+  const last = messages[lastIndex];
   const results = blocksOf(last).filter((b) => b.type === 'tool_result');
   const prompt = userText(last);
+  const earlier = messages
+    .slice(0, Math.max(0, lastIndex))
+    .filter((m) => m && m.role === 'user')
+    .map((m) => userText(m).replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+  if (COMPACT_RE.test(prompt)) {
+    return {blocks: [{type: 'text', text: `<analysis>Fake analysis.</analysis>\n<summary>The user said, in order:\n${earlier.join('\n')}</summary>`}], stopReason: 'end_turn'};
+  }
   const again = AGAIN_RE.exec(prompt);
   if (again) {
     const previous = messages
@@ -179,7 +194,11 @@ export function script(body) {
       };
     }
   }
-  if (results.length > 0) {
+  if (RECALL_RE.test(prompt)) {
+    return {blocks: [{type: 'text', text: ['Recall:', ...(earlier.length > 0 ? earlier : ['(nothing)'])].join('\n')}], stopReason: 'end_turn'};
+  }
+  // A turn cut short (interrupt) leaves its tool_result in the same user message as the next prompt: the prompt wins.
+  if (results.length > 0 && !prompt) {
     const r = results[results.length - 1];
     const content = resultText(r.content);
     let text;
@@ -190,7 +209,10 @@ export function script(body) {
   }
   const m = BASH_RE.exec(prompt);
   if (m) {
-    const command = m[1].trim();
+    const asked = m[1].trim();
+    // Claude Code blocks a Bash call that starts with a long `sleep` ("use Monitor");
+    // the prefix keeps `[[bash: sleep 30]]` a long-running, interruptible command.
+    const command = /^sleep\b/.test(asked) ? `echo started && ${asked}` : asked;
     return {
       blocks: [
         {type: 'text', text: `I'll run \`${command}\`.`},
@@ -219,11 +241,21 @@ function blocksOf(message) {
   return Array.isArray(message.content) ? message.content : [];
 }
 
-/** The user's own words in a message: text blocks minus Claude Code's <system-reminder> blocks. */
+/**
+ * The user's own words in a message: text blocks minus what Claude Code adds
+ * itself (<system-reminder> blocks, the record of local commands such as
+ * `/model` or `/compact`, "[Request interrupted by user…]" markers).
+ */
 function userText(message) {
   return blocksOf(message)
     .filter((b) => b.type === 'text' && typeof b.text === 'string')
-    .map((b) => b.text.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim())
+    .map((b) =>
+      b.text
+        .replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '')
+        .replace(/<(local-command-caveat|local-command-stdout|local-command-stderr|command-name|command-message|command-args)>[\s\S]*?<\/\1>/g, '')
+        .replace(/^\[Request interrupted by user[^\]]*\]$/gm, '')
+        .trim(),
+    )
     .filter(Boolean)
     .join('\n');
 }

@@ -21,6 +21,15 @@ interface StoredEvent {
   payload: Record<string, unknown>;
 }
 
+export interface StartExtras {
+  sessionId?: string;
+  branch?: string;
+  context?: string;
+  permission_mode?: string;
+  model?: string;
+  resume?: string;
+}
+
 export class FakePlugin {
   url = '';
   token = 'cmt_' + 'x'.repeat(43);
@@ -64,12 +73,40 @@ export class FakePlugin {
     await new Promise((r) => this.server.close(r));
   }
 
-  /** Queue a start event, as the plugin does for `@claude <prompt>`. */
-  startSession(prompt: string, cwd = ''): string {
-    const id = 's' + randomUUID().replace(/-/g, '').slice(0, 25);
+  /** Queue a start event, as the plugin does for `@claude <prompt>`; `extra` sets the team-session fields. */
+  startSession(prompt: string, cwd = '', extra: StartExtras = {}): string {
+    const id = extra.sessionId ?? 's' + randomUUID().replace(/-/g, '').slice(0, 25);
     this.sessions.add(id);
-    this.push('start', id, {prompt, cwd, user: {id: 'u1', username: 'alice'}, channel_id: 'c1', root_id: 'r1'});
+    this.push('start', id, {
+      prompt,
+      cwd,
+      user: {id: 'u1', username: 'alice'},
+      channel_id: 'c1',
+      root_id: 'r1',
+      branch: extra.branch ?? '',
+      context: extra.context ?? '',
+      permission_mode: extra.permission_mode ?? 'default',
+      model: extra.model ?? '',
+      resume: extra.resume ?? '',
+      participants: [{id: 'u1', username: 'alice'}],
+      machine: {id: 'm1', name: 'laptop'},
+    });
     return id;
+  }
+
+  /** A thread command (`!escape`, `!cd dir`, …) as a `command` event. */
+  command(sessionId: string, name: string, args = ''): void {
+    this.push('command', sessionId, {name, args, by: {id: 'u1', username: 'alice'}});
+  }
+
+  /** Any event, e.g. a type this agent does not know. */
+  pushRaw(type: string, sessionId: string, payload: Record<string, unknown>): void {
+    this.push(type, sessionId, payload);
+  }
+
+  /** Notices (plain bot replies) of a session, in order. */
+  notices(sessionId: string): string[] {
+    return this.of(sessionId, 'notice').map((o) => String(o.body.text));
   }
 
   decide(sessionId: string, requestId: string, decision: 'approve' | 'deny', reason = ''): void {
@@ -181,7 +218,15 @@ export class FakePlugin {
         this.duplicateKeys += 1;
         return send(res, 200, seen);
       }
-      const answer = body.kind === 'text' ? {post_id: 'post-' + body.message_id} : body.kind === 'approval' ? {post_id: 'post-' + body.request_id, request_id: body.request_id} : {ok: true};
+      if (body.kind === 'notice' && (typeof body.text !== 'string' || body.text.length === 0 || body.text.length > 16_000)) return send(res, 400, {error: 'text is required (≤ 16 000 chars)'});
+      const answer =
+        body.kind === 'text'
+          ? {post_id: 'post-' + body.message_id}
+          : body.kind === 'approval'
+            ? {post_id: 'post-' + body.request_id, request_id: body.request_id}
+            : body.kind === 'notice'
+              ? {post_id: 'post-' + key}
+              : {ok: true};
       this.answers.set(key, answer);
       this.outputs.push({session_id: sid, key, body, at: Date.now()});
       for (const w of this.outputWaiters) w();

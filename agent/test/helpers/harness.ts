@@ -110,3 +110,28 @@ export async function exists(file: string): Promise<boolean> {
     () => false,
   );
 }
+
+/** Processes (pid and command line) whose working directory is `dir`: Claude Code and the commands it runs there. */
+export async function processesIn(dir: string): Promise<Array<{pid: number; cmd: string}>> {
+  const out: Array<{pid: number; cmd: string}> = [];
+  for (const name of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if ((await fs.readlink(`/proc/${name}/cwd`)) !== dir) continue;
+      const cmd = (await fs.readFile(`/proc/${name}/cmdline`, 'utf8')).split('\0').join(' ').trim();
+      out.push({pid: Number(name), cmd});
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
+
+/** Poll until `check` holds (or fail after `timeoutMs` saying `what`). */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -4,9 +4,10 @@
  * real CLI in a child process and is stopped the way a user (or a crash) would.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {exists, exited, harness, type Harness} from '../helpers/harness.js';
+import {eventually, exists, exited, harness, processesIn, type Harness} from '../helpers/harness.js';
 import type {RecordedOutput} from '../helpers/fake-plugin.js';
 
 for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
@@ -49,3 +50,50 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     });
   });
 }
+
+describe('agent restarted while sessions are open', () => {
+  let h: Harness;
+  before(async () => {
+    h = await harness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('every open session resumes by itself, says so, and Claude still has its earlier turns', async () => {
+    const dir = path.join(h.workspace, 'resumed');
+    await fs.mkdir(dir);
+    const first = h.spawnAgent();
+    const sid = h.plugin.startSession('remember the word mango', dir);
+    await h.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'idle'), 60_000, 'idle');
+    const ended = h.plugin.startSession('this one ends', dir);
+    await h.plugin.waitFor((o) => o.find((x) => x.session_id === ended && x.body.status === 'idle'), 60_000, 'idle');
+    h.plugin.stop(ended);
+    await h.plugin.waitFor((o) => o.find((x) => x.session_id === ended && x.body.status === 'ended'), 20_000, 'ended');
+
+    first.kill('SIGTERM');
+    assert.equal(await exited(first), 0);
+    await eventually(async () => (await processesIn(dir)).length === 0, 10_000, 'Claude Code ended with the agent');
+    h.plugin.message(sid, 'sent while the agent was down');
+
+    const second = h.spawnAgent();
+    await h.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'notice' && x.body.text === 'Agent restarted — session resumed.'), 60_000, 'restart notice');
+    await h.plugin.waitFor(
+      (o) => o.find((x) => x.session_id === sid && x.body.kind === 'text' && x.body.done && x.body.text === 'You said: sent while the agent was down'),
+      60_000,
+      'the message sent during the outage',
+    );
+    assert.equal(h.plugin.notices(ended).length, 0, 'an ended session stays ended');
+
+    h.model.reset();
+    h.plugin.message(sid, '[[recall]]');
+    const recall = await h.plugin.waitFor(
+      (o) => o.find((x) => x.session_id === sid && x.body.kind === 'text' && x.body.done && /^Recall:/.test(x.body.text)),
+      60_000,
+      'recall',
+    );
+    assert.deepEqual(recall.body.text.split('\n').slice(1), ['remember the word mango', 'sent while the agent was down']);
+    second.kill('SIGTERM');
+    assert.equal(await exited(second), 0);
+  });
+});

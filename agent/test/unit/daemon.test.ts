@@ -158,9 +158,13 @@ describe('daemon', () => {
     const log = recordingLog();
     const d = daemon(log);
     const run = d.run();
-    (plugin as unknown as {push: (t: string, s: string, p: object) => void}).push('teleport', 'sX', {});
-    while (plugin.acked < 1) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(log.lines.some((l) => /skipping event 1/.test(l)));
+    const push = (plugin as unknown as {push: (t: string, s: string, p: object) => void}).push.bind(plugin);
+    push('teleport', 'sX', {});
+    push('teleport', 'sY', {});
+    push('start', 'sZ', {cwd: 42});
+    while (plugin.acked < 3) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(log.lines.filter((l) => /events of type "teleport", which this agent does not know/.test(l)).length, 1, 'an unknown type is logged once');
+    assert.ok(log.lines.some((l) => /skipping start event 3/.test(l)), 'a known type with a bad payload is logged');
     d.stop();
     await run;
   });

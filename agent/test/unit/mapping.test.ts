@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import type {SDKMessage} from '@anthropic-ai/claude-agent-sdk';
-import {OutputMapper, statusFromResult} from '../../src/claude/mapping.js';
+import {contextUsage, OutputMapper, statusFromResult} from '../../src/claude/mapping.js';
 import type {Output} from '../../src/plugin/protocol.js';
 
 // Minimal SDK messages: only the fields the mapping reads.
@@ -26,6 +26,8 @@ const result = (over: Record<string, unknown> = {}) =>
     errors: [],
     ...over,
   }) as unknown as SDKMessage;
+const usageOf = (model: string, usage: Record<string, number>, parent: string | null = null) =>
+  ({type: 'assistant', message: {id: 'u' + Math.random(), model, content: [], usage}, parent_tool_use_id: parent}) as unknown as SDKMessage;
 const init = {type: 'system', subtype: 'init', session_id: 'cs1', cwd: '/w', model: 'claude-x'} as unknown as SDKMessage;
 
 type Step = [SDKMessage, number];
@@ -134,8 +136,18 @@ const cases: Array<{name: string; steps: Step[]; want: Output[]}> = [
     want: [
       {kind: 'text', message_id: 'p-1', text: 'cut', done: false},
       {kind: 'text', message_id: 'p-1', text: 'cut off', done: true},
-      {kind: 'status', status: 'idle', claude_session_id: 'cs1', cost_usd: 0.5, input_tokens: 16, output_tokens: 6},
+      {kind: 'status', status: 'idle', claude_session_id: 'cs1', cost_usd: 0.5, input_tokens: 16, output_tokens: 6, context_tokens: 1, context_window: 200_000},
     ],
+  },
+  {
+    name: 'context is the latest main-loop call: its input plus cache tokens, in its model\'s window',
+    steps: [
+      [usageOf('claude-x', {input_tokens: 100, cache_read_input_tokens: 900, cache_creation_input_tokens: 20}), 0],
+      [usageOf('claude-x', {input_tokens: 50, cache_read_input_tokens: 1200, cache_creation_input_tokens: 30}), 0],
+      [usageOf('claude-haiku', {input_tokens: 9999}, 'toolu_sub'), 0],
+      [result({modelUsage: {'claude-x': {inputTokens: 1, outputTokens: 1, contextWindow: 1_000_000}, 'claude-haiku': {inputTokens: 1, outputTokens: 1, contextWindow: 200_000}}}), 0],
+    ],
+    want: [{kind: 'status', status: 'idle', claude_session_id: 'cs1', cost_usd: 0.5, input_tokens: 2, output_tokens: 2, context_tokens: 1280, context_window: 1_000_000}],
   },
 ];
 
@@ -174,5 +186,19 @@ describe('result → status', () => {
       const got = statusFromResult(result(over) as Extract<SDKMessage, {type: 'result'}>);
       for (const [k, v] of Object.entries(want)) assert.deepEqual((got as Record<string, unknown>)[k], v, k);
     });
+  }
+});
+
+describe('context usage', () => {
+  type R = Extract<SDKMessage, {type: 'result'}>;
+  const table: Array<[string, Record<string, unknown>, {tokens: number; model?: string} | undefined, {context_tokens?: number; context_window: number}]> = [
+    ['without a sample, the turn\'s own input and cache tokens count', {usage: {input_tokens: 7, cache_read_input_tokens: 3, cache_creation_input_tokens: 1, output_tokens: 9}}, undefined, {context_tokens: 11, context_window: 200_000}],
+    ['the sampled model\'s window wins', {modelUsage: {m1: {contextWindow: 1_000_000}, m2: {contextWindow: 300_000}}}, {tokens: 5, model: 'm2'}, {context_tokens: 5, context_window: 300_000}],
+    ['an unknown model takes the largest window reported', {modelUsage: {m1: {contextWindow: 1_000_000}, m2: {contextWindow: 300_000}}}, {tokens: 5, model: 'zz'}, {context_tokens: 5, context_window: 1_000_000}],
+    ['no window anywhere → 200 000', {modelUsage: {}}, {tokens: 5}, {context_tokens: 5, context_window: 200_000}],
+    ['no usage at all → window only', {usage: undefined, modelUsage: {}}, undefined, {context_window: 200_000}],
+  ];
+  for (const [name, over, sample, want] of table) {
+    it(name, () => assert.deepEqual(contextUsage(result(over) as R, sample), want));
   }
 });
