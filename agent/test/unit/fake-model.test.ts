@@ -31,6 +31,47 @@ describe('fake model script', () => {
     });
   }
 
+  const text = (body: unknown) => (script(body).blocks[0] as {text: string}).text;
+  const triggers: Array<[string, unknown[], string]> = [
+    [
+      '[[recall]] lists every earlier user turn, one per line, without what Claude Code adds',
+      [
+        user([{type: 'text', text: '<system-reminder>attribution</system-reminder>'}, {type: 'text', text: 'first\nturn'}]),
+        {role: 'assistant', content: [{type: 'text', text: 'You said: first'}]},
+        user([{type: 'tool_result', tool_use_id: 't', content: 'ok'}]),
+        user([{type: 'text', text: '<local-command-caveat>c</local-command-caveat>'}, {type: 'text', text: 'second'}]),
+        user('[[recall]]'),
+      ],
+      'Recall:\nfirst turn\nsecond',
+    ],
+    ['[[recall]] in the first turn has nothing to recall', [user('[[recall]]')], 'Recall:\n(nothing)'],
+    [
+      'a prompt after an interrupted tool call wins over its tool_result',
+      [
+        user('[[bash: sleep 30]]'),
+        user([
+          {type: 'tool_result', tool_use_id: 't', content: 'rejected', is_error: true},
+          {type: 'text', text: '[Request interrupted by user for tool use]'},
+          {type: 'text', text: 'next question'},
+        ]),
+      ],
+      'You said: next question',
+    ],
+    [
+      'a compaction request gets a summary listing the user turns',
+      [user('alpha'), {role: 'assistant', content: [{type: 'text', text: 'x'}]}, user('CRITICAL: text only.\n\nYour task is to create a detailed summary of the conversation so far, …')],
+      '<analysis>Fake analysis.</analysis>\n<summary>The user said, in order:\nalpha</summary>',
+    ],
+  ];
+  for (const [name, messages, want] of triggers) {
+    it(name, () => assert.equal(text({tools, messages}), want));
+  }
+
+  it('[[bash: sleep N]] runs as `echo started && sleep N` (Claude Code blocks a leading long sleep)', () => {
+    const r = script({tools, messages: [user('[[bash: sleep 30]]')]});
+    assert.deepEqual((r.blocks[1] as {input: unknown}).input, {command: 'echo started && sleep 30', description: 'Run echo started && sleep 30'});
+  });
+
   it('"make the same Bash call again" repeats the last tool_use', () => {
     const r = script({
       tools,

@@ -152,3 +152,123 @@ describe('canUseTool', () => {
     assert.ok(!outputs.some((o) => o.out.kind === 'status' && o.out.status === 'ended'), 'a restart is not the end of the session');
   });
 });
+
+/**
+ * query() whose turns answer at once, except a turn whose text is "slow":
+ * it waits for release() or interrupt() (which ends it with an error result,
+ * as Claude Code does).
+ */
+function turnQuery(seen: string[]) {
+  let release: ((interrupted: boolean) => void) | undefined;
+  const ctl = {
+    release: () => release?.(false),
+    holding: () => release !== undefined,
+  };
+  const fn = (({prompt}) => {
+    const gen = (async function* () {
+      yield {type: 'system', subtype: 'init', session_id: 'c1', cwd: '/w', model: 'm'};
+      for await (const m of prompt) {
+        const text = m.message.content as string;
+        seen.push(text);
+        let interrupted = false;
+        if (text === 'slow') interrupted = await new Promise<boolean>((r) => (release = r));
+        release = undefined;
+        yield interrupted
+          ? {type: 'result', subtype: 'error_during_execution', is_error: true, errors: ['aborted'], session_id: 'c1', total_cost_usd: 0, usage: {}, modelUsage: {}}
+          : {type: 'result', subtype: 'success', is_error: false, session_id: 'c1', total_cost_usd: 0, usage: {}, modelUsage: {}};
+      }
+    })();
+    return Object.assign(gen, {
+      close: () => release?.(true),
+      interrupt: async () => release?.(true),
+    }) as unknown as Query;
+  }) as RunnerDeps['query'];
+  return {fn, ctl};
+}
+
+describe('turns', () => {
+  let dir: string;
+  let store: SessionStore;
+  let outputs: Output[];
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-turns-'));
+    store = new SessionStore(dir);
+    await store.update('s1', () => ({session_id: 's1', cwd: '/w', state: 'open', phase: 'starting', pending_approvals: [], created_at: 0, updated_at: 0}));
+    outputs = [];
+  });
+  afterEach(async () => {
+    await store.flush();
+    await fs.rm(dir, {recursive: true, force: true});
+  });
+
+  const until = async (what: () => boolean) => {
+    for (let i = 0; i < 500 && !what(); i++) await new Promise((r) => setTimeout(r, 2));
+    assert.ok(what(), 'condition not reached');
+  };
+  const make = (seen: string[], queued?: Array<{type: 'message'; text: string}>) => {
+    const {fn, ctl} = turnQuery(seen);
+    const r = new SessionRunner('s1', '/w', {query: fn, emit: (out) => outputs.push(out), store, log: silentLogger, env: {}}, {queued});
+    return {r, ctl};
+  };
+  const notices = () => outputs.filter((o) => o.kind === 'notice').map((o) => (o as {text: string}).text);
+
+  it('messages sent during a turn wait for its result, then go one turn each, in order', async () => {
+    const seen: string[] = [];
+    const {r, ctl} = make(seen);
+    r.start('slow');
+    await until(() => ctl.holding());
+    r.send('two');
+    r.send('three');
+    await new Promise((res) => setTimeout(res, 20));
+    assert.deepEqual(seen, ['slow'], 'nothing more reaches Claude mid-turn');
+    assert.equal(r.busy, true);
+    await store.flush();
+    assert.deepEqual(store.get('s1')!.queued, [{type: 'message', text: 'two'}, {type: 'message', text: 'three'}], 'the queue is on disk');
+    ctl.release();
+    await until(() => seen.length === 3 && !r.busy);
+    assert.deepEqual(seen, ['slow', 'two', 'three']);
+    await store.flush();
+    assert.deepEqual(store.get('s1')!.queued, []);
+    await r.shutdown();
+  });
+
+  it('work queued before a restart is delivered when the runner starts', async () => {
+    const seen: string[] = [];
+    const {r} = make(seen, [{type: 'message', text: 'a'}, {type: 'message', text: 'b'}]);
+    r.start();
+    await until(() => seen.length === 2);
+    assert.deepEqual(seen, ['a', 'b']);
+    await r.shutdown();
+  });
+
+  it('escape ends the turn as idle (not error) with the notice "Interrupted."', async () => {
+    const seen: string[] = [];
+    const {r, ctl} = make(seen);
+    r.start('slow');
+    await until(() => ctl.holding());
+    await r.command('escape', '');
+    await until(() => notices().includes('Interrupted.'));
+    const last = outputs.filter((o) => o.kind === 'status').at(-1) as {status: string; error?: string};
+    assert.equal(last.status, 'idle');
+    assert.equal(last.error, undefined);
+    await r.shutdown();
+  });
+
+  it('escape with no turn running says so and changes nothing', async () => {
+    const seen: string[] = [];
+    const {r} = make(seen);
+    r.start('quick');
+    await until(() => seen.length === 1 && !r.busy);
+    await r.command('escape', '');
+    assert.deepEqual(notices(), ['Nothing to interrupt: Claude is not working on anything.']);
+    await r.shutdown();
+  });
+
+  it('a refused command is answered with a notice', async () => {
+    const {r} = make([]);
+    r.start();
+    await r.command('permissions', 'yolo', {id: 'u1', username: 'alice'});
+    assert.match(notices()[0]!, /^Unknown permission mode `yolo`/);
+    await r.shutdown();
+  });
+});
