@@ -62,42 +62,44 @@
         text: 'Also check the retry logic in `src/auth/refresh.ts` — it swallows the real error, which is probably why the test only fails on CI.',
         status: 'pending', decided_by: '', decided_at: 0,
     }, overrides);
-    const offer = (requestId, overrides) => Object.assign({
-        request_id: requestId, user: {id: ALICE.id, username: 'alice'}, message_count: 12, status: 'pending',
+    // props.claude_context_offer as server/cards/offer.go writes it.
+    const offer = (offerId, overrides) => Object.assign({
+        offer_id: offerId, user_id: ALICE.id, username: 'alice', count: 12, status: 'pending',
     }, overrides);
     // The offer's interactive buttons as clients get them (Mattermost strips the integration).
     const offerButtons = [{fallback: 'Include thread or start without', actions: [
         {id: 'include', name: 'Include thread', type: 'button', style: 'primary'},
-        {id: 'skip', name: 'Start without', type: 'button', style: 'default'},
+        {id: 'without', name: 'Start without', type: 'button', style: 'default'},
     ]}];
     const post = (id, type, props, message, userId, createAt) => ({id, type, props, message: message || '', user_id: userId || BOT.id, channel_id: 'c1', root_id: 'sessroot', create_at: createAt || 0});
 
     // [name, post]: each gets its own element #card-<name> for a screenshot.
-    const unknownYet = {model: '', cost_usd: 0, participants: [], branch: '', permission_mode: '', input_tokens: 0, output_tokens: 0, context_tokens: 0, context_window: 0};
+    // What the server does not know before the agent's first report (the branch it does: `on branch …`).
+    const unknownYet = {model: '', cost_usd: 0, participants: [], permission_mode: '', input_tokens: 0, output_tokens: 0, context_tokens: 0, context_window: 0};
     const cards = [
-        ['session-working', post('p-s1', 'custom_claude_session', {claude_session: session('working')}, 'Claude Code session')],
-        ['session-waiting', post('p-s2', 'custom_claude_session', {claude_session: session('waiting', {cost_usd: 1.07, permission_mode: 'bypassPermissions', participants: ['bob', 'alice', 'carol'], context_tokens: 172400})}, 'Claude Code session')],
-        ['session-starting', post('p-s3', 'custom_claude_session', {claude_session: session('starting', unknownYet)}, 'Claude Code session')],
-        ['session-idle', post('p-s4', 'custom_claude_session', {claude_session: session('idle', {permission_mode: 'acceptEdits'})}, 'Claude Code session')],
-        ['session-ended', post('p-s5', 'custom_claude_session', {claude_session: session('ended', {cost_usd: 2.5, ended_reason: 'stopped', permission_mode: 'plan', context_tokens: 196000})}, 'Claude Code session')],
-        ['session-ended-idle', post('p-s7', 'custom_claude_session', {claude_session: session('ended', {ended_reason: 'idle'})}, 'Claude Code session')],
-        ['session-error', post('p-s6', 'custom_claude_session', {claude_session: session('error', {error: 'Claude Code exited with code 1: API Error: 529 {"type":"overloaded_error","message":"Overloaded"}'})}, 'Claude Code session')],
+        ['session-working', post('p-s1', 'custom_claude_session', {claude_session: session('working', {id: 'sess-working'})}, 'Claude Code session')],
+        ['session-waiting', post('p-s2', 'custom_claude_session', {claude_session: session('waiting', {id: 'sess-waiting', cost_usd: 1.07, permission_mode: 'bypassPermissions', participants: ['bob', 'alice', 'carol'], context_tokens: 172400})}, 'Claude Code session')],
+        ['session-starting', post('p-s3', 'custom_claude_session', {claude_session: session('starting', Object.assign({id: 'sess-starting'}, unknownYet))}, 'Claude Code session')],
+        ['session-idle', post('p-s4', 'custom_claude_session', {claude_session: session('idle', {id: 'sess-idle', permission_mode: 'acceptEdits'})}, 'Claude Code session')],
+        ['session-ended', post('p-s5', 'custom_claude_session', {claude_session: session('ended', {id: 'sess-ended', cost_usd: 2.5, ended_reason: 'stopped', permission_mode: 'plan', context_tokens: 196000})}, 'Claude Code session')],
+        ['session-ended-idle', post('p-s7', 'custom_claude_session', {claude_session: session('ended', {id: 'sess-ended-idle', ended_reason: 'idle'})}, 'Claude Code session')],
+        ['session-error', post('p-s6', 'custom_claude_session', {claude_session: session('error', {id: 'sess-error', error: 'Claude Code exited with code 1: API Error: 529 {"type":"overloaded_error","message":"Overloaded"}'})}, 'Claude Code session')],
         ['session-refused', post('p-s8', 'custom_claude_session', {claude_session: session('working', {id: 'sess-refused'})}, 'Claude Code session')],
-        ['session-watcher', post('p-s9', 'custom_claude_session', {claude_session: session('working', {owner_id: BOB.id, owner_username: 'bob', participants: ['bob']})}, 'Claude Code session')],
+        ['session-watcher', post('p-s9', 'custom_claude_session', {claude_session: session('working', {id: 'sess-watcher', owner_id: BOB.id, owner_username: 'bob', participants: ['bob']})}, 'Claude Code session')],
         ['guest-pending', post('p-g1', 'custom_claude_guest', {claude_guest: guest('g-ok')}, '@carol wants to add a message')],
         ['guest-refused', post('p-g2', 'custom_claude_guest', {claude_guest: guest('g-refused', {text: 'can you also bump the timeout?'})}, '@carol wants to add a message')],
         ['guest-allowed', post('p-g3', 'custom_claude_guest', {claude_guest: guest('g-3', {status: 'allowed', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
         ['guest-invited', post('p-g4', 'custom_claude_guest', {claude_guest: guest('g-4', {status: 'invited', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
         ['guest-denied', post('p-g5', 'custom_claude_guest', {claude_guest: guest('g-5', {status: 'denied', decided_by: 'bob', decided_at: DECIDED_AT})}, '')],
         ['offer-pending', post('p-o1', 'custom_claude_context_offer', {claude_context_offer: offer('o-1'), attachments: offerButtons}, 'Give Claude the 12 earlier messages of this thread?')],
-        ['offer-others', post('p-o2', 'custom_claude_context_offer', {claude_context_offer: offer('o-2', {user: {id: BOB.id, username: 'bob'}, message_count: 1}), attachments: offerButtons}, '')],
+        ['offer-others', post('p-o2', 'custom_claude_context_offer', {claude_context_offer: offer('o-2', {user_id: BOB.id, username: 'bob', count: 1}), attachments: offerButtons}, '')],
         ['offer-included', post('p-o3', 'custom_claude_context_offer', {claude_context_offer: offer('o-3', {status: 'included'})}, '')],
-        ['offer-skipped', post('p-o4', 'custom_claude_context_offer', {claude_context_offer: offer('o-4', {status: 'skipped'})}, '')],
+        ['offer-skipped', post('p-o4', 'custom_claude_context_offer', {claude_context_offer: offer('o-4', {status: 'without'})}, '')],
         ['approval-pending', post('p-a1', 'custom_claude_approval', {claude_approval: approval('req-ok')}, 'Claude wants to run a command')],
         ['approval-refused', post('p-a2', 'custom_claude_approval', {claude_approval: approval('req-refused', {input: {command: 'git push --force origin main'}, description: 'Push the fix'})}, 'Claude wants to run a command')],
         ['approval-approved', post('p-a3', 'custom_claude_approval', {claude_approval: approval('req-3', {status: 'approved', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
         ['approval-denied', post('p-a4', 'custom_claude_approval', {claude_approval: approval('req-4', {status: 'denied', decided_by: 'alice', decided_at: DECIDED_AT, reason: 'Run only the session tests, not the whole suite.'})}, '')],
-        ['approval-expired', post('p-a6', 'custom_claude_approval', {claude_approval: approval('req-6', {status: 'expired', decided_at: DECIDED_AT, reason: 'timed out'})}, '', BOT.id, DECIDED_AT - 30 * 60000)],
+        ['approval-expired', post('p-a6', 'custom_claude_approval', {claude_approval: approval('req-6', {status: 'expired', decided_at: DECIDED_AT, reason: 'timed out', expired_after: '30 minutes'})}, '', BOT.id, DECIDED_AT - 30 * 60000)],
         ['approval-edit', post('p-a5', 'custom_claude_approval', {claude_approval: approval('req-5', {tool_name: 'Edit', description: '', input: {file_path: '/home/alice/src/payments-service/src/auth/session.test.ts', old_string: 'describe.only(\'session\', () => {', new_string: 'describe(\'session\', () => {'}})}, '')],
         ['text-streaming', post('p-t1', 'custom_claude_text', {claude_text: {session_id: 'sess1', message_id: 'm1', done: false}}, 'I found the flaky test.')],
         ['text-done', post('p-t2', 'custom_claude_text', {claude_text: {session_id: 'sess1', message_id: 'm2', done: true}}, 'The test failed because **two tests shared a session cookie**. I gave each its own:\n\n```ts\nconst agent = request.agent(app);\n```\n\nAll 42 tests in `src/auth` pass now.')],
@@ -164,6 +166,11 @@
             const card = cards.find(([n]) => n === name);
             card[1] = Object.assign({}, card[1], {props});
             render();
+        },
+        /** Changes some fields of a header's claude_session, as the server's live updates do. */
+        editSession(name, changes) {
+            const card = cards.find(([n]) => n === name);
+            this.editPost(name, Object.assign({}, card[1].props, {claude_session: Object.assign({}, card[1].props.claude_session, changes)}));
         },
         /** Puts a card's post back as the page first showed it. */
         resetPost(name) {

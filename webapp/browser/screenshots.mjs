@@ -198,20 +198,16 @@ async function checkTheme(browser, base, theme) {
     await offer.getByText('Starting with the thread…').waitFor();
     assert.deepEqual(onlyCall(), {path: '/api/v4/posts/p-o1/actions/include', body: {}});
     await shot('offer-starting', offer);
-    await page.evaluate(() => window.__host.editPost('offer-pending', {claude_context_offer: {request_id: 'o-1', user: {id: 'alice00000000000000000000', username: 'alice'}, message_count: 12, status: 'included'}}));
+    await page.evaluate(() => window.__host.editPost('offer-pending', {claude_context_offer: {offer_id: 'o-1', user_id: 'alice00000000000000000000', username: 'alice', count: 12, status: 'included'}}));
     await offer.getByText('Started with the 12 earlier messages of this thread').waitFor();
 
     // The header updates in place: a starting session filling in every field keeps its size.
     const starting = page.locator('#card-session-starting section');
     const before = await starting.boundingBox();
-    await page.evaluate(() => {
-        const full = {
-            id: 'sess1', status: 'working', machine_name: 'alice-thinkpad', cwd: '/home/alice/src/payments-service', branch: 'fix/flaky-auth-session',
-            owner_id: 'alice00000000000000000000', owner_username: 'alice', participants: ['alice', 'bob'], model: 'claude-sonnet-4-5',
-            permission_mode: 'acceptEdits', cost_usd: 12.5, input_tokens: 1250000, output_tokens: 98000, context_tokens: 199000, context_window: 200000,
-        };
-        window.__host.editPost('session-starting', {claude_session: full});
-    });
+    await page.evaluate(() => window.__host.editSession('session-starting', {
+        status: 'working', branch: 'fix/flaky-auth-session', model: 'claude-sonnet-4-5', permission_mode: 'acceptEdits', participants: ['alice', 'bob'],
+        cost_usd: 12.5, input_tokens: 1250000, output_tokens: 98000, context_tokens: 199000, context_window: 200000,
+    }));
     await starting.getByText('199k of 200k · 100%').waitFor();
     const after = await starting.boundingBox();
     assert.equal(after.height, before.height, `header height moved from ${before.height} to ${after.height} on a live update`);
@@ -230,13 +226,20 @@ async function checkTheme(browser, base, theme) {
     await shot('session-confirm-stop', working);
     await page.keyboard.press('Enter'); // the confirmation has the focus
     await working.getByText('Stopping…').waitFor();
-    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/stop', body: {}});
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess-working/stop', body: {}});
     await shot('session-stopping', working);
+    await page.evaluate(() => window.__host.editSession('session-working', {status: 'ended', ended_reason: 'stopped'}));
+    await working.getByText('Reply in this thread to resume the session.').waitFor();
+    assert.equal(await working.getByRole('button').count(), 0, 'no buttons once ended');
+    await page.evaluate(() => window.__host.editSession('session-working', {status: 'starting', ended_reason: ''}));
+    await working.getByRole('button', {name: 'Stop'}).and(page.locator(':enabled')).waitFor();
+    assert.equal(await working.getByText('Stopping…').count(), 0, 'a resumed session is not "Stopping…"');
+    await page.evaluate(() => window.__host.resetPost('session-working'));
 
     const idle = page.locator('#card-session-idle');
     await idle.getByRole('button', {name: 'Interrupt'}).click();
     await idle.getByRole('button', {name: 'Interrupt'}).and(page.locator(':enabled')).waitFor();
-    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/interrupt', body: {}});
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess-idle/interrupt', body: {}});
 
     const sessionRefused = page.locator('#card-session-refused');
     await sessionRefused.getByRole('button', {name: 'Stop'}).click();
@@ -268,8 +271,10 @@ async function checkNarrow(browser, base) {
         await page.locator(`#card-${name}`).screenshot({path: join(shots, `${name}-narrow.png`), animations: 'disabled'});
     }
     const working = page.locator('#card-session-working');
+    const box = await working.boundingBox();
     await working.getByRole('button', {name: 'Stop'}).click();
     await working.getByRole('button', {name: 'Stop session'}).waitFor();
+    assert.equal((await working.boundingBox()).height, box.height, 'the confirmation fits in the buttons\' row in the sidebar too');
     await working.screenshot({path: join(shots, 'session-confirm-stop-narrow.png'), animations: 'disabled'});
     await page.close();
 }

@@ -33,9 +33,6 @@ export const WebSocketEvents = {
 export const SessionStatuses = ['starting', 'working', 'waiting', 'idle', 'ended', 'error'] as const;
 export type SessionStatus = (typeof SessionStatuses)[number];
 
-/** `ended_reason` values the header has words for; any other reason is shown as sent. */
-export const EndedReasons = ['stopped', 'idle', 'error'] as const;
-
 /** Claude Agent SDK permission modes, as `permission_mode` carries them. */
 export const PermissionModes = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
 export type PermissionMode = (typeof PermissionModes)[number];
@@ -67,8 +64,8 @@ export type ContextOfferChoice = 'include' | 'skip';
  * (Mattermost allows only [A-Za-z0-9] there) or, failing that, by its button name.
  */
 export const ContextOfferActions: Record<ContextOfferChoice, {ids: readonly string[]; name: string}> = {
-    include: {ids: ['include', 'includethread'], name: 'Include thread'},
-    skip: {ids: ['skip', 'without', 'startwithout'], name: 'Start without'},
+    include: {ids: ['include'], name: 'Include thread'},
+    skip: {ids: ['without', 'skip'], name: 'Start without'},
 };
 
 export const SessionActions = ['interrupt', 'stop'] as const;

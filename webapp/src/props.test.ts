@@ -47,7 +47,13 @@ describe('reading props', () => {
         });
     });
 
-    it('reads a context offer', () => {
+    it('reads a context offer as the server writes it', () => {
+        expect(readContextOffer({claude_context_offer: {offer_id: 'o1', user_id: 'u1', username: 'dave', count: 4, status: 'without'}})).toEqual({
+            session_id: '', request_id: 'o1', user: {id: 'u1', username: 'dave'}, message_count: 4, status: 'skipped',
+        });
+    });
+
+    it('reads a context offer in the first draft\'s shape', () => {
         expect(readContextOffer({})).toBeNull();
         expect(readContextOffer({claude_context_offer: {request_id: 'o1', user: 'x', message_count: 3.7, status: 'included'}})).toEqual({
             session_id: '', request_id: 'o1', user: {id: '', username: ''}, message_count: 3, status: 'included',

@@ -87,6 +87,7 @@ export function parseApproval(raw: unknown): ApprovalInfo | null {
         decided_by: str(raw.decided_by),
         decided_at: toMillis(raw.decided_at),
         reason: str(raw.reason),
+        expired_after: str(raw.expired_after),
     };
 }
 
@@ -113,17 +114,25 @@ export function readGuest(props: Props): GuestInfo | null {
     return parseGuest(props?.[PropKeys.Guest]);
 }
 
+/**
+ * The server writes `{offer_id, user_id, username, count, status: pending|included|without}`
+ * (server/cards/offer.go); the first draft of the contract had `{request_id, user: {id,
+ * username}, message_count, status: …|skipped}`. Both read the same, so neither side
+ * has to move in lockstep.
+ */
 export function readContextOffer(props: Props): ContextOfferInfo | null {
     const raw = props?.[PropKeys.ContextOffer];
     if (!isRecord(raw)) {
         return null;
     }
+    const user = isRecord(raw.user) ? readUser(raw.user) : {id: str(raw.user_id), username: str(raw.username)};
+    const status = raw.status === 'without' ? 'skipped' : raw.status;
     return {
         session_id: str(raw.session_id),
-        request_id: str(raw.request_id),
-        user: readUser(raw.user),
-        message_count: Math.floor(count(raw.message_count)),
-        status: oneOf<ContextOfferStatus>(ContextOfferStatuses, raw.status, 'pending'),
+        request_id: str(raw.offer_id) || str(raw.request_id),
+        user,
+        message_count: Math.floor(count(raw.count ?? raw.message_count)),
+        status: oneOf<ContextOfferStatus>(ContextOfferStatuses, status, 'pending'),
     };
 }
 

@@ -82,6 +82,11 @@ export const css = `
 .cm-actions { display: flex; align-items: center; flex-wrap: wrap; gap: 8px; margin-top: 12px; min-height: 32px; }
 .cm-actions__note { color: rgba(${fg}, 0.64); font-size: 12px; }
 .cm-actions__question { font-weight: 600; }
+/* In the right-hand sidebar the question would push Cancel to a second line; the
+   red "Stop session" says it, and the group's label asks it for screen readers. */
+@container (max-width: 360px) {
+    .cm-actions__question { display: none; }
+}
 .cm-muted { margin: 6px 0 0; color: rgba(${fg}, 0.72); }
 .cm-decision { display: flex; align-items: baseline; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
 .cm-decision__icon { font-weight: 700; }
@@ -102,6 +107,7 @@ export const css = `
 .cm-error { flex-basis: 100%; margin: 0; color: var(--error-text, #d24b4e); font-size: 12px; }
 .cm-approval__decision { display: flex; align-items: baseline; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
 .cm-approval__decision-icon { font-weight: 700; }
+.cm-icon { display: inline-block; vertical-align: -1px; }
 .cm-approval__decision--approved .cm-approval__decision-icon { color: var(--online-indicator, #06d6a0); }
 .cm-approval__decision--denied .cm-approval__decision-icon { color: var(--error-text, #d24b4e); }
 .cm-approval__decision--expired { color: rgba(${fg}, 0.72); }

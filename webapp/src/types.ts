@@ -47,6 +47,9 @@ export interface ApprovalInfo {
     /** Unix milliseconds; 0 while pending. */
     decided_at: number;
     reason: string;
+
+    /** How long an `expired` request waited, in the server's words ("30 minutes"); '' if not sent. */
+    expired_after: string;
 }
 
 export interface UserRef {

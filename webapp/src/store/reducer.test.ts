@@ -11,7 +11,7 @@ function text(overrides: Partial<TextEvent> = {}): TextEvent {
 function approval(overrides: Partial<ApprovalInfo> = {}): ApprovalInfo {
     return {
         session_id: 's1', request_id: 'r1', tool_name: 'Bash', input: {command: 'ls'}, cwd: '', description: '',
-        status: 'approved', decided_by: 'alice', decided_at: 1, reason: '', ...overrides,
+        status: 'approved', decided_by: 'alice', decided_at: 1, reason: '', expired_after: '', ...overrides,
     };
 }
 

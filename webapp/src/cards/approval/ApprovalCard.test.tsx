@@ -26,6 +26,7 @@ function approval(overrides: Partial<ApprovalInfo> = {}): ApprovalInfo {
         decided_by: '',
         decided_at: 0,
         reason: '',
+        expired_after: '',
         ...overrides,
     };
 }
@@ -108,6 +109,13 @@ describe('approval card', () => {
         expect(screen.getByText(line)).toBeInTheDocument();
         expect(screen.queryByText(/Reason:/)).not.toBeInTheDocument();
         expect(screen.queryByRole('button')).not.toBeInTheDocument();
+    });
+
+    it('says how long an expired request waited in the server\'s words when it sends them', () => {
+        const post = {...approvalPost({status: 'expired', decided_at: DECIDED_AT, expired_after: '30 minutes'}), create_at: DECIDED_AT - 29 * 60_000};
+        renderWithStore(<ApprovalCard post={post}/>);
+
+        expect(screen.getByText('Expired — denied after 30 minutes without an answer')).toBeInTheDocument();
     });
 
     it('says an expired request expired even when it cannot tell how long it waited', () => {

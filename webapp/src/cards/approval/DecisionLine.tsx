@@ -14,7 +14,37 @@ interface Props {
     askedAt: number;
 }
 
-const icons = {approved: '✓', denied: '✕', expired: '⏱'} as const;
+/** A clock drawn in the text colour: the ⏱ emoji is missing from many fonts. */
+function ClockIcon() {
+    return (
+        <svg
+            className='cm-icon'
+            viewBox='0 0 16 16'
+            width='12'
+            height='12'
+            aria-hidden='true'
+            focusable='false'
+        >
+            <circle
+                cx='8'
+                cy='8'
+                r='6.5'
+                fill='none'
+                stroke='currentColor'
+                strokeWidth='1.5'
+            />
+            <path
+                d='M8 4.5V8l2.5 1.5'
+                fill='none'
+                stroke='currentColor'
+                strokeWidth='1.5'
+                strokeLinecap='round'
+            />
+        </svg>
+    );
+}
+
+const icons = {approved: '✓', denied: '✕', expired: <ClockIcon/>} as const;
 
 /** "Approved by @alice · 10:42 AM" once a request is decided. */
 export default function DecisionLine({approval, askedAt}: Props) {
@@ -26,7 +56,11 @@ export default function DecisionLine({approval, askedAt}: Props) {
     let text: string;
     if (approval.status === 'expired') {
         // Nobody answered within the admin's timeout: the plugin denied it (fail closed).
-        const waited = approval.decided_at > 0 && askedAt > 0 && approval.decided_at > askedAt ? ` after ${formatDuration(approval.decided_at - askedAt)}` : '';
+        // The server says how long; else the card's age at the decision tells.
+        let waited = approval.expired_after ? ` after ${approval.expired_after}` : '';
+        if (!waited && approval.decided_at > askedAt && askedAt > 0) {
+            waited = ` after ${formatDuration(approval.decided_at - askedAt)}`;
+        }
         text = `Expired — denied${waited} without an answer`;
     } else {
         const verb = approval.status === 'approved' ? 'Approved' : 'Denied';

@@ -51,6 +51,7 @@ describe('guest card', () => {
         expect(screen.getByRole('button', {name: 'Allow once'})).toBeEnabled();
         expect(screen.getByRole('button', {name: 'Invite'})).toBeEnabled();
         expect(screen.getByRole('button', {name: 'Deny'})).toBeEnabled();
+        expect(screen.getByText('Claude only hears participants. Allow once sends this message; Invite also makes @carol a participant.')).toBeInTheDocument();
     });
 
     it.each([

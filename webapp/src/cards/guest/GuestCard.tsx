@@ -118,7 +118,12 @@ export function GuestCardView({post}: PostTypeProps) {
             {guest.status === 'pending' && isAuthor && (
                 <p className='cm-muted'>{'Waiting for a participant to let your message through to Claude.'}</p>
             )}
-            {guest.status === 'pending' && !isAuthor && <GuestButtons guest={guest}/>}
+            {guest.status === 'pending' && !isAuthor && (
+                <>
+                    <p className='cm-muted'>{`Claude only hears participants. Allow once sends this message; Invite also makes ${who} a participant.`}</p>
+                    <GuestButtons guest={guest}/>
+                </>
+            )}
         </section>
     );
 }

@@ -5,7 +5,15 @@ import React from 'react';
 import {client, PluginClientError} from '../../client';
 import {PostTypes, PropKeys} from '../../constants';
 import {ALICE_ID, BOB_ID, makePost, makeStore, renderWithStore, user} from '../../test/fixtures';
-import type {ContextOfferInfo} from '../../types';
+
+// props.claude_context_offer as server/cards/offer.go writes it.
+interface ServerOffer {
+    offer_id: string;
+    user_id: string;
+    username: string;
+    count: number;
+    status: 'pending' | 'included' | 'without';
+}
 
 import ContextOfferCard, {findAction} from './ContextOfferCard';
 
@@ -14,22 +22,15 @@ const ATTACHMENTS = [{
     fallback: 'Include thread or start without',
     actions: [
         {id: 'include', name: 'Include thread', type: 'button', style: 'primary'},
-        {id: 'skip', name: 'Start without', type: 'button', style: 'default'},
+        {id: 'without', name: 'Start without', type: 'button', style: 'default'},
     ],
 }];
 
-function offer(overrides: Partial<ContextOfferInfo> = {}): ContextOfferInfo {
-    return {
-        session_id: '',
-        request_id: 'o1',
-        user: {id: ALICE_ID, username: 'alice'},
-        message_count: 12,
-        status: 'pending',
-        ...overrides,
-    };
+function offer(overrides: Partial<ServerOffer> = {}): ServerOffer {
+    return {offer_id: 'o1', user_id: ALICE_ID, username: 'alice', count: 12, status: 'pending', ...overrides};
 }
 
-function offerPost(info: Partial<ContextOfferInfo> = {}, {userId, attachments = ATTACHMENTS}: {userId?: string; attachments?: unknown} = {}) {
+function offerPost(info: Partial<ServerOffer> = {}, {userId, attachments = ATTACHMENTS}: {userId?: string; attachments?: unknown} = {}) {
     return makePost({
         id: 'offerpost1',
         type: PostTypes.ContextOffer,
@@ -54,17 +55,18 @@ describe('context offer card', () => {
         expect(screen.getByRole('heading', {name: 'Give Claude the 12 earlier messages of this thread?'})).toBeInTheDocument();
         expect(screen.getByRole('button', {name: 'Include thread'})).toBeEnabled();
         expect(screen.getByRole('button', {name: 'Start without'})).toBeEnabled();
+        expect(screen.getByText('Claude can read what was said here so far, or start with just your request.')).toBeInTheDocument();
     });
 
     it('speaks of one earlier message in the singular', () => {
-        renderWithStore(<ContextOfferCard post={offerPost({message_count: 1})}/>);
+        renderWithStore(<ContextOfferCard post={offerPost({count: 1})}/>);
 
         expect(screen.getByRole('heading', {name: 'Give Claude the earlier message of this thread?'})).toBeInTheDocument();
     });
 
     it.each([
         ['Include thread', 'include'],
-        ['Start without', 'skip'],
+        ['Start without', 'without'],
     ])('clicking %s clicks the post\'s own button (%s) through Mattermost', async (label, actionId) => {
         const doPostAction = jest.spyOn(client, 'doPostAction').mockResolvedValue();
         renderWithStore(<ContextOfferCard post={offerPost()}/>);
@@ -136,13 +138,14 @@ describe('context offer card', () => {
     it('shows others whose choice it is, without buttons', () => {
         renderWithStore(<ContextOfferCard post={offerPost()}/>, makeStore({currentUserId: BOB_ID}));
 
+        expect(screen.getByText('@alice asked Claude in this thread.')).toBeInTheDocument();
         expect(screen.getByText('Waiting for @alice to choose.')).toBeInTheDocument();
         expect(screen.queryByRole('button')).not.toBeInTheDocument();
     });
 
     it.each([
         ['included', 'Started with the 12 earlier messages of this thread'],
-        ['skipped', 'Started without the earlier messages'],
+        ['without', 'Started without the earlier messages'],
     ] as const)('shows an offer %s as "%s", to everyone, without buttons', (status, line) => {
         renderWithStore(<ContextOfferCard post={offerPost({status})}/>, makeStore({currentUserId: BOB_ID}));
 
@@ -158,6 +161,13 @@ describe('context offer card', () => {
         rerender(<ContextOfferCard post={offerPost({status: 'included'})}/>);
 
         expect(screen.getByText('Started with the 12 earlier messages of this thread')).toBeInTheDocument();
+    });
+
+    it('reads the first draft\'s props too (request_id, user, message_count, skipped)', () => {
+        const draft = {request_id: 'o1', user: {id: ALICE_ID, username: 'alice'}, message_count: 3, status: 'skipped'};
+        renderWithStore(<ContextOfferCard post={makePost({type: PostTypes.ContextOffer, props: {[PropKeys.ContextOffer]: draft}})}/>);
+
+        expect(screen.getByText('Started without the earlier messages')).toBeInTheDocument();
     });
 
     describe('is not rendered as a card', () => {
@@ -181,8 +191,8 @@ describe('context offer card', () => {
 
 describe('finding the offer\'s buttons', () => {
     it.each([
-        ['by id', [{id: 'skip', name: 'Nope'}, {id: 'include', name: 'Yes'}], 'include', 'include'],
-        ['by id in any case', [{id: 'IncludeThread', name: 'Yes'}], 'include', 'IncludeThread'],
+        ['by id', [{id: 'without', name: 'Nope'}, {id: 'include', name: 'Yes'}], 'include', 'include'],
+        ['by id in any case', [{id: 'Without', name: 'No'}], 'skip', 'Without'],
         ['by name when the id was generated', [{id: 'abc', name: 'include thread '}], 'include', 'abc'],
     ] as const)('%s', (_, actions, choice, id) => {
         expect(findAction(actions, choice)?.id).toBe(id);

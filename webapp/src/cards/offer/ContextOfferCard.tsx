@@ -101,9 +101,9 @@ export function ContextOfferCardView({post}: PostTypeProps) {
             aria-labelledby={titleId}
         >
             <h4 id={titleId}>{`Give Claude ${messages(offer.message_count)} of this thread?`}</h4>
-            {offer.status === 'pending' && (
-                <p className='cm-muted cm-offer__explain'>
-                    {`${who} started Claude in this thread. Claude can read what was said before, or start fresh with just the request.`}
+            {offer.status === 'pending' && !decidedChoice && (
+                <p className='cm-muted'>
+                    {mayChoose ? 'Claude can read what was said here so far, or start with just your request.' : `${who} asked Claude in this thread.`}
                 </p>
             )}
             {footer}

@@ -77,6 +77,7 @@ describe('session header card', () => {
         ['stopped', 'Ended · stopped'],
         ['idle', 'Ended · idle timeout'],
         ['error', 'Ended · error'],
+        ['exited', 'Ended · Claude exited'],
         ['agent_revoked', 'Ended · agent revoked'],
     ])('says why an ended session ended (%s)', (reason, label) => {
         renderWithStore(<SessionHeader post={sessionPost({status: 'ended', ended_reason: reason})}/>);

@@ -27,12 +27,28 @@ interface FieldProps {
 
     /**
      * Long values wrap. Only for values that change by a deliberate act (`!cd`,
-     * `!invite`); the rest stay on one line, cut with an ellipsis (the whole value
+     * `!worktree`, `!invite`); the rest stay on one line, cut with an ellipsis (the whole value
      * in the tooltip), so the live updates never move the card's layout.
      */
     wrap?: boolean;
     className?: string;
     children?: React.ReactNode;
+}
+
+/** A path or branch with a line-break chance after each "/", so it wraps at a separator. */
+function breakable(text: string): React.ReactNode {
+    const parts = text.split('/');
+    return parts.map((part, i) => (
+        <React.Fragment key={i}>
+            {part}
+            {i < parts.length - 1 && (
+                <>
+                    {'/'}
+                    <wbr/>
+                </>
+            )}
+        </React.Fragment>
+    ));
 }
 
 function Field({label, value, mono = false, wide = false, wrap = false, className = '', children}: FieldProps) {
@@ -46,7 +62,7 @@ function Field({label, value, mono = false, wide = false, wrap = false, classNam
                     className={valueClasses}
                     title={!wrap && value !== '' ? value : undefined}
                 >
-                    {value || UNKNOWN}
+                    {value === '' ? UNKNOWN : wrap && mono ? breakable(value) : value}
                 </span>
                 {children}
             </dd>
@@ -107,6 +123,7 @@ export function SessionHeaderView({post}: PostTypeProps) {
                     label='Branch'
                     value={session.branch}
                     mono={true}
+                    wrap={true}
                 />
                 <Field
                     label='Owner'

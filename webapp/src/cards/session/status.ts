@@ -11,10 +11,12 @@ export const statusLabels: Record<SessionStatus, string> = {
     error: 'Error',
 };
 
+/** `ended_reason` words; a reason not listed here is shown as sent. */
 const endedReasons: Record<string, string | undefined> = {
     stopped: 'stopped',
     idle: 'idle timeout',
     error: 'error',
+    exited: 'Claude exited',
 };
 
 /** The pill's words: "Ended · stopped" says why an ended session ended. */
