@@ -25,6 +25,7 @@ const (
 	KindStatus   = "status"
 	KindText     = "text"
 	KindApproval = "approval"
+	KindNotice   = "notice"
 )
 
 const (
@@ -32,6 +33,7 @@ const (
 	maxTextRunes    = 200_000
 	maxToolNameLen  = 200
 	maxFieldRunes   = 4096
+	maxNoticeRunes  = 16_000
 	idempotencyTTL  = 24 * time.Hour
 	idempotencyHead = "Idempotency-Key"
 )
@@ -49,6 +51,10 @@ type Output struct {
 	CostUSD         *float64 `json:"cost_usd"`
 	InputTokens     *int64   `json:"input_tokens"`
 	OutputTokens    *int64   `json:"output_tokens"`
+	Branch          *string  `json:"branch"`
+	PermissionMode  *string  `json:"permission_mode"`
+	ContextTokens   *int64   `json:"context_tokens"`
+	ContextWindow   *int64   `json:"context_window"`
 
 	// text
 	MessageID string `json:"message_id"`
@@ -74,7 +80,7 @@ func ParseOutput(data []byte) (*Output, error) {
 		if !sessions.ValidStatus(o.Status) {
 			return nil, httpx.Invalid(`field "status" must be one of starting, working, waiting, idle, ended, error`)
 		}
-		for name, v := range map[string]*string{"claude_session_id": o.ClaudeSessionID, "cwd": o.Cwd, "model": o.Model, "error": o.Error} {
+		for name, v := range map[string]*string{"claude_session_id": o.ClaudeSessionID, "cwd": o.Cwd, "model": o.Model, "error": o.Error, "branch": o.Branch} {
 			if v != nil && utf8.RuneCountInString(*v) > maxFieldRunes {
 				return nil, httpx.Invalid("field %q is longer than %d characters", name, maxFieldRunes)
 			}
@@ -82,8 +88,13 @@ func ParseOutput(data []byte) (*Output, error) {
 		if o.CostUSD != nil && (*o.CostUSD < 0 || math.IsNaN(*o.CostUSD) || math.IsInf(*o.CostUSD, 0)) {
 			return nil, httpx.Invalid(`field "cost_usd" must be a non-negative number`)
 		}
-		if o.InputTokens != nil && *o.InputTokens < 0 || o.OutputTokens != nil && *o.OutputTokens < 0 {
-			return nil, httpx.Invalid(`token counts must be non-negative`)
+		for _, n := range []*int64{o.InputTokens, o.OutputTokens, o.ContextTokens, o.ContextWindow} {
+			if n != nil && *n < 0 {
+				return nil, httpx.Invalid(`token counts must be non-negative`)
+			}
+		}
+		if o.PermissionMode != nil && !sessions.ValidPermissionMode(*o.PermissionMode) {
+			return nil, httpx.Invalid(`field "permission_mode" must be one of default, acceptEdits, plan, bypassPermissions`)
 		}
 	case KindText:
 		if err := checkID("message_id", o.MessageID); err != nil {
@@ -108,10 +119,17 @@ func ParseOutput(data []byte) (*Output, error) {
 		if utf8.RuneCountInString(o.Description) > maxFieldRunes {
 			return nil, httpx.Invalid(`field "description" is longer than %d characters`, maxFieldRunes)
 		}
+	case KindNotice:
+		if strings.TrimSpace(o.Text) == "" {
+			return nil, httpx.Invalid(`field "text" is required`)
+		}
+		if utf8.RuneCountInString(o.Text) > maxNoticeRunes {
+			return nil, httpx.Invalid(`field "text" is longer than %d characters`, maxNoticeRunes)
+		}
 	case "":
-		return nil, httpx.Invalid(`field "kind" is required: status, text or approval`)
+		return nil, httpx.Invalid(`field "kind" is required: status, text, approval or notice`)
 	default:
-		return nil, httpx.Invalid(`field "kind" must be status, text or approval`)
+		return nil, httpx.Invalid(`field "kind" must be status, text, approval or notice`)
 	}
 	return &o, nil
 }
@@ -220,8 +238,13 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		_, err = h.Sessions.ApplyStatus(sess.ID, sessions.StatusUpdate{
 			Status: out.Status, ClaudeSessionID: out.ClaudeSessionID, Cwd: out.Cwd, Model: out.Model,
 			Error: out.Error, CostUSD: out.CostUSD, InputTokens: out.InputTokens, OutputTokens: out.OutputTokens,
+			Branch: out.Branch, PermissionMode: out.PermissionMode, ContextTokens: out.ContextTokens, ContextWindow: out.ContextWindow,
 		})
 		resp = map[string]any{"ok": true}
+	case KindNotice:
+		var postID string
+		postID, err = h.Sessions.Reply(sess, out.Text)
+		resp = map[string]any{"post_id": postID}
 	case KindText:
 		var postID string
 		postID, err = h.Streaming.Text(sess, out.MessageID, out.Text, out.Done)
@@ -246,6 +269,9 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		httpx.Fail(w, r, fmt.Errorf("%s output: %w", out.Kind, err))
 		return
+	}
+	if out.Kind != KindStatus { // a status report records the activity itself
+		h.Sessions.Touch(sess)
 	}
 	body, err := json.Marshal(resp)
 	if err != nil {

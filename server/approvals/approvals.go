@@ -7,15 +7,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
+	"github.com/claude-mattermost/claude-mattermost/server/config"
 	"github.com/claude-mattermost/claude-mattermost/server/inbox"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
+	"github.com/claude-mattermost/claude-mattermost/server/redact"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 )
 
@@ -52,17 +55,94 @@ type Request struct {
 
 // Service manages approvals.
 type Service struct {
-	kv    kvstore.Store
-	api   mmapi.API
-	clock clock.Clock
-	inbox *inbox.Service
-	botID string
-	log   mmapi.Logger
+	kv       kvstore.Store
+	api      mmapi.API
+	clock    clock.Clock
+	inbox    *inbox.Service
+	sessions *sessions.Service
+	settings *config.Store
+	botID    string
+	log      mmapi.Logger
+}
+
+// Config wires the approval service.
+type Config struct {
+	KV        kvstore.Store
+	API       mmapi.API
+	Clock     clock.Clock
+	Inbox     *inbox.Service
+	Sessions  *sessions.Service
+	Settings  *config.Store
+	BotUserID string
 }
 
 // New returns the approval service.
-func New(kv kvstore.Store, api mmapi.API, c clock.Clock, ib *inbox.Service, botID string) *Service {
-	return &Service{kv: kv, api: api, clock: c, inbox: ib, botID: botID, log: mmapi.NewLogger(api).With("component", "approvals")}
+func New(c Config) *Service {
+	return &Service{
+		kv: c.KV, api: c.API, clock: c.Clock, inbox: c.Inbox, sessions: c.Sessions, settings: c.Settings,
+		botID: c.BotUserID, log: mmapi.NewLogger(c.API).With("component", "approvals"),
+	}
+}
+
+// pendingKey indexes the approvals still pending, so the timeout job
+// reads one key instead of scanning the store.
+const pendingKey = "index/pending_approvals"
+
+// PendingRef is one entry of the pending index.
+type PendingRef struct {
+	SessionID string `json:"session_id"`
+	RequestID string `json:"request_id"`
+	CreatedAt int64  `json:"created_at"` // unix ms
+}
+
+// Pending lists the approvals still pending, oldest first.
+func (s *Service) Pending() ([]PendingRef, error) {
+	var refs []PendingRef
+	if _, err := kvstore.GetJSON(s.kv, pendingKey, &refs); err != nil {
+		return nil, fmt.Errorf("load pending approvals: %w", err)
+	}
+	return refs, nil
+}
+
+func (s *Service) setPending(ref PendingRef, pending bool) error {
+	same := func(r PendingRef) bool { return r.SessionID == ref.SessionID && r.RequestID == ref.RequestID }
+	_, err := kvstore.Update(s.kv, pendingKey, 0, func(cur *[]PendingRef) (*[]PendingRef, error) {
+		var refs []PendingRef
+		if cur != nil {
+			refs = *cur
+		}
+		has := slices.ContainsFunc(refs, same)
+		switch {
+		case pending && !has:
+			refs = append(refs, ref)
+		case !pending && has:
+			refs = slices.DeleteFunc(slices.Clone(refs), same)
+		default:
+			return nil, nil
+		}
+		return &refs, nil
+	})
+	if err != nil {
+		return fmt.Errorf("index pending approval %s/%s: %w", ref.SessionID, ref.RequestID, err)
+	}
+	return nil
+}
+
+// redacted cleans what the card shows (per RedactSecrets): the tool input's
+// strings, the description and the directory.
+func (s *Service) redacted(req Request) Request {
+	if !s.settings.Get().RedactSecrets {
+		return req
+	}
+	req.Description = redact.String(req.Description)
+	req.Cwd = redact.String(req.Cwd)
+	var v any
+	if err := json.Unmarshal(req.Input, &v); err == nil {
+		if b, err := json.Marshal(redact.Value(v)); err == nil {
+			req.Input = b
+		}
+	}
+	return req
 }
 
 func approvalKey(sessionID, requestID string) string {
@@ -86,6 +166,7 @@ func (s *Service) Get(sessionID, requestID string) (*Approval, error) {
 // second call with the same request id returns the existing approval and
 // posts nothing (it finishes a first call that stopped before posting).
 func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error) {
+	req = s.redacted(req)
 	cwd := req.Cwd
 	if cwd == "" {
 		cwd = sess.Cwd
@@ -107,14 +188,22 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
 	}
 	key := approvalKey(sess.ID, req.RequestID)
+	isNew := false
 	a, err := kvstore.Update(s.kv, key, 0, func(cur *Approval) (*Approval, error) {
 		if cur != nil {
+			isNew = false
 			return nil, nil // keep the first request
 		}
+		isNew = true
 		return fresh, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store approval: %w", err)
+	}
+	if isNew {
+		if err := s.setPending(PendingRef{SessionID: sess.ID, RequestID: req.RequestID, CreatedAt: fresh.CreatedAt}, true); err != nil {
+			return nil, err
+		}
 	}
 	if a.PostID != "" {
 		return a, nil
@@ -200,13 +289,22 @@ func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (
 		}
 	}
 
-	// The decision is recorded; now tell the agent. A failure here is
-	// logged and returned, and the agent fails closed when it times out.
-	payload := inbox.DecisionPayload{
+	s.sessions.Touch(sess)
+	return s.deliver(sess, decided, inbox.DecisionPayload{
 		RequestID: requestID,
 		Decision:  d.Decision,
 		By:        inbox.UserRef{ID: d.By.Id, Username: d.By.Username},
 		Reason:    d.Reason,
+	})
+}
+
+// deliver tells the agent about a recorded decision, drops the approval
+// from the pending index and updates its card. A failure to queue is
+// logged and returned, and the agent fails closed when it times out.
+func (s *Service) deliver(sess *sessions.Session, decided *Approval, payload inbox.DecisionPayload) (*Approval, error) {
+	key := approvalKey(sess.ID, payload.RequestID)
+	if err := s.setPending(PendingRef{SessionID: sess.ID, RequestID: payload.RequestID}, false); err != nil {
+		s.log.Warn("Approval decided but still indexed as pending", "key", key, "err", err)
 	}
 	var qerr error
 	for range 3 {
@@ -218,9 +316,49 @@ func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (
 		return decided, fmt.Errorf("queue decision %s: %w", key, qerr)
 	}
 	if err := s.updateCard(decided); err != nil {
-		s.log.Warn("Decision recorded but the card was not updated", "session_id", sess.ID, "request_id", requestID, "err", err)
+		s.log.Warn("Decision recorded but the card was not updated", "session_id", sess.ID, "request_id", payload.RequestID, "err", err)
 	}
 	return decided, nil
+}
+
+// TimedOutReason is the decision reason the agent gets for an expired approval.
+const TimedOutReason = "timed out"
+
+// Expire denies a request still pending after the approval timeout:
+// status expired, a deny decision for the agent, the card updated. It
+// reports false when the request was decided meanwhile (or is gone).
+func (s *Service) Expire(ref PendingRef, after time.Duration) (bool, error) {
+	sess, err := s.sessions.Get(ref.SessionID)
+	if errors.Is(err, sessions.ErrNotFound) {
+		return false, s.setPending(ref, false)
+	}
+	if err != nil {
+		return false, err
+	}
+	key := approvalKey(ref.SessionID, ref.RequestID)
+	expired := false
+	a, err := kvstore.Update(s.kv, key, 0, func(cur *Approval) (*Approval, error) {
+		expired = false
+		if cur == nil || cur.Status != cards.ApprovalPending {
+			return nil, nil
+		}
+		cur.Status = cards.ApprovalExpired
+		cur.DecidedBy = ""
+		cur.DecidedByID = ""
+		cur.DecidedAt = s.clock.Now().UnixMilli()
+		cur.Reason = TimedOutReason
+		cur.ExpiredAfter = cards.Duration(after)
+		expired = true
+		return cur, nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("expire %s: %w", key, err)
+	}
+	if !expired {
+		return false, s.setPending(ref, false)
+	}
+	_, err = s.deliver(sess, a, inbox.DecisionPayload{RequestID: ref.RequestID, Decision: Deny, Reason: TimedOutReason})
+	return true, err
 }
 
 func (s *Service) updateCard(a *Approval) error {

@@ -22,6 +22,9 @@ type ApprovalProps struct {
 	DecidedBy   string          `json:"decided_by"` // username
 	DecidedAt   int64           `json:"decided_at"` // unix ms, 0 while pending
 	Reason      string          `json:"reason"`
+	// ExpiredAfter says how long the card waited ("30 minutes") when the
+	// plugin denied it for lack of an answer (status expired).
+	ExpiredAfter string `json:"expired_after,omitempty"`
 }
 
 // NewApprovalPost builds an approval card as a reply in the session thread.
@@ -149,6 +152,8 @@ func ApprovalMessage(a ApprovalProps) string {
 		if a.Reason != "" {
 			footer += ": " + strings.ReplaceAll(a.Reason, "\n", " ")
 		}
+	case ApprovalExpired:
+		footer = "⏱️ Expired — denied after " + a.ExpiredAfter + " without an answer"
 	}
 
 	compose := func(body string) string {

@@ -1,7 +1,9 @@
 package cards
 
 import (
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -48,4 +50,22 @@ func Truncate(s string, n int) string {
 	}
 	head, _ := splitRunes(s, max(0, n-1))
 	return head + "…"
+}
+
+// Duration says d in words: "45 seconds", "1 minute", "2 hours", "90 minutes".
+func Duration(d time.Duration) string {
+	unit := func(n int64, word string) string {
+		if n == 1 {
+			return "1 " + word
+		}
+		return strconv.FormatInt(n, 10) + " " + word + "s"
+	}
+	switch {
+	case d < time.Minute:
+		return unit(int64(d.Round(time.Second)/time.Second), "second")
+	case d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	default:
+		return unit(int64(d.Round(time.Minute)/time.Minute), "minute")
+	}
 }

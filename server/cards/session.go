@@ -21,6 +21,13 @@ type SessionProps struct {
 	InputTokens     int64    `json:"input_tokens,omitempty"`
 	OutputTokens    int64    `json:"output_tokens,omitempty"`
 	Error           string   `json:"error,omitempty"`
+	Branch          string   `json:"branch"`
+	PermissionMode  string   `json:"permission_mode"`
+	OwnerID         string   `json:"owner_id"`
+	ContextTokens   int64    `json:"context_tokens"`
+	ContextWindow   int64    `json:"context_window"`
+	LastActivity    int64    `json:"last_activity"` // unix ms
+	EndedReason     string   `json:"ended_reason"`
 }
 
 // SessionCard is what the header card shows.
@@ -50,11 +57,23 @@ func SessionMessage(c SessionCard) string {
 		status = icon + " " + status
 	}
 	var b strings.Builder
+	if p.Status == "ended" && p.EndedReason != "" {
+		status += " (" + endedReasons[p.EndedReason] + ")"
+		if endedReasons[p.EndedReason] == "" {
+			status = statusIcons["ended"] + " ended (" + p.EndedReason + ")"
+		}
+	}
 	b.WriteString("**Claude Code session** · " + status + " · machine " + Code(p.MachineName))
 	if p.Cwd != "" {
 		b.WriteString(" · " + Code(p.Cwd))
 	}
+	if p.Branch != "" {
+		b.WriteString(" · branch " + Code(p.Branch))
+	}
 	var details []string
+	if p.PermissionMode != "" && p.PermissionMode != "default" {
+		details = append(details, "mode "+Code(p.PermissionMode))
+	}
 	if p.Model != "" {
 		details = append(details, "model "+Code(p.Model))
 	}
@@ -64,8 +83,18 @@ func SessionMessage(c SessionCard) string {
 	if p.InputTokens > 0 || p.OutputTokens > 0 {
 		details = append(details, fmt.Sprintf("%d in / %d out tokens", p.InputTokens, p.OutputTokens))
 	}
+	if p.ContextWindow > 0 {
+		details = append(details, fmt.Sprintf("context %d%%", p.ContextTokens*100/p.ContextWindow))
+	}
 	if p.OwnerUsername != "" {
 		details = append(details, "started by @"+p.OwnerUsername)
+	}
+	if len(p.Participants) > 1 {
+		others := make([]string, 0, len(p.Participants)-1)
+		for _, u := range p.Participants[1:] {
+			others = append(others, "@"+u)
+		}
+		details = append(details, "with "+strings.Join(others, ", "))
 	}
 	if len(details) > 0 {
 		b.WriteString("\n" + strings.Join(details, " · "))
@@ -76,13 +105,19 @@ func SessionMessage(c SessionCard) string {
 	if strings.TrimSpace(c.Prompt) != "" {
 		b.WriteString("\n\n" + Quote(Truncate(c.Prompt, maxPromptRunes)))
 	}
-	b.WriteString("\n\n_Reply in this thread to talk to Claude; `!stop` stops it._")
+	if p.Status == "ended" {
+		b.WriteString("\n\n_Reply in this thread to resume the session._")
+	} else {
+		b.WriteString("\n\n_Reply in this thread to talk to Claude; `!stop` stops it, `!help` lists the commands._")
+	}
 	return b.String()
 }
 
-// NewSessionPost builds the header card: a root post by the bot in channelID.
-func NewSessionPost(botID, channelID string, c SessionCard) *model.Post {
-	post := &model.Post{UserId: botID, ChannelId: channelID}
+// NewSessionPost builds the header card: a root post by the bot in
+// channelID, or a reply in the thread rootID when the session lives in an
+// existing thread.
+func NewSessionPost(botID, channelID, rootID string, c SessionCard) *model.Post {
+	post := &model.Post{UserId: botID, ChannelId: channelID, RootId: rootID}
 	ApplySession(post, c)
 	return post
 }
@@ -95,4 +130,35 @@ func ApplySession(post *model.Post, c SessionCard) {
 	post.Type = string(PostTypeSession)
 	post.Message = SessionMessage(c)
 	post.AddProp(string(PropSession), propValue(c.Props))
+	if c.Props.Status == "ended" {
+		post.DelProp(string(PropAttachments))
+	} else {
+		post.AddProp(string(PropAttachments), sessionButtons(c.Props.ID))
+	}
+}
+
+var endedReasons = map[string]string{
+	"stopped": "stopped",
+	"idle":    "idle",
+	"error":   "error",
+	"exited":  "Claude exited",
+}
+
+func sessionButtons(sessionID string) []*model.SlackAttachment {
+	button := func(id, name, style string) *model.PostAction {
+		return &model.PostAction{
+			Id: id, Type: model.PostActionTypeButton, Name: name, Style: style,
+			Integration: &model.PostActionIntegration{
+				URL:     SessionActionURL,
+				Context: map[string]any{ContextAction: id, ContextSessionID: sessionID},
+			},
+		}
+	}
+	return []*model.SlackAttachment{{
+		Fallback: "Interrupt or stop the session",
+		Actions: []*model.PostAction{
+			button(ActionInterrupt, "Interrupt", "default"),
+			button(ActionStop, "Stop", "danger"),
+		},
+	}}
 }

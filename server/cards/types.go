@@ -15,6 +15,8 @@ const (
 	PostTypeSession  PostType = "custom_claude_session"
 	PostTypeApproval PostType = "custom_claude_approval"
 	PostTypeText     PostType = "custom_claude_text"
+	PostTypeGuest    PostType = "custom_claude_guest"
+	PostTypeOffer    PostType = "custom_claude_context_offer"
 )
 
 // PropKey is a key in a post's props.
@@ -25,6 +27,8 @@ const (
 	PropSession     PropKey = "claude_session"
 	PropApproval    PropKey = "claude_approval"
 	PropText        PropKey = "claude_text"
+	PropGuest       PropKey = "claude_guest"
+	PropOffer       PropKey = "claude_context_offer"
 	PropAttachments PropKey = "attachments" // Mattermost's interactive message attachments
 )
 
@@ -52,11 +56,37 @@ const (
 	ApprovalActionURL = "/plugins/" + PluginID + "/api/v1/actions/approval"
 )
 
-// Context keys of the approval buttons' integration context.
+// Guest card buttons (a non-participant's message waiting for a participant).
+const (
+	ActionAllow  = "allow"
+	ActionInvite = "invite"
+	// ActionDeny ("deny") is shared with the approval card.
+
+	GuestActionURL = "/plugins/" + PluginID + "/api/v1/actions/guest"
+)
+
+// Session header buttons.
+const (
+	ActionInterrupt = "interrupt"
+	ActionStop      = "stop"
+
+	SessionActionURL = "/plugins/" + PluginID + "/api/v1/actions/session"
+)
+
+// Context offer buttons (a mention inside an existing thread).
+const (
+	ActionInclude = "include"
+	ActionWithout = "without"
+
+	OfferActionURL = "/plugins/" + PluginID + "/api/v1/actions/context_offer"
+)
+
+// Context keys of the buttons' integration context.
 const (
 	ContextAction    = "action"
 	ContextSessionID = "session_id"
 	ContextRequestID = "request_id"
+	ContextOfferID   = "offer_id"
 )
 
 // Approval statuses as shown in props.claude_approval.status.
@@ -64,6 +94,24 @@ const (
 	ApprovalPending  = "pending"
 	ApprovalApproved = "approved"
 	ApprovalDenied   = "denied"
+	// ApprovalExpired: nobody answered within the approval timeout; the
+	// plugin denied it.
+	ApprovalExpired = "expired"
+)
+
+// Guest request statuses as shown in props.claude_guest.status.
+const (
+	GuestPending = "pending"
+	GuestAllowed = "allowed"
+	GuestInvited = "invited"
+	GuestDenied  = "denied"
+)
+
+// Context offer statuses as shown in props.claude_context_offer.status.
+const (
+	OfferPending  = "pending"
+	OfferIncluded = "included"
+	OfferWithout  = "without"
 )
 
 // MaxMessageRunes is Mattermost's post message limit (model.PostMessageMaxRunesV2).

@@ -31,7 +31,7 @@ func TestDefinitionAutocompletesEverySubcommand(t *testing.T) {
 	for _, c := range d.AutocompleteData.SubCommands {
 		subs = append(subs, c.Trigger)
 	}
-	if got := strings.Join(subs, ","); got != "new,connect,machines,disconnect,help" {
+	if got := strings.Join(subs, ","); got != "new,sessions,status,connect,machines,share,unshare,disconnect,help" {
 		t.Fatalf("subcommands = %s", got)
 	}
 	if err := d.AutocompleteData.IsValid(); err != nil {

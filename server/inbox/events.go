@@ -14,6 +14,7 @@ const (
 	TypeDecision EventType = "decision"
 	TypeMessage  EventType = "message"
 	TypeStop     EventType = "stop"
+	TypeCommand  EventType = "command"
 )
 
 // Event is one queued event as the agent receives it.
@@ -31,13 +32,33 @@ type UserRef struct {
 	Username string `json:"username"`
 }
 
-// StartPayload starts a session.
+// MachineRef names a machine in payloads.
+type MachineRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// StartPayload starts a session, or resumes one (Resume set).
 type StartPayload struct {
-	Prompt    string  `json:"prompt"`
-	Cwd       string  `json:"cwd"`
-	User      UserRef `json:"user"`
-	ChannelID string  `json:"channel_id"`
-	RootID    string  `json:"root_id"`
+	Prompt         string     `json:"prompt"`
+	Cwd            string     `json:"cwd"`
+	User           UserRef    `json:"user"`
+	ChannelID      string     `json:"channel_id"`
+	RootID         string     `json:"root_id"`
+	Branch         string     `json:"branch"`
+	Context        string     `json:"context"`
+	PermissionMode string     `json:"permission_mode"`
+	Model          string     `json:"model"`
+	Resume         string     `json:"resume"`
+	Participants   []UserRef  `json:"participants"`
+	Machine        MachineRef `json:"machine"`
+}
+
+// CommandPayload is a thread command for the agent (!escape, !cd, …).
+type CommandPayload struct {
+	Name string  `json:"name"`
+	Args string  `json:"args"`
+	By   UserRef `json:"by"`
 }
 
 // DecisionPayload answers an approval request.

@@ -54,6 +54,9 @@ type Machine struct {
 	TokenHash    string `json:"token_hash"`
 	PairedAt     int64  `json:"paired_at"` // unix ms
 	LastSeen     int64  `json:"last_seen"` // unix ms
+	// SharedWith lists the users (ids) the owner shared the machine with:
+	// they may start sessions on it.
+	SharedWith []string `json:"shared_with,omitempty"`
 }
 
 // Online tells whether the machine was seen within OnlineWindow of now.
@@ -337,6 +340,11 @@ func (s *Service) Revoke(userID, nameOrID string) (*Machine, error) {
 	m, err := s.Find(userID, nameOrID)
 	if err != nil {
 		return nil, err
+	}
+	for _, uid := range m.SharedWith {
+		if err := s.unindexShared(uid, m.ID); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.kv.Delete(tokenKey(m.TokenHash)); err != nil {
 		return nil, fmt.Errorf("revoke token: %w", err)

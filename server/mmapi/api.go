@@ -4,6 +4,8 @@
 package mmapi
 
 import (
+	"strings"
+
 	"github.com/mattermost/mattermost/server/public/model"
 )
 
@@ -14,6 +16,11 @@ type API interface {
 	GetPost(postID string) (*model.Post, *model.AppError)
 	SendEphemeralPost(userID string, post *model.Post) *model.Post
 	GetUser(userID string) (*model.User, *model.AppError)
+	GetUserByUsername(name string) (*model.User, *model.AppError)
+	GetChannel(channelID string) (*model.Channel, *model.AppError)
+	GetChannelMember(channelID, userID string) (*model.ChannelMember, *model.AppError)
+	GetTeam(teamID string) (*model.Team, *model.AppError)
+	GetPostThread(postID string) (*model.PostList, *model.AppError)
 	GetConfig() *model.Config
 	PublishWebSocketEvent(event string, payload map[string]any, broadcast *model.WebsocketBroadcast)
 	PublishPluginClusterEvent(ev model.PluginClusterEvent, opts model.PluginClusterEventSendOptions) error
@@ -22,6 +29,17 @@ type API interface {
 	LogInfo(msg string, keyValuePairs ...any)
 	LogWarn(msg string, keyValuePairs ...any)
 	LogError(msg string, keyValuePairs ...any)
+}
+
+// IsDirectWith tells whether channel is a direct message channel between
+// botID and someone (the bot's id is part of a DM channel's name).
+func IsDirectWith(channel *model.Channel, botID string) bool {
+	return channel != nil && channel.Type == model.ChannelTypeDirect && strings.Contains(channel.Name, botID)
+}
+
+// Permalink is the link to a post that works from any team.
+func Permalink(api API, postID string) string {
+	return SiteURL(api) + "/_redirect/pl/" + postID
 }
 
 // SiteURL returns the configured site URL without a trailing slash ("" when unset).

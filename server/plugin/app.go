@@ -11,13 +11,18 @@ import (
 	"github.com/claude-mattermost/claude-mattermost/server/approvals"
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
 	"github.com/claude-mattermost/claude-mattermost/server/command"
+	"github.com/claude-mattermost/claude-mattermost/server/config"
+	"github.com/claude-mattermost/claude-mattermost/server/guests"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
 	"github.com/claude-mattermost/claude-mattermost/server/inbox"
+	"github.com/claude-mattermost/claude-mattermost/server/jobs"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/machines"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 	"github.com/claude-mattermost/claude-mattermost/server/streaming"
+	"github.com/claude-mattermost/claude-mattermost/server/threadcommands"
+	"github.com/claude-mattermost/claude-mattermost/server/threads"
 	"github.com/claude-mattermost/claude-mattermost/server/userapi"
 )
 
@@ -30,9 +35,12 @@ type Deps struct {
 	BotUserID     string
 	BotUsername   string
 	PluginVersion string
-	// InboxRecheck and FlushAfter override timings (tests); 0 = defaults.
+	// Settings is the plugin configuration (OnConfigurationChange keeps it current).
+	Settings *config.Store
+	// InboxRecheck, FlushAfter and HeaderEvery override timings (tests); 0 = defaults.
 	InboxRecheck time.Duration
 	FlushAfter   time.Duration
+	HeaderEvery  time.Duration
 }
 
 // App is the activated plugin: services and the HTTP router, built once.
@@ -43,7 +51,12 @@ type App struct {
 	Sessions  *sessions.Service
 	Approvals *approvals.Service
 	Streaming *streaming.Service
+	Guests    *guests.Service
+	Commands  *threadcommands.Service
+	Threads   *threads.Service
 	Command   *command.Handler
+	Lifetime  *jobs.Lifetime
+	Settings  *config.Store
 	log       mmapi.Logger
 }
 
@@ -52,16 +65,31 @@ func NewApp(d Deps) *App {
 	if d.BotUsername == "" {
 		d.BotUsername = BotUsername
 	}
-	a := &App{log: mmapi.NewLogger(d.API)}
+	if d.Settings == nil {
+		d.Settings = config.NewStore(config.Default())
+	}
+	a := &App{log: mmapi.NewLogger(d.API), Settings: d.Settings}
 	a.Machines = machines.New(d.KV, d.Clock)
 	a.Inbox = inbox.New(d.KV, d.Clock, d.API, d.InboxRecheck)
 	a.Sessions = sessions.New(sessions.Config{
-		KV: d.KV, API: d.API, Clock: d.Clock, Machines: a.Machines, Inbox: a.Inbox,
-		BotUserID: d.BotUserID, BotUsername: d.BotUsername,
+		KV: d.KV, API: d.API, Clock: d.Clock, Machines: a.Machines, Inbox: a.Inbox, Settings: d.Settings,
+		BotUserID: d.BotUserID, BotUsername: d.BotUsername, HeaderEvery: d.HeaderEvery,
 	})
-	a.Approvals = approvals.New(d.KV, d.API, d.Clock, a.Inbox, d.BotUserID)
-	a.Streaming = streaming.New(d.KV, d.API, d.Clock, d.BotUserID, d.FlushAfter)
-	a.Command = command.New(a.Machines, a.Sessions, d.Clock, d.API, d.BotUsername)
+	a.Approvals = approvals.New(approvals.Config{
+		KV: d.KV, API: d.API, Clock: d.Clock, Inbox: a.Inbox, Sessions: a.Sessions, Settings: d.Settings, BotUserID: d.BotUserID,
+	})
+	a.Streaming = streaming.New(d.KV, d.API, d.Clock, d.BotUserID, d.FlushAfter, d.Settings.Redact)
+	a.Guests = guests.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
+	a.Commands = threadcommands.New(a.Sessions, d.API)
+	a.Threads = threads.New(threads.Config{
+		KV: d.KV, API: d.API, Clock: d.Clock, Machines: a.Machines, Sessions: a.Sessions, Commands: a.Commands,
+		Guests: a.Guests, BotUserID: d.BotUserID, BotUsername: d.BotUsername,
+	})
+	a.Command = command.New(command.Config{
+		Machines: a.Machines, Sessions: a.Sessions, Threads: a.Threads, IsThreadCmd: threadcommands.Known,
+		Settings: d.Settings, Clock: d.Clock, API: d.API, BotUsername: d.BotUsername, PluginVersion: d.PluginVersion,
+	})
+	a.Lifetime = jobs.NewLifetime(a.Sessions, a.Approvals, d.Settings, d.Clock, a.log)
 
 	root := mux.NewRouter()
 	root.Use(httpx.WithRequestLogger(a.log), httpx.Recover)
@@ -70,7 +98,7 @@ func NewApp(d Deps) *App {
 		API: d.API, KV: d.KV, Clock: d.Clock, Machines: a.Machines, Inbox: a.Inbox,
 		Sessions: a.Sessions, Approvals: a.Approvals, Streaming: a.Streaming, PluginVersion: d.PluginVersion,
 	})
-	userapi.Register(v1, userapi.Config{API: d.API, Sessions: a.Sessions, Approvals: a.Approvals})
+	userapi.Register(v1, userapi.Config{API: d.API, Sessions: a.Sessions, Approvals: a.Approvals, Guests: a.Guests, Offers: a.Threads})
 	root.NotFoundHandler = httpx.WithRequestLogger(a.log)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, r, http.StatusNotFound, "no such route", nil)
 	}))
@@ -82,7 +110,7 @@ func NewApp(d Deps) *App {
 }
 
 // HandlePost is the MessageHasBeenPosted hook's work.
-func (a *App) HandlePost(post *model.Post) { a.Sessions.HandlePost(post) }
+func (a *App) HandlePost(post *model.Post) { a.Threads.HandlePost(post) }
 
 // HandleClusterEvent is the OnPluginClusterEvent hook's work.
 func (a *App) HandleClusterEvent(ev model.PluginClusterEvent) {
@@ -92,4 +120,7 @@ func (a *App) HandleClusterEvent(ev model.PluginClusterEvent) {
 }
 
 // Close flushes what is buffered in memory (deactivation).
-func (a *App) Close() { a.Streaming.Close() }
+func (a *App) Close() {
+	a.Streaming.Close()
+	a.Sessions.Close()
+}

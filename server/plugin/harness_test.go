@@ -26,7 +26,10 @@ const (
 	aliceID   = "aliceid0000000000000000000"
 	bobID     = "bobid000000000000000000000"
 	otherBot  = "otherbot000000000000000000"
+	carolID   = "carolid0000000000000000000"
 	channelID = "channelid00000000000000000"
+	teamID    = "teamid000000000000000000000"
+	dmID      = "dmchannel00000000000000000" // alice's direct messages with the bot
 )
 
 // harness is one plugin node on fake edges. restart() rebuilds the app on
@@ -48,6 +51,8 @@ func newHarness(t *testing.T) *harness {
 	api.AddUser(aliceID, "alice", false)
 	api.AddUser(bobID, "bob", false)
 	api.AddUser(otherBot, "otherbot", true)
+	api.AddUser(carolID, "carol", false)
+	addChannels(api)
 	h := &harness{t: t, api: api, kv: kvstore.NewMemory(c.Now), clock: c}
 	h.deps = Deps{
 		API: api, KV: h.kv, Clock: c, BotUserID: botID, BotUsername: "claude", PluginVersion: "0.1.0",
@@ -58,14 +63,21 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
+func addChannels(api *mmapitest.API) {
+	api.AddTeam(teamID, "eng")
+	api.AddChannel(channelID, teamID, "dev", model.ChannelTypeOpen, aliceID, bobID, carolID)
+	api.AddChannel(dmID, "", model.GetDMNameFromIds(aliceID, botID), model.ChannelTypeDirect, aliceID, botID)
+}
+
 // node returns a second plugin node sharing this one's KV store.
 func (h *harness) node() *harness {
 	other := *h
 	other.api = mmapitest.New()
-	for _, id := range []string{botID, aliceID, bobID, otherBot} {
+	for _, id := range []string{botID, aliceID, bobID, otherBot, carolID} {
 		u, _ := h.api.GetUser(id)
 		other.api.AddUser(u.Id, u.Username, u.IsBot)
 	}
+	addChannels(other.api)
 	other.deps.API = other.api
 	other.app = NewApp(other.deps)
 	return &other

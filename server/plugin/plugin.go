@@ -15,7 +15,10 @@ import (
 
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
 	"github.com/claude-mattermost/claude-mattermost/server/command"
+	"github.com/claude-mattermost/claude-mattermost/server/config"
+	"github.com/claude-mattermost/claude-mattermost/server/jobs"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
+	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
 )
 
 // Bot identity.
@@ -31,13 +34,40 @@ type Plugin struct {
 	mmplugin.MattermostPlugin
 
 	manifest *model.Manifest
+	settings *config.Store
 
-	mu  sync.RWMutex
-	app *App
+	mu   sync.RWMutex
+	app  *App
+	jobs *jobs.Scheduler
 }
 
 // New returns the plugin for the given manifest.
-func New(manifest *model.Manifest) *Plugin { return &Plugin{manifest: manifest} }
+func New(manifest *model.Manifest) *Plugin {
+	return &Plugin{manifest: manifest, settings: config.NewStore(config.Default())}
+}
+
+// OnConfigurationChange reads the plugin settings (Mattermost calls it
+// before OnActivate and after every change). Invalid settings fall back to
+// their defaults with an error in the log saying which and why; the hook
+// itself never fails, so a typo cannot keep the plugin from starting.
+func (p *Plugin) OnConfigurationChange() error {
+	raw := map[string]any{}
+	if err := p.API.LoadPluginConfiguration(&raw); err != nil {
+		p.API.LogError("Cannot load the plugin configuration; keeping the previous one", "err", err.Error())
+		return nil
+	}
+	cfg, problems := config.Parse(raw)
+	for _, pr := range problems {
+		p.API.LogError("Invalid plugin setting", "setting", pr.Key, "value", fmt.Sprint(pr.Value), "problem", pr.Msg)
+	}
+	p.settings.Set(cfg)
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.jobs != nil {
+		p.jobs.Reconfigure()
+	}
+	return nil
+}
 
 func (p *Plugin) current() *App {
 	p.mu.RLock()
@@ -69,18 +99,32 @@ func (p *Plugin) OnActivate() error {
 		BotUserID:     botID,
 		BotUsername:   BotUsername,
 		PluginVersion: p.manifest.Version,
+		Settings:      p.settings,
 	})
 	if err := p.API.RegisterCommand(command.Definition()); err != nil {
 		return fmt.Errorf("register /%s: %w", command.Trigger, err)
 	}
+	scheduler, err := jobs.NewScheduler(p.API, app.Lifetime, p.settings, mmapi.NewLogger(p.API))
+	if err != nil {
+		return fmt.Errorf("schedule the lifetime job: %w", err)
+	}
 	p.mu.Lock()
 	p.app = app
+	p.jobs = scheduler
 	p.mu.Unlock()
 	return nil
 }
 
-// OnDeactivate writes buffered streamed text to the database.
+// OnDeactivate stops the background job and writes buffered streamed
+// text to the database.
 func (p *Plugin) OnDeactivate() error {
+	p.mu.Lock()
+	scheduler := p.jobs
+	p.jobs = nil
+	p.mu.Unlock()
+	if scheduler != nil {
+		scheduler.Close()
+	}
 	if app := p.current(); app != nil {
 		app.Close()
 	}

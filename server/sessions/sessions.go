@@ -1,18 +1,22 @@
 // Package sessions owns Claude Code sessions: the record in the KV store,
-// the header card that is the session's thread root, starting a session
-// from an @claude mention, and turning participants' thread replies into
-// events for the agent.
+// the header card, the session's life (start, resume, stop, interrupt,
+// idle), its participants, and the events it queues for the agent. Posts
+// reach it through the threads package; thread commands through
+// threadcommands.
 package sessions
 
 import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
+	"github.com/claude-mattermost/claude-mattermost/server/config"
 	"github.com/claude-mattermost/claude-mattermost/server/inbox"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/machines"
@@ -29,6 +33,22 @@ const (
 	StatusError    = "error"
 )
 
+// Why a session ended (props.claude_session.ended_reason).
+const (
+	EndedStopped = "stopped" // !stop, the Stop button or route
+	EndedIdle    = "idle"    // the idle timeout
+	EndedError   = "error"
+	EndedExited  = "exited" // the agent reported the end on its own
+)
+
+// Permission modes as the Claude Agent SDK names them.
+const (
+	ModeDefault     = "default"
+	ModeAcceptEdits = "acceptEdits"
+	ModePlan        = "plan"
+	ModeBypass      = "bypassPermissions"
+)
+
 // ValidStatus tells whether s is a status the agent may report.
 func ValidStatus(s string) bool {
 	switch s {
@@ -38,8 +58,21 @@ func ValidStatus(s string) bool {
 	return false
 }
 
-// ErrNotFound is returned for an unknown session.
-var ErrNotFound = errors.New("no such session")
+// ValidPermissionMode tells whether m is an SDK permission mode.
+func ValidPermissionMode(m string) bool {
+	switch m {
+	case ModeDefault, ModeAcceptEdits, ModePlan, ModeBypass:
+		return true
+	}
+	return false
+}
+
+// Errors callers turn into replies.
+var (
+	ErrNotFound       = errors.New("no such session")
+	ErrNotParticipant = errors.New("only the session's participants can do that")
+	ErrEnded          = errors.New("the session has ended")
+)
 
 // Participant is a user who may talk to and decide for a session.
 type Participant struct {
@@ -49,54 +82,95 @@ type Participant struct {
 
 // Session is the stored session record.
 type Session struct {
-	ID              string        `json:"id"`
-	OwnerID         string        `json:"owner_id"`
-	OwnerUsername   string        `json:"owner_username"`
-	Participants    []Participant `json:"participants"`
-	MachineID       string        `json:"machine_id"`
-	MachineName     string        `json:"machine_name"`
-	ChannelID       string        `json:"channel_id"`
-	RootID          string        `json:"root_id"` // the header card, the thread root
-	Prompt          string        `json:"prompt"`
-	Cwd             string        `json:"cwd"`
-	Status          string        `json:"status"`
-	Model           string        `json:"model"`
-	ClaudeSessionID string        `json:"claude_session_id"`
-	CostUSD         float64       `json:"cost_usd"`
-	InputTokens     int64         `json:"input_tokens"`
-	OutputTokens    int64         `json:"output_tokens"`
-	Error           string        `json:"error"`
-	CreatedAt       int64         `json:"created_at"`
-	UpdatedAt       int64         `json:"updated_at"`
+	ID            string        `json:"id"`
+	OwnerID       string        `json:"owner_id"`
+	OwnerUsername string        `json:"owner_username"`
+	Participants  []Participant `json:"participants"` // owner first
+	MachineID     string        `json:"machine_id"`
+	MachineName   string        `json:"machine_name"`
+	ChannelID     string        `json:"channel_id"`
+	// RootID is the thread root: the header card, or the user's post when
+	// the session lives in an existing thread (then HeaderID is the card).
+	RootID          string  `json:"root_id"`
+	HeaderID        string  `json:"header_id,omitempty"`
+	Prompt          string  `json:"prompt"`
+	Cwd             string  `json:"cwd"`
+	Branch          string  `json:"branch"`
+	Status          string  `json:"status"`
+	EndedReason     string  `json:"ended_reason,omitempty"`
+	PermissionMode  string  `json:"permission_mode"`
+	Model           string  `json:"model"`
+	ClaudeSessionID string  `json:"claude_session_id"`
+	CostUSD         float64 `json:"cost_usd"`
+	InputTokens     int64   `json:"input_tokens"`
+	OutputTokens    int64   `json:"output_tokens"`
+	ContextTokens   int64   `json:"context_tokens"`
+	ContextWindow   int64   `json:"context_window"`
+	Error           string  `json:"error"`
+	CreatedAt       int64   `json:"created_at"`
+	UpdatedAt       int64   `json:"updated_at"`
+	LastActivity    int64   `json:"last_activity"`            // unix ms: message, output, decision
+	IdleWarnedAt    int64   `json:"idle_warned_at,omitempty"` // the idle warning was posted (reset by activity)
 }
 
 // IsParticipant tells whether userID may talk to and decide for the session.
-// In this version the participants are the starter only.
 func (s *Session) IsParticipant(userID string) bool {
 	return slices.ContainsFunc(s.Participants, func(p Participant) bool { return p.ID == userID })
 }
 
-// Card is the header card for the session.
-func (s *Session) Card() cards.SessionCard {
+// Ended tells whether the session has ended.
+func (s *Session) Ended() bool { return s.Status == StatusEnded }
+
+// HeaderPostID is the header card's post id.
+func (s *Session) HeaderPostID() string {
+	if s.HeaderID != "" {
+		return s.HeaderID
+	}
+	return s.RootID
+}
+
+// ParticipantRefs lists the participants for event payloads.
+func (s *Session) ParticipantRefs() []inbox.UserRef {
+	out := make([]inbox.UserRef, 0, len(s.Participants))
+	for _, p := range s.Participants {
+		out = append(out, inbox.UserRef{ID: p.ID, Username: p.Username})
+	}
+	return out
+}
+
+// ParticipantNames lists the participants' usernames, owner first.
+func (s *Session) ParticipantNames() []string {
 	names := make([]string, 0, len(s.Participants))
 	for _, p := range s.Participants {
 		names = append(names, p.Username)
 	}
+	return names
+}
+
+// Card is the header card for the session; redact cleans free text.
+func (s *Session) Card(redact func(string) string) cards.SessionCard {
 	return cards.SessionCard{
-		Prompt: s.Prompt,
+		Prompt: redact(s.Prompt),
 		Props: cards.SessionProps{
 			ID:              s.ID,
 			Status:          s.Status,
 			MachineName:     s.MachineName,
 			Cwd:             s.Cwd,
 			OwnerUsername:   s.OwnerUsername,
-			Participants:    names,
+			Participants:    s.ParticipantNames(),
 			Model:           s.Model,
 			CostUSD:         s.CostUSD,
 			ClaudeSessionID: s.ClaudeSessionID,
 			InputTokens:     s.InputTokens,
 			OutputTokens:    s.OutputTokens,
-			Error:           s.Error,
+			Error:           redact(s.Error),
+			Branch:          s.Branch,
+			PermissionMode:  s.PermissionMode,
+			OwnerID:         s.OwnerID,
+			ContextTokens:   s.ContextTokens,
+			ContextWindow:   s.ContextWindow,
+			LastActivity:    s.LastActivity,
+			EndedReason:     s.EndedReason,
 		},
 	}
 }
@@ -108,9 +182,11 @@ type Service struct {
 	clock    clock.Clock
 	machines *machines.Service
 	inbox    *inbox.Service
+	settings *config.Store
 	botID    string
 	botName  string
 	log      mmapi.Logger
+	headers  headerThrottle
 }
 
 // Config wires a Service.
@@ -120,20 +196,43 @@ type Config struct {
 	Clock       clock.Clock
 	Machines    *machines.Service
 	Inbox       *inbox.Service
+	Settings    *config.Store
 	BotUserID   string
 	BotUsername string
+	// HeaderEvery is the least time between two header writes that do
+	// not change the status (DefaultHeaderEvery when 0).
+	HeaderEvery time.Duration
 }
 
 // New returns the session service.
 func New(c Config) *Service {
-	return &Service{
-		kv: c.KV, api: c.API, clock: c.Clock, machines: c.Machines, inbox: c.Inbox,
+	s := &Service{
+		kv: c.KV, api: c.API, clock: c.Clock, machines: c.Machines, inbox: c.Inbox, settings: c.Settings,
 		botID: c.BotUserID, botName: c.BotUsername, log: mmapi.NewLogger(c.API).With("component", "sessions"),
 	}
+	s.headers.init(c.HeaderEvery)
+	return s
 }
 
-func sessionKey(id string) string    { return "session/" + id }
-func threadKey(rootID string) string { return "session_thread/" + rootID }
+// Close stops pending header writes (deactivation).
+func (s *Service) Close() { s.headers.close() }
+
+// Redact cleans text the plugin is about to post (per RedactSecrets).
+func (s *Service) Redact(text string) string { return s.settings.Redact(text) }
+
+// Settings is the current plugin configuration.
+func (s *Service) Settings() config.Config { return s.settings.Get() }
+
+// BotID is the bot's user id.
+func (s *Service) BotID() string { return s.botID }
+
+func sessionKey(id string) string       { return "session/" + id }
+func threadKey(rootID string) string    { return "session_thread/" + rootID }
+func userSessionsKey(uid string) string { return "user_sessions/" + uid }
+
+// liveKey indexes the sessions that have not ended, so the lifetime job
+// reads one key instead of scanning the store.
+const liveKey = "index/live_sessions"
 
 // Get loads a session.
 func (s *Service) Get(id string) (*Session, error) {
@@ -160,105 +259,176 @@ func (s *Service) ByThread(rootID string) (*Session, error) {
 	return s.Get(string(id))
 }
 
-// StatusUpdate is what the agent reports; nil fields are left unchanged.
-type StatusUpdate struct {
-	Status          string
-	ClaudeSessionID *string
-	Cwd             *string
-	Model           *string
-	Error           *string
-	CostUSD         *float64
-	InputTokens     *int64
-	OutputTokens    *int64
-}
-
-// ApplyStatus records a status report and refreshes the header card (a
-// card that cannot be updated, e.g. deleted by a user, is only logged).
-func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
-	now := s.clock.Now().UnixMilli()
-	sess, err := kvstore.Update(s.kv, sessionKey(id), 0, func(cur *Session) (*Session, error) {
+// update changes the stored session with fn (which may run more than once).
+func (s *Service) update(id string, fn func(cur *Session) error) (*Session, error) {
+	return kvstore.Update(s.kv, sessionKey(id), 0, func(cur *Session) (*Session, error) {
 		if cur == nil {
 			return nil, ErrNotFound
 		}
-		cur.Status = u.Status
-		set(&cur.ClaudeSessionID, u.ClaudeSessionID)
-		set(&cur.Cwd, u.Cwd)
-		set(&cur.Model, u.Model)
-		set(&cur.Error, u.Error)
-		set(&cur.CostUSD, u.CostUSD)
-		set(&cur.InputTokens, u.InputTokens)
-		set(&cur.OutputTokens, u.OutputTokens)
-		if u.Status != StatusError && u.Error == nil {
-			cur.Error = ""
+		if err := fn(cur); err != nil {
+			return nil, err
 		}
-		cur.UpdatedAt = now
+		cur.UpdatedAt = s.clock.Now().UnixMilli()
 		return cur, nil
 	})
+}
+
+// LiveIDs lists the sessions that have not ended.
+func (s *Service) LiveIDs() ([]string, error) {
+	var ids []string
+	if _, err := kvstore.GetJSON(s.kv, liveKey, &ids); err != nil {
+		return nil, fmt.Errorf("load live sessions: %w", err)
+	}
+	return ids, nil
+}
+
+func (s *Service) setLive(id string, live bool) error {
+	_, err := kvstore.Update(s.kv, liveKey, 0, func(cur *[]string) (*[]string, error) {
+		var ids []string
+		if cur != nil {
+			ids = *cur
+		}
+		has := slices.Contains(ids, id)
+		switch {
+		case live && !has:
+			ids = append(ids, id)
+		case !live && has:
+			ids = slices.DeleteFunc(slices.Clone(ids), func(x string) bool { return x == id })
+		default:
+			return nil, nil
+		}
+		return &ids, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("update session %s: %w", id, err)
-	}
-	if err := s.refreshHeader(sess); err != nil {
-		s.log.Warn("Session updated but not its header card", "session_id", id, "err", err)
-	}
-	return sess, nil
-}
-
-func set[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
-}
-
-func (s *Service) refreshHeader(sess *Session) error {
-	post, appErr := s.api.GetPost(sess.RootID)
-	if appErr != nil {
-		return fmt.Errorf("load header card %s: %w", sess.RootID, appErr)
-	}
-	cards.ApplySession(post, sess.Card())
-	if _, appErr := s.api.UpdatePost(post); appErr != nil {
-		return fmt.Errorf("update header card %s: %w", sess.RootID, appErr)
+		return fmt.Errorf("index live session %s: %w", id, err)
 	}
 	return nil
 }
 
-// Start creates a session for user on machine: the header card as a new
-// root post in channelID, the record, and the start event for the agent.
-func (s *Service) Start(user *model.User, m *machines.Machine, channelID, prompt, cwd string) (*Session, error) {
-	now := s.clock.Now().UnixMilli()
-	sess := &Session{
-		ID:            model.NewId(),
-		OwnerID:       user.Id,
-		OwnerUsername: user.Username,
-		Participants:  []Participant{{ID: user.Id, Username: user.Username}},
-		MachineID:     m.ID,
-		MachineName:   m.Name,
-		ChannelID:     channelID,
-		Prompt:        prompt,
-		Cwd:           cwd,
-		Status:        StatusStarting,
-		CreatedAt:     now,
-		UpdatedAt:     now,
+// DropLive removes a stale entry (ended or deleted session) from the live index.
+func (s *Service) DropLive(id string) {
+	if err := s.setLive(id, false); err != nil {
+		s.log.Warn("Cannot drop a session from the live index", "session_id", id, "err", err)
 	}
-	post, appErr := s.api.CreatePost(cards.NewSessionPost(s.botID, channelID, sess.Card()))
-	if appErr != nil {
-		return nil, fmt.Errorf("create header card: %w", appErr)
+}
+
+// maxUserSessions bounds a user's session index: beyond it the oldest
+// ended sessions are forgotten (their records stay).
+const maxUserSessions = 50
+
+func (s *Service) addUserSession(userID, id string) error {
+	ids, err := s.userSessionIDs(userID)
+	if err != nil {
+		return err
 	}
-	sess.RootID = post.Id
-	if err := kvstore.SetJSON(s.kv, sessionKey(sess.ID), sess, 0); err != nil {
-		return nil, fmt.Errorf("store session: %w", err)
+	var drop []string
+	if len(ids) >= maxUserSessions {
+		for _, old := range ids {
+			if len(ids)-len(drop) < maxUserSessions {
+				break
+			}
+			if sess, err := s.Get(old); err != nil || sess.Ended() {
+				drop = append(drop, old)
+			}
+		}
 	}
-	if err := s.kv.Set(threadKey(sess.RootID), []byte(sess.ID), 0); err != nil {
-		return nil, fmt.Errorf("index session thread: %w", err)
-	}
-	_, err := s.inbox.Enqueue(m.ID, inbox.TypeStart, sess.ID, inbox.StartPayload{
-		Prompt:    prompt,
-		Cwd:       cwd,
-		User:      inbox.UserRef{ID: user.Id, Username: user.Username},
-		ChannelID: channelID,
-		RootID:    sess.RootID,
+	_, err = kvstore.Update(s.kv, userSessionsKey(userID), 0, func(cur *[]string) (*[]string, error) {
+		var list []string
+		if cur != nil {
+			list = slices.DeleteFunc(slices.Clone(*cur), func(x string) bool { return slices.Contains(drop, x) })
+		}
+		if slices.Contains(list, id) {
+			return nil, nil
+		}
+		list = append(list, id)
+		return &list, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("queue start of session %s: %w", sess.ID, err)
+		return fmt.Errorf("index session of user %s: %w", userID, err)
 	}
-	return sess, nil
+	return nil
+}
+
+func (s *Service) userSessionIDs(userID string) ([]string, error) {
+	var ids []string
+	if _, err := kvstore.GetJSON(s.kv, userSessionsKey(userID), &ids); err != nil {
+		return nil, fmt.Errorf("load sessions of user %s: %w", userID, err)
+	}
+	return ids, nil
+}
+
+// ListForUser returns the sessions the user started, newest first.
+func (s *Service) ListForUser(userID string) ([]*Session, error) {
+	ids, err := s.userSessionIDs(userID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Session, 0, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		sess, err := s.Get(ids[i])
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sess)
+	}
+	return out, nil
+}
+
+// ActiveCount is how many of the user's sessions have not ended.
+func (s *Service) ActiveCount(userID string) (int, error) {
+	list, err := s.ListForUser(userID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sess := range list {
+		if !sess.Ended() {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// LimitReached returns the refusal to show when the user is at the
+// MaxSessionsPerUser limit ("" when they may start one more).
+func (s *Service) LimitReached(userID string) (string, error) {
+	limit := s.Settings().MaxSessionsPerUser
+	if limit <= 0 {
+		return "", nil
+	}
+	n, err := s.ActiveCount(userID)
+	if err != nil {
+		return "", err
+	}
+	if n < limit {
+		return "", nil
+	}
+	return fmt.Sprintf("You have %d active Claude sessions (the limit is %d). End one with `!stop` in its thread "+
+		"(see `/claude sessions`), then try again.", n, limit), nil
+}
+
+// Reply posts a plain bot reply in the session thread (redacted) and
+// returns its id.
+func (s *Service) Reply(sess *Session, text string) (string, error) {
+	post, appErr := s.api.CreatePost(s.replyPost(sess, text))
+	if appErr != nil {
+		return "", fmt.Errorf("reply in session %s: %w", sess.ID, appErr)
+	}
+	return post.Id, nil
+}
+
+// Ephemeral shows text to one user in the session thread.
+func (s *Service) Ephemeral(userID string, sess *Session, text string) {
+	s.api.SendEphemeralPost(userID, s.replyPost(sess, text))
+}
+
+func (s *Service) replyPost(sess *Session, text string) *model.Post {
+	text = strings.TrimSpace(s.Redact(text))
+	if text == "" {
+		text = "…"
+	}
+	return &model.Post{UserId: s.botID, ChannelId: sess.ChannelID, RootId: sess.RootID, Message: cards.Truncate(text, cards.MaxMessageRunes)}
 }

@@ -39,6 +39,7 @@ type Service struct {
 	clock      clock.Clock
 	botID      string
 	flushAfter time.Duration
+	redact     func(string) string
 	log        mmapi.Logger
 
 	mu      sync.Mutex
@@ -50,12 +51,17 @@ type Service struct {
 // written to the database (throttled) is written flushAfter later if no
 // other report came (ThrottleWrites when 0), so a crashed agent never
 // leaves a post behind what viewers saw.
-func New(kv kvstore.Store, api mmapi.API, c clock.Clock, botID string, flushAfter time.Duration) *Service {
+//
+// redact cleans the text before it is posted or sent to viewers (nil: as is).
+func New(kv kvstore.Store, api mmapi.API, c clock.Clock, botID string, flushAfter time.Duration, redact func(string) string) *Service {
 	if flushAfter <= 0 {
 		flushAfter = ThrottleWrites
 	}
+	if redact == nil {
+		redact = func(s string) string { return s }
+	}
 	return &Service{
-		kv: kv, api: api, clock: c, botID: botID, flushAfter: flushAfter,
+		kv: kv, api: api, clock: c, botID: botID, flushAfter: flushAfter, redact: redact,
 		log: mmapi.NewLogger(api).With("component", "streaming"), streams: map[string]*stream{},
 	}
 }
@@ -125,6 +131,7 @@ func (s *Service) Text(sess *sessions.Session, messageID, text string, done bool
 		}
 		st.loaded = true
 	}
+	text = s.redact(text)
 	if text == "" {
 		text = placeholder
 	}

@@ -17,7 +17,7 @@ func setup() (*Service, *mmapitest.API, *clock.Fake, *kvstore.Memory) {
 	api := mmapitest.New()
 	c := clock.NewFake(time.Unix(1_000_000, 0))
 	kv := kvstore.NewMemory(c.Now)
-	return New(kv, api, c, "bot", time.Hour), api, c, kv
+	return New(kv, api, c, "bot", time.Hour, nil), api, c, kv
 }
 
 var sess = &sessions.Session{ID: "s1", ChannelID: "ch", RootID: "root"}
@@ -57,7 +57,7 @@ func TestStateSurvivesARestart(t *testing.T) {
 	s, api, c, kv := setup()
 	id, _ := s.Text(sess, "m1", "Hello", false)
 	s.Close()
-	again := New(kv, api, c, "bot", time.Hour)
+	again := New(kv, api, c, "bot", time.Hour, nil)
 	c.Advance(3 * time.Second)
 	id2, err := again.Text(sess, "m1", "Hello world", true)
 	if err != nil || id2 != id || len(api.Posts()) != 1 {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/claude-mattermost/claude-mattermost/server/approvals"
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
+	"github.com/claude-mattermost/claude-mattermost/server/guests"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
@@ -25,9 +26,19 @@ type Config struct {
 	API       mmapi.API
 	Sessions  *sessions.Service
 	Approvals *approvals.Service
+	Guests    *guests.Service
+	Offers    OfferDecider
+}
+
+// OfferDecider answers context offers (threads.Service).
+type OfferDecider interface {
+	DecideOffer(offerID, userID, action string) (string, error)
+	OfferCardMatches(post *model.Post, offerID string) bool
 }
 
 type handler struct{ Config }
+
+func (h *handler) logger() mmapi.Logger { return mmapi.NewLogger(h.API).With("component", "userapi") }
 
 // Register mounts the user routes on r (the /api/v1 router).
 func Register(r *mux.Router, c Config) {
@@ -36,6 +47,27 @@ func Register(r *mux.Router, c Config) {
 	user.Use(requireUser)
 	user.HandleFunc("/actions/approval", h.approvalAction).Methods(http.MethodPost)
 	user.HandleFunc("/sessions/{session_id}/approvals/{request_id}/decide", h.decide).Methods(http.MethodPost)
+	user.HandleFunc("/actions/guest", h.guestAction).Methods(http.MethodPost)
+	user.HandleFunc("/sessions/{session_id}/guests/{request_id}/decide", h.guestDecide).Methods(http.MethodPost)
+	user.HandleFunc("/actions/session", h.sessionAction).Methods(http.MethodPost)
+	user.HandleFunc("/sessions/{session_id}/interrupt", h.interrupt).Methods(http.MethodPost)
+	user.HandleFunc("/sessions/{session_id}/stop", h.stop).Methods(http.MethodPost)
+	user.HandleFunc("/actions/context_offer", h.offerAction).Methods(http.MethodPost)
+}
+
+// maxIDLen bounds ids taken from paths and button contexts.
+const maxIDLen = 64
+
+func validID(id string) bool {
+	if id == "" || len(id) > maxIDLen {
+		return false
+	}
+	for _, r := range id {
+		if r <= ' ' || r == 0x7f || r == '/' {
+			return false
+		}
+	}
+	return true
 }
 
 type userKey struct{}
@@ -123,11 +155,13 @@ func alreadyDecided(a *approvals.Approval) string {
 	if a == nil {
 		return "This request has already been decided."
 	}
-	verb := "approved"
-	if a.Status == cards.ApprovalDenied {
-		verb = "denied"
+	switch a.Status {
+	case cards.ApprovalDenied:
+		return "This request was already denied by @" + a.DecidedBy + "."
+	case cards.ApprovalExpired:
+		return "This request expired: nobody answered in time, so it was denied."
 	}
-	return "This request was already " + verb + " by @" + a.DecidedBy + "."
+	return "This request was already approved by @" + a.DecidedBy + "."
 }
 
 func (h *handler) decideAs(uid, sessionID, requestID, decision, reason string) (*approvals.Approval, error) {

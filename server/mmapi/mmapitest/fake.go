@@ -35,11 +35,15 @@ type API struct {
 	posts         map[string]*model.Post
 	order         []string
 	users         map[string]*model.User
+	channels      map[string]*model.Channel
+	teams         map[string]*model.Team
+	members       map[string]bool // channelID/userID
 	ephemeral     []*model.Post
 	wsEvents      []WebSocketEvent
 	clusterEvents []model.PluginClusterEvent
 	logs          []LogLine
 	updates       map[string]int
+	lastCreate    int64
 	// FailCreatePost makes CreatePost fail when set.
 	FailCreatePost bool
 }
@@ -47,10 +51,13 @@ type API struct {
 // New returns an empty fake with site URL http://mm.example.com.
 func New() *API {
 	return &API{
-		SiteURL: "http://mm.example.com",
-		posts:   map[string]*model.Post{},
-		users:   map[string]*model.User{},
-		updates: map[string]int{},
+		SiteURL:  "http://mm.example.com",
+		posts:    map[string]*model.Post{},
+		users:    map[string]*model.User{},
+		channels: map[string]*model.Channel{},
+		teams:    map[string]*model.Team{},
+		members:  map[string]bool{},
+		updates:  map[string]int{},
 	}
 }
 
@@ -75,6 +82,112 @@ func (a *API) AddUser(id, username string, isBot bool) *model.User {
 	return u
 }
 
+// AddTeam registers a team.
+func (a *API) AddTeam(id, name string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.teams[id] = &model.Team{Id: id, Name: name, DisplayName: name}
+}
+
+// AddChannel registers a channel (type model.ChannelTypeOpen, …) with members.
+func (a *API) AddChannel(id, teamID, name string, typ model.ChannelType, members ...string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.channels[id] = &model.Channel{Id: id, TeamId: teamID, Name: name, DisplayName: name, Type: typ}
+	for _, uid := range members {
+		a.members[id+"/"+uid] = true
+	}
+}
+
+// AddMember adds a user to a channel.
+func (a *API) AddMember(channelID, userID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.members[channelID+"/"+userID] = true
+}
+
+// SetSystemAdmin gives or takes the system admin role.
+func (a *API) SetSystemAdmin(userID string, admin bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if u, ok := a.users[userID]; ok {
+		u.Roles = model.SystemUserRoleId
+		if admin {
+			u.Roles += " " + model.SystemAdminRoleId
+		}
+	}
+}
+
+// GetUserByUsername implements mmapi.API.
+func (a *API) GetUserByUsername(name string) (*model.User, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, u := range a.users {
+		if u.Username == name {
+			c := *u
+			return &c, nil
+		}
+	}
+	return nil, model.NewAppError("GetUserByUsername", "app.user.get_by_username.app_error", nil, "", http.StatusNotFound)
+}
+
+// GetChannel implements mmapi.API.
+func (a *API) GetChannel(channelID string) (*model.Channel, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.channels[channelID]
+	if !ok {
+		return nil, model.NewAppError("GetChannel", "app.channel.get.existing.app_error", nil, "", http.StatusNotFound)
+	}
+	cc := *c
+	return &cc, nil
+}
+
+// GetChannelMember implements mmapi.API.
+func (a *API) GetChannelMember(channelID, userID string) (*model.ChannelMember, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.members[channelID+"/"+userID] {
+		return nil, model.NewAppError("GetChannelMember", "app.channel.get_member.missing.app_error", nil, "", http.StatusNotFound)
+	}
+	return &model.ChannelMember{ChannelId: channelID, UserId: userID}, nil
+}
+
+// GetTeam implements mmapi.API.
+func (a *API) GetTeam(teamID string) (*model.Team, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t, ok := a.teams[teamID]
+	if !ok {
+		return nil, model.NewAppError("GetTeam", "app.team.get.find.app_error", nil, "", http.StatusNotFound)
+	}
+	tt := *t
+	return &tt, nil
+}
+
+// GetPostThread implements mmapi.API: the root of postID's thread and its replies.
+func (a *API) GetPostThread(postID string) (*model.PostList, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	p, ok := a.posts[postID]
+	if !ok {
+		return nil, model.NewAppError("GetPostThread", "app.post.get.app_error", nil, "", http.StatusNotFound)
+	}
+	root := p.Id
+	if p.RootId != "" {
+		root = p.RootId
+	}
+	list := model.NewPostList()
+	for _, id := range a.order {
+		q := a.posts[id]
+		if q.Id == root || q.RootId == root {
+			list.AddPost(clonePost(q))
+			list.AddOrder(q.Id)
+		}
+	}
+	return list, nil
+}
+
 func validate(p *model.Post) *model.AppError {
 	if n := utf8.RuneCountInString(p.Message); n > model.PostMessageMaxRunesV2 {
 		return model.NewAppError("CreatePost", "model.post.is_valid.message_length.app_error", nil, fmt.Sprintf("%d runes", n), http.StatusBadRequest)
@@ -97,7 +210,8 @@ func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 	}
 	p := clonePost(post)
 	p.Id = model.NewId()
-	p.CreateAt = model.GetMillis()
+	p.CreateAt = max(model.GetMillis(), a.lastCreate+1) // strictly increasing, like a thread's order
+	a.lastCreate = p.CreateAt
 	p.UpdateAt = p.CreateAt
 	a.posts[p.Id] = p
 	a.order = append(a.order, p.Id)
