@@ -195,11 +195,11 @@ async function checkTheme(browser, base, theme) {
     const offer = page.locator('#card-offer-pending');
     await shot('offer-pending');
     await offer.getByRole('button', {name: 'Include thread'}).click();
-    await offer.getByText('Starting with the thread…').waitFor();
+    await offer.getByRole('button', {name: 'Include thread'}).and(page.locator(':enabled')).waitFor();
     assert.deepEqual(onlyCall(), {path: '/api/v4/posts/p-o1/actions/include', body: {}});
-    await shot('offer-starting', offer);
     await page.evaluate(() => window.__host.editPost('offer-pending', {claude_context_offer: {offer_id: 'o-1', user_id: 'alice00000000000000000000', username: 'alice', count: 12, status: 'included'}}));
     await offer.getByText('Started with the 12 earlier messages of this thread').waitFor();
+    assert.equal(await offer.getByRole('button').count(), 0, 'no buttons once answered');
 
     // The header updates in place: a starting session filling in every field keeps its size.
     const starting = page.locator('#card-session-starting section');

@@ -56,7 +56,6 @@ export const css = `
 }
 .cm-code code { padding: 0; border: 0; background: none; color: inherit; white-space: inherit; font: inherit; }
 .cm-code:focus-visible { outline: 2px solid var(--button-bg, #1c58d9); outline-offset: 1px; }
-.cm-approval__actions { display: flex; align-items: center; flex-wrap: wrap; gap: 8px; margin-top: 12px; }
 .cm-btn {
     height: 32px; padding: 0 16px;
     border-radius: 4px; border: 1px solid transparent;
@@ -93,7 +92,6 @@ export const css = `
 .cm-decision--allowed .cm-decision__icon, .cm-decision--invited .cm-decision__icon,
 .cm-decision--done .cm-decision__icon { color: var(--online-indicator, #06d6a0); }
 .cm-decision--denied .cm-decision__icon { color: var(--error-text, #d24b4e); }
-.cm-decision--sent { color: rgba(${fg}, 0.72); }
 .cm-quote {
     margin: 8px 0 0; padding: 4px 0 4px 12px;
     border-left: 3px solid rgba(${fg}, 0.24);
@@ -103,7 +101,6 @@ export const css = `
 .cm-guest--pending, .cm-offer--pending { border-left-color: var(--away-indicator, #ffbc1f); }
 .cm-guest--allowed, .cm-guest--invited, .cm-offer--included, .cm-offer--skipped { border-left-color: var(--online-indicator, #06d6a0); }
 .cm-guest--denied { border-left-color: var(--error-text, #d24b4e); }
-.cm-approval__sending { color: rgba(${fg}, 0.64); font-size: 12px; }
 .cm-error { flex-basis: 100%; margin: 0; color: var(--error-text, #d24b4e); font-size: 12px; }
 .cm-approval__decision { display: flex; align-items: baseline; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
 .cm-approval__decision-icon { font-weight: 700; }

@@ -1,4 +1,3 @@
-import type {ContextOfferChoice} from '../constants';
 import type {ApprovalInfo, GuestInfo, TextEvent} from '../types';
 
 export const ActionTypes = {
@@ -7,7 +6,6 @@ export const ActionTypes = {
     GuestUpdated: 'claude-mattermost/guest_updated',
     StopRequested: 'claude-mattermost/stop_requested',
     StopSettled: 'claude-mattermost/stop_settled',
-    OfferChosen: 'claude-mattermost/offer_chosen',
 } as const;
 
 export interface TextReceivedAction {
@@ -39,14 +37,7 @@ export interface StopSettledAction {
     sessionId: string;
 }
 
-/** A context offer's button went through; the card shows the choice until the server edits it. */
-export interface OfferChosenAction {
-    type: typeof ActionTypes.OfferChosen;
-    postId: string;
-    choice: ContextOfferChoice;
-}
-
-export type PluginAction = TextReceivedAction | ApprovalUpdatedAction | GuestUpdatedAction | StopRequestedAction | StopSettledAction | OfferChosenAction;
+export type PluginAction = TextReceivedAction | ApprovalUpdatedAction | GuestUpdatedAction | StopRequestedAction | StopSettledAction;
 
 export function textReceived(event: TextEvent): TextReceivedAction {
     return {type: ActionTypes.TextReceived, event};
@@ -66,8 +57,4 @@ export function stopRequested(sessionId: string): StopRequestedAction {
 
 export function stopSettled(sessionId: string): StopSettledAction {
     return {type: ActionTypes.StopSettled, sessionId};
-}
-
-export function offerChosen(postId: string, choice: ContextOfferChoice): OfferChosenAction {
-    return {type: ActionTypes.OfferChosen, postId, choice};
 }

@@ -1,6 +1,6 @@
 import type {ApprovalInfo, GuestInfo, TextEvent} from '../types';
 
-import {approvalUpdated, guestUpdated, offerChosen, stopRequested, stopSettled, textReceived} from './actions';
+import {approvalUpdated, guestUpdated, stopRequested, stopSettled, textReceived} from './actions';
 import reducer, {requestKey} from './reducer';
 import type {PluginState} from './reducer';
 
@@ -21,7 +21,7 @@ function run(...actions: Parameters<typeof reducer>[1][]): PluginState {
 
 describe('plugin reducer', () => {
     it('starts empty', () => {
-        expect(run()).toEqual({texts: {}, approvals: {}, guests: {}, stopping: {}, offers: {}});
+        expect(run()).toEqual({texts: {}, approvals: {}, guests: {}, stopping: {}});
     });
 
     it('ignores the host webapp\'s actions', () => {
@@ -102,12 +102,6 @@ describe('plugin reducer', () => {
             const state = run(stopRequested('s1'));
             expect(reducer(state, stopRequested('s1'))).toBe(state);
             expect(reducer(state, stopSettled('other'))).toBe(state);
-        });
-    });
-
-    describe('context offers', () => {
-        it('keeps the first choice made for a post', () => {
-            expect(run(offerChosen('p1', 'include'), offerChosen('p1', 'skip')).offers).toEqual({p1: 'include'});
         });
     });
 });

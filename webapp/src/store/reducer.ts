@@ -6,11 +6,10 @@
 import {combineReducers} from 'redux';
 import type {AnyAction} from 'redux';
 
-import type {ContextOfferChoice} from '../constants';
 import type {ApprovalInfo, GuestInfo} from '../types';
 
 import {ActionTypes} from './actions';
-import type {ApprovalUpdatedAction, GuestUpdatedAction, OfferChosenAction, StopRequestedAction, StopSettledAction, TextReceivedAction} from './actions';
+import type {ApprovalUpdatedAction, GuestUpdatedAction, StopRequestedAction, StopSettledAction, TextReceivedAction} from './actions';
 
 export interface LiveText {
     text: string;
@@ -31,15 +30,11 @@ export type GuestsState = Record<string, GuestInfo | undefined>;
 /** Sessions this tab asked to stop, by session id. */
 export type StoppingState = Record<string, true | undefined>;
 
-/** The button clicked on a context offer, by post id. */
-export type OffersState = Record<string, ContextOfferChoice | undefined>;
-
 export interface PluginState {
     texts: TextsState;
     approvals: ApprovalsState;
     guests: GuestsState;
     stopping: StoppingState;
-    offers: OffersState;
 }
 
 export function requestKey(sessionId: string, requestId: string): string {
@@ -113,12 +108,4 @@ function stopping(state: StoppingState = {}, action: AnyAction): StoppingState {
     }
 }
 
-function offers(state: OffersState = {}, action: AnyAction): OffersState {
-    if (action.type !== ActionTypes.OfferChosen) {
-        return state;
-    }
-    const {postId, choice} = action as OfferChosenAction;
-    return state[postId] ? state : {...state, [postId]: choice};
-}
-
-export default combineReducers<PluginState>({texts, approvals, guests, stopping, offers});
+export default combineReducers<PluginState>({texts, approvals, guests, stopping});

@@ -5,7 +5,6 @@ import type {PreferenceType} from '@mattermost/types/preferences';
 import type {UserProfile} from '@mattermost/types/users';
 
 import {BOT_USERNAME, STATE_KEY} from '../constants';
-import type {ContextOfferChoice} from '../constants';
 import type {ApprovalInfo, GuestInfo} from '../types';
 
 import {requestKey} from './reducer';
@@ -71,10 +70,6 @@ export function getDecidedGuest(state: HostState, sessionId: string, requestId: 
 
 export function isStopRequested(state: HostState, sessionId: string): boolean {
     return state[STATE_KEY]?.stopping[sessionId] === true;
-}
-
-export function getOfferChoice(state: HostState, postId: string): ContextOfferChoice | undefined {
-    return state[STATE_KEY]?.offers[postId];
 }
 
 /** The viewer's id and username; empty strings when the store does not know them (yet). */

@@ -1,6 +1,9 @@
-import React, {useState} from 'react';
+import React from 'react';
 import {useDispatch} from 'react-redux';
 
+import ActionBar from '../../components/ActionBar';
+import type {ActionChoice} from '../../components/ActionBar';
+import {useRequest} from '../../components/useRequest';
 import {client, PluginClientError} from '../../client';
 import type {Decision} from '../../constants';
 import {approvalUpdated} from '../../store/actions';
@@ -10,49 +13,30 @@ interface Props {
     approval: ApprovalInfo;
 }
 
+const choices: readonly ActionChoice<Decision>[] = [
+    {key: 'approve', label: 'Approve', busyLabel: 'Approving…', variant: 'primary'},
+    {key: 'deny', label: 'Deny', busyLabel: 'Denying…', variant: 'danger'},
+];
+
 export default function DecisionButtons({approval}: Props) {
     const dispatch = useDispatch();
-    const [pending, setPending] = useState<Decision | null>(null);
-    const [error, setError] = useState('');
+    const {pending, error, run} = useRequest<Decision>();
 
-    const decide = async (decision: Decision) => {
-        setPending(decision);
-        setError('');
-        try {
-            dispatch(approvalUpdated(await client.decide(approval.session_id, approval.request_id, decision)));
-        } catch (err) {
-            if (err instanceof PluginClientError && err.approval) {
-                // Already decided by someone else: show their decision instead of the buttons.
-                dispatch(approvalUpdated(err.approval));
-            }
-            setError(err instanceof Error ? err.message : 'Something went wrong. Try again.');
-        } finally {
-            setPending(null);
+    const decide = (decision: Decision) => run(decision, async () => {
+        dispatch(approvalUpdated(await client.decide(approval.session_id, approval.request_id, decision)));
+    }, (err) => {
+        if (err instanceof PluginClientError && err.approval) {
+            // Already decided by someone else: show their decision instead of the buttons.
+            dispatch(approvalUpdated(err.approval));
         }
-    };
+    });
 
     return (
-        <div className='cm-approval__actions'>
-            <button
-                type='button'
-                className='cm-btn cm-btn--primary'
-                disabled={pending !== null}
-                aria-busy={pending === 'approve'}
-                onClick={() => decide('approve')}
-            >
-                {'Approve'}
-            </button>
-            <button
-                type='button'
-                className='cm-btn cm-btn--danger'
-                disabled={pending !== null}
-                aria-busy={pending === 'deny'}
-                onClick={() => decide('deny')}
-            >
-                {'Deny'}
-            </button>
-            {pending && <span className='cm-approval__sending'>{pending === 'approve' ? 'Approving…' : 'Denying…'}</span>}
-            {error && <p role='alert' className='cm-error'>{error}</p>}
-        </div>
+        <ActionBar
+            choices={choices}
+            pending={pending}
+            error={error}
+            onChoose={(decision) => void decide(decision)}
+        />
     );
 }

@@ -75,8 +75,16 @@ describe('context offer card', () => {
 
         expect(doPostAction).toHaveBeenCalledTimes(1);
         expect(doPostAction).toHaveBeenCalledWith('offerpost1', actionId);
-        expect(screen.queryByRole('button')).not.toBeInTheDocument();
-        expect(screen.getByRole('status')).toHaveTextContent(actionId === 'include' ? 'Starting with the thread…' : 'Starting without the thread…');
+    });
+
+    it('stays answerable until the server edits the post, since a refusal comes as an ephemeral message', async () => {
+        jest.spyOn(client, 'doPostAction').mockResolvedValue();
+        renderWithStore(<ContextOfferCard post={offerPost()}/>);
+
+        await userEvent.click(screen.getByRole('button', {name: 'Include thread'}));
+
+        expect(screen.getByRole('button', {name: 'Include thread'})).toBeEnabled();
+        expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     });
 
     it('finds a button the server gave a generated id by its name', async () => {
@@ -111,7 +119,7 @@ describe('context offer card', () => {
         expect(screen.getByText('Starting…')).toBeInTheDocument();
 
         await act(async () => answer.resolve(undefined));
-        expect(screen.getByRole('status')).toHaveTextContent('Starting with the thread…');
+        expect(screen.getByRole('button', {name: 'Include thread'})).toBeEnabled();
     });
 
     it('shows why a failed click failed and lets the person try again', async () => {
@@ -161,6 +169,7 @@ describe('context offer card', () => {
         rerender(<ContextOfferCard post={offerPost({status: 'included'})}/>);
 
         expect(screen.getByText('Started with the 12 earlier messages of this thread')).toBeInTheDocument();
+        expect(screen.queryByRole('button')).not.toBeInTheDocument();
     });
 
     it('reads the first draft\'s props too (request_id, user, message_count, skipped)', () => {

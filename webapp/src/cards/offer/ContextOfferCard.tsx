@@ -1,5 +1,5 @@
 import React, {useId} from 'react';
-import {useDispatch, useSelector} from 'react-redux';
+import {useSelector} from 'react-redux';
 
 import ActionBar from '../../components/ActionBar';
 import type {ActionChoice} from '../../components/ActionBar';
@@ -11,9 +11,7 @@ import {client} from '../../client';
 import {ContextOfferActions} from '../../constants';
 import type {ContextOfferChoice} from '../../constants';
 import {readContextOffer, readPostActions} from '../../props';
-import {offerChosen} from '../../store/actions';
-import {getCurrentUserId, getOfferChoice} from '../../store/selectors';
-import type {HostState} from '../../store/selectors';
+import {getCurrentUserId} from '../../store/selectors';
 import type {ContextOfferInfo, PostActionRef} from '../../types';
 
 const choices: readonly ActionChoice<ContextOfferChoice>[] = [
@@ -35,18 +33,13 @@ function messages(n: number): string {
     return n > 1 ? `the ${n} earlier messages` : 'the earlier messages';
 }
 
-function outcomeText(offer: ContextOfferInfo, choice: ContextOfferChoice, done: boolean): string {
-    if (choice === 'include') {
-        return done ? `Started with ${messages(offer.message_count)} of this thread` : 'Starting with the thread…';
-    }
-    return done ? 'Started without the earlier messages' : 'Starting without the thread…';
+function outcomeText(offer: ContextOfferInfo): string {
+    return offer.status === 'included' ? `Started with ${messages(offer.message_count)} of this thread` : 'Started without the earlier messages';
 }
 
 export function ContextOfferCardView({post}: PostTypeProps) {
     const titleId = useId();
-    const dispatch = useDispatch();
     const viewerId = useSelector(getCurrentUserId);
-    const chosen = useSelector((state: HostState) => getOfferChoice(state, post.id));
     const {pending, error, run} = useRequest<ContextOfferChoice>();
     const offer = readContextOffer(post.props);
     if (!offer) {
@@ -57,29 +50,29 @@ export function ContextOfferCardView({post}: PostTypeProps) {
 
     // Only the person who mentioned Claude may choose (the server refuses anyone else).
     const mayChoose = viewerId === '' || offer.user.id === '' || viewerId === offer.user.id;
-    const decidedChoice: ContextOfferChoice | undefined = offer.status === 'included' ? 'include' : offer.status === 'skipped' ? 'skip' : chosen;
 
+    // The click succeeding says little: a refusal (session limit, already answered)
+    // comes back as an ephemeral message. So the card waits for the server's edit of
+    // the post (status included / without) and stays answerable until then.
     const choose = (choice: ContextOfferChoice) => run(choice, async () => {
         const action = findAction(actions, choice);
         if (!action) {
             throw new Error('This choice is no longer available. Reload the thread.');
         }
         await client.doPostAction(post.id, action.id);
-        dispatch(offerChosen(post.id, choice));
     });
 
     let footer: React.ReactNode;
-    if (decidedChoice) {
-        const done = offer.status !== 'pending';
+    if (offer.status !== 'pending') {
         footer = (
-            <div className={`cm-decision cm-decision--${done ? 'done' : 'sent'}`}>
+            <div className='cm-decision cm-decision--done'>
                 <span
                     aria-hidden='true'
                     className='cm-decision__icon'
                 >
-                    {done ? '✓' : '…'}
+                    {'✓'}
                 </span>
-                <span role={done ? undefined : 'status'}>{outcomeText(offer, decidedChoice, done)}</span>
+                <span>{outcomeText(offer)}</span>
             </div>
         );
     } else if (mayChoose) {
@@ -101,7 +94,7 @@ export function ContextOfferCardView({post}: PostTypeProps) {
             aria-labelledby={titleId}
         >
             <h4 id={titleId}>{`Give Claude ${messages(offer.message_count)} of this thread?`}</h4>
-            {offer.status === 'pending' && !decidedChoice && (
+            {offer.status === 'pending' && (
                 <p className='cm-muted'>
                     {mayChoose ? 'Claude can read what was said here so far, or start with just your request.' : `${who} asked Claude in this thread.`}
                 </p>

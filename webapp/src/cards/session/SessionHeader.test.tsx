@@ -1,4 +1,4 @@
-import {act, screen} from '@testing-library/react';
+import {act, screen, waitFor} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
@@ -262,6 +262,7 @@ describe('session header card', () => {
 
             expect(stop).not.toHaveBeenCalled();
             expect(screen.getByRole('button', {name: 'Stop'})).toBeEnabled();
+            await waitFor(() => expect(screen.getByRole('button', {name: 'Stop'})).toHaveFocus());
         });
 
         it('Escape cancels the confirmation', async () => {
