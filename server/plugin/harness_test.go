@@ -16,6 +16,7 @@ import (
 
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
+	"github.com/claude-mattermost/claude-mattermost/server/config"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi/mmapitest"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
@@ -56,7 +57,8 @@ func newHarness(t *testing.T) *harness {
 	h := &harness{t: t, api: api, kv: kvstore.NewMemory(c.Now), clock: c}
 	h.deps = Deps{
 		API: api, KV: h.kv, Clock: c, BotUserID: botID, BotUsername: "claude", PluginVersion: "0.1.0",
-		InboxRecheck: time.Minute, FlushAfter: time.Hour,
+		InboxRecheck: time.Minute, FlushAfter: time.Hour, HeaderEvery: -1,
+		Settings: config.NewStore(config.Default()),
 	}
 	h.app = NewApp(h.deps)
 	t.Cleanup(func() { h.app.Close() })
@@ -81,6 +83,13 @@ func (h *harness) node() *harness {
 	other.deps.API = other.api
 	other.app = NewApp(other.deps)
 	return &other
+}
+
+// configure changes the plugin settings, as OnConfigurationChange does.
+func (h *harness) configure(change func(c *config.Config)) {
+	c := h.deps.Settings.Get()
+	change(&c)
+	h.deps.Settings.Set(c)
 }
 
 func (h *harness) restart() {
@@ -264,4 +273,83 @@ func clickBody(post *model.Post, sessionID, requestID, action string) map[string
 		"user_id": "spoofed", "post_id": post.Id, "channel_id": post.ChannelId,
 		"context": map[string]any{"action": action, "session_id": sessionID, "request_id": requestID},
 	}
+}
+
+// postIn simulates a user post in any channel reaching MessageHasBeenPosted.
+func (h *harness) postIn(userID, channel, rootID, message string) *model.Post {
+	h.t.Helper()
+	p, appErr := h.api.CreatePost(&model.Post{UserId: userID, ChannelId: channel, RootId: rootID, Message: message})
+	if appErr != nil {
+		h.t.Fatal(appErr)
+	}
+	h.app.HandlePost(p)
+	return p
+}
+
+// botReplies returns the bot's plain posts (no custom type) in the thread rootID.
+func (h *harness) botReplies(rootID string) []string {
+	var out []string
+	for _, p := range h.api.Posts() {
+		if p.UserId == botID && p.RootId == rootID && p.Type == "" {
+			out = append(out, p.Message)
+		}
+	}
+	return out
+}
+
+// lastEphemeral is the newest ephemeral message for userID ("" when none).
+func (h *harness) lastEphemeral(userID string) string {
+	eph := h.api.Ephemeral()
+	for i := len(eph) - 1; i >= 0; i-- {
+		if eph[i].GetProp("fake_ephemeral_for") == userID {
+			return eph[i].Message
+		}
+	}
+	return ""
+}
+
+// command runs a /claude command as userID (rootID "" outside a thread).
+func (h *harness) command(userID, rootID, text string) string {
+	h.t.Helper()
+	return h.app.Command.Execute(&model.CommandArgs{UserId: userID, ChannelId: channelID, RootId: rootID, Command: text}).Text
+}
+
+// newEvents returns the events queued for the machine since cursor, and the new cursor.
+func (h *harness) newEvents(token string, cursor *int64) []event {
+	h.t.Helper()
+	evs, next := h.events(token, *cursor)
+	*cursor = next
+	return evs
+}
+
+// sessionProps reads the header card's props.
+func (h *harness) sessionProps(sess *sessions.Session) cards.SessionProps {
+	h.t.Helper()
+	header, appErr := h.api.GetPost(sess.HeaderPostID())
+	if appErr != nil {
+		h.t.Fatal(appErr)
+	}
+	var p cards.SessionProps
+	if !cards.ReadProp(header.GetProps(), cards.PropSession, &p) {
+		h.t.Fatalf("header has no session props: %v", header.GetProps())
+	}
+	return p
+}
+
+func (h *harness) session(id string) *sessions.Session {
+	h.t.Helper()
+	sess, err := h.app.Sessions.Get(id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return sess
+}
+
+func contains(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

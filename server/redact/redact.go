@@ -106,8 +106,8 @@ var Rules = []Rule{
 	{
 		// password = "hunter22", "api_key": "…", token: '…' — a quoted
 		// literal of 8+ characters without spaces.
-		Name:   "quoted secret assignment",
-		re:     regexp.MustCompile(`(?i)["']?([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_.-]*)["']?\s*(?::=|[:=])\s*(?:"([^"\s]{8,})"|'([^'\s]{8,})'|` + "`" + `([^` + "`" + `\s]{8,})` + "`" + `)`),
+		Name: "quoted secret assignment",
+		re:   regexp.MustCompile(`(?i)["']?([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_.-]*)["']?\s*(?::=|[:=])\s*(?:"([^"\s]{8,})"|'([^'\s]{8,})'|` + "`" + `([^` + "`" + `\s]{8,})` + "`" + `)`),
 		secret: func(text string, m []int) (int, int, bool) {
 			if ignoredKey(text[m[2]:m[3]]) {
 				return 0, 0, false
@@ -127,8 +127,8 @@ var Rules = []Rule{
 	{
 		// PASSWORD=hunter2, --token=abc123, ?api_key=… (env files, flags,
 		// query strings): no space around '=', value up to a space, & or quote.
-		Name:   "env-style secret assignment",
-		re:     regexp.MustCompile(`(?i)\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*)=([^\s&"'` + "`" + `;,)]{4,})`),
+		Name: "env-style secret assignment",
+		re:   regexp.MustCompile(`(?i)\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*)=([^\s&"'` + "`" + `;,)]{4,})`),
 		secret: func(text string, m []int) (int, int, bool) {
 			if ignoredKey(text[m[2]:m[3]]) || looksLikeReference(text[m[4]:m[5]]) {
 				return 0, 0, false

@@ -139,12 +139,14 @@ func (s *Service) startFromPost(user *model.User, post *model.Post, dm bool) {
 		s.answer(user.Id, post, dm, refusal)
 		return
 	}
+	thread := ""
 	if post.RootId != "" && !dm {
 		if offered := s.offer(r, post); offered {
 			return
 		}
+		thread = post.RootId // nothing earlier worth offering: start in the thread at once
 	}
-	if _, refusal := s.start(r, "", ""); refusal != "" {
+	if _, refusal := s.start(r, thread, ""); refusal != "" {
 		s.answer(user.Id, post, dm, refusal)
 	}
 }

@@ -81,8 +81,12 @@ func (h *handler) control(uid string, sess *sessions.Session, action string) (st
 	return "", err
 }
 
-func (h *handler) interrupt(w http.ResponseWriter, r *http.Request) { h.controlRoute(w, r, cards.ActionInterrupt) }
-func (h *handler) stop(w http.ResponseWriter, r *http.Request)      { h.controlRoute(w, r, cards.ActionStop) }
+func (h *handler) interrupt(w http.ResponseWriter, r *http.Request) {
+	h.controlRoute(w, r, cards.ActionInterrupt)
+}
+func (h *handler) stop(w http.ResponseWriter, r *http.Request) {
+	h.controlRoute(w, r, cards.ActionStop)
+}
 
 // controlRoute is POST /sessions/{id}/interrupt|stop for the webapp.
 func (h *handler) controlRoute(w http.ResponseWriter, r *http.Request, action string) {
