@@ -272,6 +272,12 @@ async function checkNarrow(browser, base) {
     }
     const working = page.locator('#card-session-working');
     const box = await working.boundingBox();
+    // A longer status label must not push the card taller in the sidebar either.
+    await page.evaluate(() => window.__host.editSession('session-working', {status: 'waiting', cost_usd: 1234.5, context_tokens: 199999, input_tokens: 12345678}));
+    await working.getByText('Waiting for approval').waitFor();
+    assert.equal((await working.boundingBox()).height, box.height, 'a live update moves the header in the sidebar');
+    await page.evaluate(() => window.__host.resetPost('session-working'));
+    await working.getByText('Working').waitFor();
     await working.getByRole('button', {name: 'Stop'}).click();
     await working.getByRole('button', {name: 'Stop session'}).waitFor();
     assert.equal((await working.boundingBox()).height, box.height, 'the confirmation fits in the buttons\' row in the sidebar too');

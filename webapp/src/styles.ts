@@ -112,15 +112,23 @@ export const css = `
 .cm-approval__reason { flex-basis: 100%; color: rgba(${fg}, 0.72); }
 
 .cm-session { border-left-color: var(--button-bg, #1c58d9); }
-.cm-session__header { display: flex; align-items: center; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
+.cm-session__header { display: flex; align-items: center; justify-content: space-between; gap: 8px; }
 .cm-session { container-type: inline-size; }
 .cm-session__fields {
     display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); grid-auto-flow: row dense;
     gap: 8px 20px; margin: 10px 0 0;
 }
-.cm-session__field--wide { grid-column: span 2; }
+.cm-session__field--wide, .cm-session__field--wide-lg { grid-column: span 2; }
+/* Two columns in the right-hand sidebar. The status pill gets its own line there,
+   whatever its label, so "Working" → "Waiting for approval" does not move the card;
+   participants take one column and context two, so the grid has no hole. */
 @container (max-width: 520px) {
     .cm-session__fields { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+    .cm-session__field--wide-lg { grid-column: auto; }
+    .cm-session__field--wide-sm { grid-column: span 2; }
+}
+@container (max-width: 420px) {
+    .cm-session__header { flex-direction: column; align-items: flex-start; gap: 4px; }
 }
 .cm-session__field { min-width: 0; }
 .cm-session__field dt { font-weight: 400; }

@@ -22,8 +22,8 @@ interface FieldProps {
     value: string;
     mono?: boolean;
 
-    /** Spans two columns. */
-    wide?: boolean;
+    /** Spans two columns: always, only in the wide layout ('lg'), or only in the sidebar's two columns ('sm'). */
+    wide?: boolean | 'lg' | 'sm';
 
     /**
      * Long values wrap. Only for values that change by a deliberate act (`!cd`,
@@ -52,7 +52,8 @@ function breakable(text: string): React.ReactNode {
 }
 
 function Field({label, value, mono = false, wide = false, wrap = false, className = '', children}: FieldProps) {
-    const classes = ['cm-session__field', wide ? 'cm-session__field--wide' : '', className].filter(Boolean).join(' ');
+    const span = wide === true ? 'cm-session__field--wide' : wide ? `cm-session__field--wide-${wide}` : '';
+    const classes = ['cm-session__field', span, className].filter(Boolean).join(' ');
     const valueClasses = [value === '' ? 'cm-unknown' : mono ? 'cm-mono' : '', wrap ? 'cm-wrap' : 'cm-ellipsis'].filter(Boolean).join(' ');
     return (
         <div className={classes}>
@@ -132,7 +133,7 @@ export function SessionHeaderView({post}: PostTypeProps) {
                 <Field
                     label='Participants'
                     value={participants.map((name) => `@${name}`).join(', ')}
-                    wide={true}
+                    wide='lg'
                     wrap={true}
                 />
                 <Field
@@ -150,15 +151,16 @@ export function SessionHeaderView({post}: PostTypeProps) {
                     value={tokens}
                 />
                 <Field
-                    label='Context'
-                    value={context ? context.text : ''}
-                >
-                    <ContextMeter percent={context?.percent ?? null}/>
-                </Field>
-                <Field
                     label='Cost'
                     value={formatCost(session.cost_usd)}
                 />
+                <Field
+                    label='Context'
+                    value={context ? context.text : ''}
+                    wide='sm'
+                >
+                    <ContextMeter percent={context?.percent ?? null}/>
+                </Field>
             </dl>
             {ended && <p className='cm-session__hint'>{'Reply in this thread to resume the session.'}</p>}
             {isParticipant(session, viewerId, viewerName) && <SessionControls session={session}/>}
