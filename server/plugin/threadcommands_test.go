@@ -77,8 +77,10 @@ func TestThreadCommands(t *testing.T) {
 				}
 			}},
 		{name: "!invite refuses non-members", author: aliceID, text: "!invite @dave",
-			setup: func(h *harness, _ *sessions.Session, _ string) { h.api.AddUser("daveid000000000000000000000", "dave", false) },
-			want:  want{reply: "@dave is not a member of this channel"}},
+			setup: func(h *harness, _ *sessions.Session, _ string) {
+				h.api.AddUser("daveid000000000000000000000", "dave", false)
+			},
+			want: want{reply: "@dave is not a member of this channel"}},
 		{name: "!invite refuses unknown users", author: aliceID, text: "!invite @nobody", want: want{reply: "there is no user @nobody"}},
 		{name: "!invite refuses bots", author: aliceID, text: "!invite @otherbot", want: want{reply: "@otherbot is a bot"}},
 		{name: "!invite without users shows usage", author: aliceID, text: "!invite", want: want{reply: "Usage: `!invite @user …`"}},
