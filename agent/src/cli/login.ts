@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import {createInterface} from 'node:readline/promises';
 import {ConfigError, loadConfig, saveConfig, type Config} from '../config/config.js';
 import {paths as pathsFor} from '../config/paths.js';
 import {PluginClient, RejectedError, TransientError} from '../plugin/client.js';
@@ -10,10 +9,18 @@ import type {LoginArgs} from './program.js';
 
 export class UserError extends Error {}
 
-export async function login(args: LoginArgs, opts: {dir: string; out: (line: string) => void; fetch?: typeof fetch}): Promise<Config> {
+export interface LoginOptions {
+  dir: string;
+  out: (line: string) => void;
+  fetch?: typeof fetch;
+  /** Asks for the pairing code when none was given (a terminal prompt by default). */
+  askCode?: () => Promise<string>;
+}
+
+export async function login(args: LoginArgs, opts: LoginOptions): Promise<Config> {
   const url = normaliseUrl(args.url);
   const p = pathsFor(opts.dir);
-  const code = (args.code ?? (await askCode())).trim();
+  const code = (args.code ?? (await (opts.askCode ?? askCode)())).trim();
   if (!code) throw new UserError('a pairing code is required: get one with `/claude connect` in Mattermost');
   const name = args.name?.trim() || os.hostname();
 
@@ -44,6 +51,10 @@ export async function login(args: LoginArgs, opts: {dir: string; out: (line: str
   const defaultDir = args.defaultDir ?? previous?.default_dir ?? os.homedir();
   const allowedRoots = args.allowedRoots.length > 0 ? args.allowedRoots : (previous?.allowed_roots ?? [defaultDir]);
   const config: Config = {url, machine: paired.machine, user: paired.user, allowed_roots: allowedRoots, default_dir: defaultDir};
+  const mode = args.permissionMode ?? previous?.default_permission_mode;
+  const model = args.model ?? previous?.default_model;
+  if (mode) config.default_permission_mode = mode;
+  if (model) config.default_model = model;
   await saveConfig(p, config, paired.token);
   if (previous && previous.machine.id !== paired.machine.id) {
     // A new machine identity: the old inbox cursor means nothing to the plugin any more.
@@ -57,12 +68,8 @@ export async function login(args: LoginArgs, opts: {dir: string; out: (line: str
 
 async function askCode(): Promise<string> {
   if (!process.stdin.isTTY) throw new UserError('no --code given and no terminal to ask for it on');
-  const rl = createInterface({input: process.stdin, output: process.stdout});
-  try {
-    return await rl.question('Pairing code (from `/claude connect` in Mattermost): ');
-  } finally {
-    rl.close();
-  }
+  const {input} = await import('@inquirer/prompts');
+  return input({message: 'Pairing code (from `/claude connect` in Mattermost):', required: true});
 }
 
 export function normaliseUrl(raw: string): string {

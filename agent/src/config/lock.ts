@@ -30,6 +30,13 @@ export async function acquireLock(dir: string, pid = process.pid): Promise<() =>
   throw new AlreadyRunningError(`could not take the lock ${file}`);
 }
 
+/** The pid in the lock file and whether that process is alive (`claude-mattermost status`). */
+export async function readLock(dir: string): Promise<{pid: number; alive: boolean} | undefined> {
+  const pid = Number((await fs.readFile(path.join(dir, 'agent.pid'), 'utf8').catch(() => '')).trim());
+  if (!pid) return undefined;
+  return {pid, alive: alive(pid)};
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -19,6 +19,10 @@ export interface Paths {
   state: string;
   outbox: string;
   sessions: string;
+  /** The daemon's log file (rotated: agent.log.1, .2, .3). */
+  log: string;
+  /** Held while `start` runs (see lock.ts). */
+  pid: string;
 }
 
 export function paths(dir: string): Paths {
@@ -29,5 +33,7 @@ export function paths(dir: string): Paths {
     state: path.join(dir, 'state.json'),
     outbox: path.join(dir, 'outbox'),
     sessions: path.join(dir, 'sessions'),
+    log: path.join(dir, 'agent.log'),
+    pid: path.join(dir, 'agent.pid'),
   };
 }
