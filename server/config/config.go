@@ -31,6 +31,13 @@ const (
 	DefaultIdleTimeoutMinutes     = 120
 )
 
+// Keys are the settings in plugin.json's settings_schema (the hidden
+// testing settings are not among them).
+var Keys = []string{
+	"PairingPolicy", "PairingUsers", "AllowedTeams", "AllowedChannels", "MaxSessionsPerUser",
+	"ApprovalTimeoutMinutes", "IdleTimeoutMinutes", "AllowApproveAll", "RedactSecrets",
+}
+
 // Config is the plugin configuration after defaults and validation.
 type Config struct {
 	PairingPolicy          string

@@ -4,8 +4,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/mattermost/mattermost/server/public/plugin/plugintest"
+	"github.com/stretchr/testify/mock"
 )
 
 func TestHooksBeforeActivation(t *testing.T) {
@@ -37,4 +40,23 @@ func TestHooksReachTheApp(t *testing.T) {
 	if w.Code != http.StatusUnauthorized {
 		t.Fatalf("unauthenticated hello: %d", w.Code)
 	}
+}
+
+func TestOnConfigurationChangeReadsAndChecksTheSettings(t *testing.T) {
+	api := &plugintest.API{}
+	api.On("LoadPluginConfiguration", mock.Anything).Run(func(args mock.Arguments) {
+		dest := args.Get(0).(*map[string]any)
+		*dest = map[string]any{"maxsessionsperuser": "lots", "IdleTimeoutSecondsForTesting": 4.0, "redactsecrets": false}
+	}).Return(nil)
+	api.On("LogError", "Invalid plugin setting", "setting", "MaxSessionsPerUser", "value", "lots", "problem", mock.Anything).Return().Once()
+	p := New(&model.Manifest{Id: "claude-mattermost", Version: "0.1.0"})
+	p.SetAPI(api)
+	if err := p.OnConfigurationChange(); err != nil {
+		t.Fatal(err)
+	}
+	got := p.settings.Get()
+	if got.MaxSessionsPerUser != 5 || got.IdleTimeout() != 4*time.Second || got.RedactSecrets {
+		t.Fatalf("settings %+v", got)
+	}
+	api.AssertExpectations(t)
 }
