@@ -317,6 +317,10 @@ export class Daemon {
         this.emit(sid, {kind: 'notice', text: rec ? `This session has ended; \`!${name}\` does nothing.` : 'This machine has no record of this session.'});
         return;
       }
+      if (name === 'escape') {
+        this.emit(sid, {kind: 'notice', text: NOTICES.nothingToInterrupt});
+        return;
+      }
       // Claude Code is not running for this session (it exited): bring it back so the command applies to it.
       live = this.runner(rec, rec.claude_session_id);
       live.start();
