@@ -112,6 +112,8 @@ export class SessionRunner {
     this.cwd = cwd;
     this.claudeSessionId = opts.resume || undefined;
     this.resumed = Boolean(this.claudeSessionId);
+    // A resumed conversation waits for its next turn; a new one is starting.
+    this.phase = this.resumed ? 'idle' : 'starting';
     this.branch = opts.branch ?? '';
     this.permissionMode = opts.permissionMode ?? 'default';
     this.model = opts.model || undefined;

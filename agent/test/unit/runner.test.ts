@@ -166,8 +166,9 @@ function turnQuery(seen: string[]) {
   };
   const fn = (({prompt}) => {
     const gen = (async function* () {
-      yield {type: 'system', subtype: 'init', session_id: 'c1', cwd: '/w', model: 'm'};
       for await (const m of prompt) {
+        // Like Claude Code: init comes with each turn, not before the first message.
+        yield {type: 'system', subtype: 'init', session_id: 'c1', cwd: '/w', model: 'm'};
         const text = m.message.content as string;
         seen.push(text);
         let interrupted = false;
@@ -181,6 +182,8 @@ function turnQuery(seen: string[]) {
     return Object.assign(gen, {
       close: () => release?.(true),
       interrupt: async () => release?.(true),
+      setPermissionMode: async () => undefined,
+      setModel: async () => undefined,
     }) as unknown as Query;
   }) as RunnerDeps['query'];
   return {fn, ctl};
@@ -261,6 +264,16 @@ describe('turns', () => {
     await until(() => seen.length === 1 && !r.busy);
     await r.command('escape', '');
     assert.deepEqual(notices(), ['Nothing to interrupt: Claude is not working on anything.']);
+    await r.shutdown();
+  });
+
+  it('a mode change on a resumed session between turns reports it idle, not starting', async () => {
+    const {fn} = turnQuery([]);
+    const r = new SessionRunner('s1', '/w', {query: fn, emit: (out) => outputs.push(out), store, log: silentLogger, env: {}}, {resume: 'c1'});
+    r.start();
+    await r.command('permissions', 'plan');
+    assert.deepEqual(outputs.find((o) => o.kind === 'status'), {kind: 'status', status: 'idle', permission_mode: 'plan'});
+    assert.equal(store.get('s1')!.permission_mode, 'plan');
     await r.shutdown();
   });
 
