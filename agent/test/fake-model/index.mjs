@@ -6,6 +6,7 @@
 //   "make the same <Tool> call again" (what the agent asks after a restart
 //     lost a pending tool call) → the conversation's last tool_use, repeated
 //   [[recall]]  → "Recall:" and then every earlier user turn, one per line
+//     (thread context given with a turn counts as earlier messages, one per line)
 //   [[bash: <command>]]  → text "I'll run `<command>`." + a Bash tool_use
 //     (a command starting with `sleep` runs as `echo started && <command>`:
 //     Claude Code refuses a Bash call that starts with a long sleep)
@@ -172,8 +173,9 @@ export function script(body) {
   const earlier = messages
     .slice(0, Math.max(0, lastIndex))
     .filter((m) => m && m.role === 'user')
-    .map((m) => userText(m).replace(/\s+/g, ' ').trim())
-    .filter(Boolean);
+    .flatMap((m) => recallLines(userText(m)));
+  // Thread context that came with the latest turn counts as earlier messages too.
+  const context = threadContext(prompt).context;
   if (COMPACT_RE.test(prompt)) {
     return {blocks: [{type: 'text', text: `<analysis>Fake analysis.</analysis>\n<summary>The user said, in order:\n${earlier.join('\n')}</summary>`}], stopReason: 'end_turn'};
   }
@@ -195,7 +197,8 @@ export function script(body) {
     }
   }
   if (RECALL_RE.test(prompt)) {
-    return {blocks: [{type: 'text', text: ['Recall:', ...(earlier.length > 0 ? earlier : ['(nothing)'])].join('\n')}], stopReason: 'end_turn'};
+    const all = [...earlier, ...context];
+    return {blocks: [{type: 'text', text: ['Recall:', ...(all.length > 0 ? all : ['(nothing)'])].join('\n')}], stopReason: 'end_turn'};
   }
   // A turn cut short (interrupt) leaves its tool_result in the same user message as the next prompt: the prompt wins.
   if (results.length > 0 && !prompt) {
@@ -229,6 +232,25 @@ export function script(body) {
     };
   }
   return {blocks: [{type: 'text', text: `You said: ${prompt.trim() || '(nothing)'}`}], stopReason: 'end_turn'};
+}
+
+/**
+ * A first prompt with earlier thread messages (the agent's `<thread_context>`
+ * block, with the line that introduces it): the messages, one per line, and
+ * the rest of the text.
+ */
+function threadContext(text) {
+  const m = /(?:^|\n)[^\n]*\n<thread_context>\n?([\s\S]*?)\n?<\/thread_context>\s*/.exec(text);
+  if (!m) return {context: [], rest: text};
+  const context = m[1].split('\n').map((l) => l.trim()).filter(Boolean);
+  return {context, rest: (text.slice(0, m.index) + '\n' + text.slice(m.index + m[0].length)).trim()};
+}
+
+/** What one earlier user turn contributes to a recall: its thread context lines, then its own text on one line. */
+function recallLines(text) {
+  const {context, rest} = threadContext(text);
+  const own = rest.replace(/\s+/g, ' ').trim();
+  return own ? [...context, own] : context;
 }
 
 function isMain(body) {

@@ -137,6 +137,11 @@ describe('team sessions with real Claude Code', () => {
     await h.plugin.waitFor(status(sid, 'idle'), 60_000, 'idle');
     const first = JSON.stringify(h.model.mainRequests()[0]!.body.messages);
     assert.match(first, /<thread_context>\\n@bob: the build is red\\n@carol: since the merge\\n<\/thread_context>\\n\\nwhat do you think\?/);
+
+    // As the e2e suite checks it: [[recall]] in that first prompt shows the thread context.
+    const again = h.plugin.startSession('what do we know? [[recall]]', await dirFor('context-recall'), {context: '@bob: it fails on CI only, timezone maybe'});
+    const recall = await h.plugin.waitFor(finalText(again, /^Recall:/), 60_000, 'recall');
+    assert.equal(recall.body.text, 'Recall:\n@bob: it fails on CI only, timezone maybe');
   });
 
   it('start on a branch makes a worktree beside the repository and runs there', async () => {

@@ -46,6 +46,16 @@ describe('fake model script', () => {
     ],
     ['[[recall]] in the first turn has nothing to recall', [user('[[recall]]')], 'Recall:\n(nothing)'],
     [
+      '[[recall]] counts thread context, also the one given with the recall turn itself',
+      [user('Earlier messages in this thread:\n<thread_context>\n@alice: blocked\n@bob: timezone maybe\n</thread_context>\n\nwhat do we know? [[recall]]')],
+      'Recall:\n@alice: blocked\n@bob: timezone maybe',
+    ],
+    [
+      'an earlier turn with thread context gives its messages, then its own text',
+      [user('Intro:\n<thread_context>\n@bob: red\n</thread_context>\n\nfix it'), {role: 'assistant', content: [{type: 'text', text: 'ok'}]}, user('[[recall]]')],
+      'Recall:\n@bob: red\nfix it',
+    ],
+    [
       'a prompt after an interrupted tool call wins over its tool_result',
       [
         user('[[bash: sleep 30]]'),
