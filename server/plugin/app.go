@@ -78,7 +78,7 @@ func NewApp(d Deps) *App {
 	a.Approvals = approvals.New(approvals.Config{
 		KV: d.KV, API: d.API, Clock: d.Clock, Inbox: a.Inbox, Sessions: a.Sessions, Settings: d.Settings, BotUserID: d.BotUserID,
 	})
-	a.Streaming = streaming.New(d.KV, d.API, d.Clock, d.BotUserID, d.FlushAfter, d.Settings.Redact)
+	a.Streaming = streaming.New(d.KV, d.API, d.Clock, d.BotUserID, d.FlushAfter, func() bool { return d.Settings.Get().RedactSecrets })
 	a.Guests = guests.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
 	a.Commands = threadcommands.New(a.Sessions, d.API)
 	a.Threads = threads.New(threads.Config{

@@ -120,3 +120,38 @@ func FuzzString(f *testing.F) {
 		}
 	})
 }
+
+func TestIncrementalMatchesString(t *testing.T) {
+	full := "intro\nDB_PASSWORD=hunter2\nmore text\n-----BEGIN RSA PRIVATE KEY-----\nabc\ndef\n-----END RSA PRIVATE KEY-----\nkey sk-ant-api03-abcDEF_ghi-JKLmnoPQRstuVWX end\npassword: hunter22x\n"
+	var c Incremental
+	for i := 0; i <= len(full); i++ {
+		if got, want := c.String(full[:i]), String(full[:i]); got != want {
+			t.Fatalf("after %d bytes:\n got %q\nwant %q", i, got, want)
+		}
+	}
+	// A text that does not continue the last one starts over.
+	if got := c.String("token=abcd1234 new"); got != "token=[redacted] new" {
+		t.Fatalf("restart: %q", got)
+	}
+}
+
+func BenchmarkIncremental100KB(b *testing.B) {
+	text := strings.Repeat(benchText(b), 10)
+	b.ResetTimer()
+	for range b.N {
+		var c Incremental
+		for i := 1000; i < len(text); i += 1000 { // a report every 1000 bytes
+			c.String(text[:i])
+		}
+	}
+}
+
+func TestIncrementalWithAnOpenKeyBlock(t *testing.T) {
+	full := "a\n-----BEGIN PRIVATE KEY-----\nMIIE\nxyz\n-----END PRIVATE KEY-----\nb token=abcd1234\n"
+	var c Incremental
+	for i := 0; i <= len(full); i++ {
+		if got, want := c.String(full[:i]), String(full[:i]); got != want {
+			t.Fatalf("after %d bytes: got %q want %q", i, got, want)
+		}
+	}
+}

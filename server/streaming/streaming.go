@@ -19,6 +19,7 @@ import (
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
+	"github.com/claude-mattermost/claude-mattermost/server/redact"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 )
 
@@ -39,7 +40,7 @@ type Service struct {
 	clock      clock.Clock
 	botID      string
 	flushAfter time.Duration
-	redact     func(string) string
+	redactOn   func() bool
 	log        mmapi.Logger
 
 	mu      sync.Mutex
@@ -52,16 +53,17 @@ type Service struct {
 // other report came (ThrottleWrites when 0), so a crashed agent never
 // leaves a post behind what viewers saw.
 //
-// redact cleans the text before it is posted or sent to viewers (nil: as is).
-func New(kv kvstore.Store, api mmapi.API, c clock.Clock, botID string, flushAfter time.Duration, redact func(string) string) *Service {
+// redactOn tells whether secrets are redacted before the text is posted or
+// sent to viewers (nil: never).
+func New(kv kvstore.Store, api mmapi.API, c clock.Clock, botID string, flushAfter time.Duration, redactOn func() bool) *Service {
 	if flushAfter <= 0 {
 		flushAfter = ThrottleWrites
 	}
-	if redact == nil {
-		redact = func(s string) string { return s }
+	if redactOn == nil {
+		redactOn = func() bool { return false }
 	}
 	return &Service{
-		kv: kv, api: api, clock: c, botID: botID, flushAfter: flushAfter, redact: redact,
+		kv: kv, api: api, clock: c, botID: botID, flushAfter: flushAfter, redactOn: redactOn,
 		log: mmapi.NewLogger(api).With("component", "streaming"), streams: map[string]*stream{},
 	}
 }
@@ -82,11 +84,13 @@ type stream struct {
 	msgID  string
 	loaded bool
 	st     state
-	text   string // latest text reported
-	done   bool
-	dirty  bool         // text differs from the database
-	used   atomic.Int64 // unix ns of the last report; read without mu by eviction
-	timer  *time.Timer
+	text   string // latest text reported (redacted)
+	// redacted keeps the redaction of the lines already finished.
+	redacted redact.Incremental
+	done     bool
+	dirty    bool         // text differs from the database
+	used     atomic.Int64 // unix ns of the last report; read without mu by eviction
+	timer    *time.Timer
 }
 
 func stateKey(sessionID, messageID string) string {
@@ -131,7 +135,10 @@ func (s *Service) Text(sess *sessions.Session, messageID, text string, done bool
 		}
 		st.loaded = true
 	}
-	text = s.redact(text)
+	if s.redactOn() {
+		// Finished lines are redacted once per message, not on every report.
+		text = st.redacted.String(text)
+	}
 	if text == "" {
 		text = placeholder
 	}
