@@ -37,7 +37,8 @@ type Deps struct {
 	PluginVersion string
 	// Settings is the plugin configuration (OnConfigurationChange keeps it current).
 	Settings *config.Store
-	// InboxRecheck, FlushAfter and HeaderEvery override timings (tests); 0 = defaults.
+	// InboxRecheck, FlushAfter and HeaderEvery override timings (tests); 0 =
+	// defaults, a negative HeaderEvery writes every header change at once.
 	InboxRecheck time.Duration
 	FlushAfter   time.Duration
 	HeaderEvery  time.Duration

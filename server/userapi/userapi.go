@@ -118,7 +118,7 @@ func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
 	action := ctxString(req.Context, "action")
 	sessionID := ctxString(req.Context, "session_id")
 	requestID := ctxString(req.Context, "request_id")
-	if action != approvals.Approve && action != approvals.Deny || sessionID == "" || requestID == "" || req.PostID == "" {
+	if action != approvals.Approve && action != approvals.Deny || !validID(sessionID) || !validID(requestID) || !validID(req.PostID) {
 		httpx.Fail(w, r, httpx.Invalid("post_id and context.action (approve or deny), context.session_id and context.request_id are required"))
 		return
 	}
@@ -187,6 +187,10 @@ func (h *handler) decide(w http.ResponseWriter, r *http.Request) {
 	vars := mux.Vars(r)
 	sessionID, requestID := vars["session_id"], vars["request_id"]
 	r = httpx.AddLogFields(r, "session_id", sessionID, "request_id", requestID)
+	if !validID(sessionID) || !validID(requestID) {
+		httpx.Fail(w, r, httpx.Invalid("session and request ids must be 1 to %d characters", maxIDLen))
+		return
+	}
 	var req decideRequest
 	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		httpx.Fail(w, r, err)
