@@ -198,6 +198,29 @@ func TestResume(t *testing.T) {
 			t.Fatalf("replies %q", h.botReplies(sess.RootID))
 		}
 	})
+	t.Run("the agent's late answer to a stop does not end the resumed session", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		sess := h.startSession(aliceID, "@claude start")
+		h.post(aliceID, sess.RootID, "!stop")
+		h.post(aliceID, sess.RootID, "go on") // resume before the agent saw the stop
+		h.output(tok, sess.ID, map[string]any{"kind": "status", "status": "ended"})
+		if s := h.session(sess.ID); s.Status != "starting" {
+			t.Fatalf("status %s", s.Status)
+		}
+		h.output(tok, sess.ID, map[string]any{"kind": "status", "status": "working"})
+		if s := h.session(sess.ID); s.Status != "working" {
+			t.Fatalf("status %s", s.Status)
+		}
+		if ids, _ := h.app.Sessions.LiveIDs(); len(ids) != 1 {
+			t.Fatalf("live %v", ids)
+		}
+		// Claude exiting later still ends it.
+		h.output(tok, sess.ID, map[string]any{"kind": "status", "status": "ended"})
+		if s := h.session(sess.ID); s.Status != "ended" || s.EndedReason != "exited" {
+			t.Fatalf("status %s (%s)", s.Status, s.EndedReason)
+		}
+	})
 	t.Run("an ended report from the agent is sticky until a resume", func(t *testing.T) {
 		h := newHarness(t)
 		tok, _ := h.pair(aliceID, "laptop")

@@ -191,6 +191,7 @@ func (s *Service) Stop(sess *Session, by *model.User, reason string) (*Session, 
 		}
 		cur.Status = StatusEnded
 		cur.EndedReason = reason
+		cur.PendingStops++
 		return nil
 	})
 	if err != nil {
@@ -294,13 +295,17 @@ type StatusUpdate struct {
 // ApplyStatus records a status report and refreshes the header card. A
 // session the plugin ended stays ended until it is resumed from its
 // thread: reports the agent made before it handled the stop only update
-// the other fields.
+// the other fields, and the `ended` that answers a stop does not end the
+// session again once it was resumed.
 func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 	now := s.clock.Now().UnixMilli()
 	var before string
 	sess, err := s.update(id, func(cur *Session) error {
 		before = cur.Status
-		if !cur.Ended() {
+		switch {
+		case u.Status == StatusEnded && cur.PendingStops > 0:
+			cur.PendingStops-- // the agent handled a stop we queued
+		case !cur.Ended():
 			cur.Status = u.Status
 			if u.Status == StatusEnded && cur.EndedReason == "" {
 				cur.EndedReason = EndedExited

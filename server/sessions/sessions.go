@@ -111,6 +111,10 @@ type Session struct {
 	UpdatedAt       int64   `json:"updated_at"`
 	LastActivity    int64   `json:"last_activity"`            // unix ms: message, output, decision
 	IdleWarnedAt    int64   `json:"idle_warned_at,omitempty"` // the idle warning was posted (reset by activity)
+	// PendingStops counts stop events the agent has not answered with an
+	// `ended` report yet: such a report that comes after a resume belongs to
+	// the stopped run, not to the resumed one.
+	PendingStops int `json:"pending_stops,omitempty"`
 }
 
 // IsParticipant tells whether userID may talk to and decide for the session.
