@@ -76,19 +76,14 @@ func (s *Service) check(user *model.User, channelID, text string, dm bool, examp
 
 // channelAllowed applies AllowedTeams / AllowedChannels.
 func (s *Service) channelAllowed(channelID string) (bool, string) {
-	const refusal = "Claude is not enabled in this channel."
+	settings := s.sessions.Settings()
+	if len(settings.AllowedTeams) == 0 && len(settings.AllowedChannels) == 0 {
+		return true, ""
+	}
 	ch, appErr := s.api.GetChannel(channelID)
 	if appErr != nil {
 		s.log.Error("Cannot load a channel", "channel_id", channelID, "err", appErr)
 		return false, "Something went wrong looking up this channel. Please try again."
-	}
-	if ch.Type == model.ChannelTypeDirect {
-		// A direct message between people: the bot cannot post there.
-		return false, refusal
-	}
-	settings := s.sessions.Settings()
-	if len(settings.AllowedTeams) == 0 && len(settings.AllowedChannels) == 0 {
-		return true, ""
 	}
 	teamName := ""
 	if ch.TeamId != "" {
@@ -100,7 +95,7 @@ func (s *Service) channelAllowed(channelID string) (bool, string) {
 		teamName = team.Name
 	}
 	if !settings.ChannelAllowed(teamName, ch.Name) {
-		return false, refusal
+		return false, "Claude is not enabled in this channel."
 	}
 	return true, ""
 }
