@@ -228,7 +228,7 @@ func (s *Service) permissions(c call) Outcome {
 	if _, err := s.sessions.SetPermissionMode(c.sess.ID, mode); err != nil {
 		return s.failed(c, "permissions", err)
 	}
-	return Outcome{Reply: "@" + c.user.Username + " set the permission mode to `" + strings.ToLower(c.args) + "`."}
+	return Outcome{} // the agent says so in the thread once the mode is set
 }
 
 var modelRe = regexp.MustCompile(`^[A-Za-z0-9._:\[\]/@-]{1,100}$`)
