@@ -15,7 +15,7 @@ import type {Client} from './mmapi.ts';
 import {repoRoot, runDir} from './paths.ts';
 import {stopAll, waitFor} from './proc.ts';
 import {startStack, type Stack} from './stack.ts';
-import {actionId, waitForText} from './threads.ts';
+import {actionId, waitForSession, waitForText} from './threads.ts';
 
 const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
 const CLICKS = env('BENCH_CLICKS', 100);
@@ -204,9 +204,8 @@ async function benchAgent(stack: Stack, dir: string) {
     const idle = rss();
     report('agent RSS, no session', `${idle.toFixed(1)} MB`, '');
     for (let i = 0; i < IDLE_SESSIONS; i++) {
-        const since = Date.now() - 1000;
         await stack.bob.post(stack.channel.id, `@claude hello idle ${i}`);
-        const root = await waitFor('the idle session header', async () => (await stack.bob.channelPosts(stack.channel.id)).find((p) => p.type === 'custom_claude_session' && p.create_at >= since), 30_000);
+        const root = await waitForSession(stack.bob, stack.channel.id, `hello idle ${i}`, stack.bot.id);
         await waitForText(stack.bob, root.id, new RegExp(`idle ${i}`), 120_000);
     }
     await new Promise((r) => setTimeout(r, 3000));

@@ -22,11 +22,14 @@ export function approvalOf(post: Post): ApprovalProps {
     return post.props.claude_approval as ApprovalProps;
 }
 
-/** The session header the bot posts in reply to `prompt` (the thread root). */
-export function waitForSession(user: Client, channelId: string, after: number, botId: string): Promise<Post> {
-    return waitFor('the session header card', async () => {
+/**
+ * The session header the bot posts for `prompt` (the thread root). Matched by
+ * the prompt it quotes: headers of earlier sessions may be just as new.
+ */
+export function waitForSession(user: Client, channelId: string, prompt: string, botId: string): Promise<Post> {
+    return waitFor(`the session header for "${prompt}"`, async () => {
         const posts = await user.channelPosts(channelId);
-        return posts.find((p) => p.type === POST_TYPE.session && p.user_id === botId && p.create_at >= after && !p.root_id);
+        return posts.find((p) => p.type === POST_TYPE.session && p.user_id === botId && !p.root_id && p.message.includes(prompt));
     }, 60_000, 300);
 }
 

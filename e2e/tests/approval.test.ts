@@ -36,9 +36,9 @@ describe('approval round trip', () => {
 
     /** Alice asks Claude to run a command; returns the session root and its pending card. */
     async function askToRun(file: string) {
-        const since = Date.now() - 1000;
-        await stack.alice.post(stack.channel.id, `@claude please create the marker file [[bash: touch ${file}]]`);
-        const root = await waitForSession(stack.alice, stack.channel.id, since, stack.bot.id);
+        const prompt = `please create the marker file [[bash: touch ${file}]]`;
+        await stack.alice.post(stack.channel.id, `@claude ${prompt}`);
+        const root = await waitForSession(stack.alice, stack.channel.id, prompt, stack.bot.id);
         const card = await waitForApproval(stack.alice, root.id, (a) => JSON.stringify(a.input).includes(file));
         return {root, card};
     }

@@ -2,7 +2,7 @@
 // PostgreSQL, with the agent running the real Claude Code binary against the
 // fake model.
 import assert from 'node:assert/strict';
-import {readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -76,9 +76,8 @@ describe('team sessions', () => {
 
     /** Alice starts a session; resolves when Claude has answered the first prompt. */
     async function aliceStarts(prompt: string): Promise<Post> {
-        const since = Date.now() - 1000;
         await stack.alice.post(stack.channel.id, `@claude ${prompt}`);
-        const root = await waitForSession(stack.alice, stack.channel.id, since, stack.bot.id);
+        const root = await waitForSession(stack.alice, stack.channel.id, prompt, stack.bot.id);
         await waitForHeader(stack.alice, root.id, (s) => s.status === 'idle' || s.status === 'waiting', 'Claude to finish the first turn');
         return root;
     }
@@ -146,7 +145,8 @@ describe('team sessions', () => {
 
     it('!escape interrupts a long-running tool and the session goes on', async () => {
         const root = await aliceStarts('long tool');
-        await stack.alice.post(stack.channel.id, 'please [[bash: sleep 45]]', root.id);
+        // A plain `sleep` is read-only to Claude Code and runs without asking.
+        await stack.alice.post(stack.channel.id, 'please [[bash: sleep 45 && touch escaped.txt]]', root.id);
         const card = await waitForApproval(stack.alice, root.id, (a) => JSON.stringify(a.input).includes('sleep 45'));
         await stack.alice.clickAction(card.id, actionId(card, 'Approve'));
         const pid = agent.proc?.child.pid as number;
@@ -155,6 +155,7 @@ describe('team sessions', () => {
         await stack.alice.post(stack.channel.id, '!escape', root.id);
         await waitForBotPost(stack.alice, root.id, stack.bot.id, /interrupted/i, 30_000);
         await waitFor('the sleep to be gone', () => !descendants(pid).some((p) => p.cmd.includes('sleep 45')), 20_000);
+        assert.ok(!existsSync(join(agent.workDir, 'escaped.txt')), 'the interrupted command did not finish');
 
         await stack.alice.post(stack.channel.id, 'still there after escape?', root.id);
         await waitForText(stack.alice, root.id, /You said: .*still there after escape/);
@@ -167,15 +168,14 @@ describe('team sessions', () => {
             const api = new AgentApi(stack.url);
             await api.pair(await pairingCode(carol, stack.channel.id), 'carol-box');
             const viewer = await Viewer.connect(stack.url, carol);
-            const since = Date.now() - 1000;
             await carol.post(stack.channel.id, '@claude carol one');
             await carol.post(stack.channel.id, '@claude carol two');
-            await waitFor('carol\'s two sessions', async () => (await carol.channelPosts(stack.channel.id)).filter((p) => p.type === POST_TYPE.session && p.create_at >= since).length === 2, 30_000);
+            await waitFor('carol\'s two sessions', async () => (await carol.channelPosts(stack.channel.id)).filter((p) => p.type === POST_TYPE.session && /carol (one|two|three)/.test(p.message)).length === 2, 30_000);
             await carol.post(stack.channel.id, '@claude carol three');
             await viewer.waitForPost('the limit message', (p) => /limit/i.test(p.message) && /2/.test(p.message));
             viewer.close();
             await sleep(1000);
-            assert.equal((await carol.channelPosts(stack.channel.id)).filter((p) => p.type === POST_TYPE.session && p.create_at >= since).length, 2);
+            assert.equal((await carol.channelPosts(stack.channel.id)).filter((p) => p.type === POST_TYPE.session && /carol (one|two|three)/.test(p.message)).length, 2);
         } finally {
             await setPluginSettings(stack.admin, pluginManifest.id, {MaxSessionsPerUser: 50});
         }
@@ -208,9 +208,8 @@ describe('team sessions', () => {
     });
 
     it('a working directory outside the allowed roots: the thread says why and nothing starts', async () => {
-        const since = Date.now() - 1000;
         await stack.alice.post(stack.channel.id, '@claude in /etc list the secrets');
-        const root = await waitForSession(stack.alice, stack.channel.id, since, stack.bot.id);
+        const root = await waitForSession(stack.alice, stack.channel.id, 'list the secrets', stack.bot.id);
         const header = await waitForHeader(stack.alice, root.id, (s) => s.status === 'error' || s.status === 'ended', 'the refusal');
         const why = `${header.message}\n${(await stack.alice.thread(root.id)).map((p) => p.message).join('\n')}`;
         assert.match(why, /allowed/i);
@@ -229,9 +228,8 @@ describe('team sessions', () => {
 
     it('a direct message to the bot starts a session without a mention', async () => {
         const dm = await stack.alice.request<{id: string}>('POST', '/api/v4/channels/direct', [stack.alice.user.id, stack.bot.id]);
-        const since = Date.now() - 1000;
         await stack.alice.post(dm.id, 'hello in a DM, no mention');
-        const root = await waitForSession(stack.alice, dm.id, since, stack.bot.id);
+        const root = await waitForSession(stack.alice, dm.id, 'hello in a DM', stack.bot.id);
         await waitForText(stack.alice, root.id, /You said: .*hello in a DM/);
     });
 
@@ -239,7 +237,7 @@ describe('team sessions', () => {
         const first = await stack.alice.post(stack.channel.id, 'the release is blocked on the flaky login test');
         await stack.bob.post(stack.channel.id, 'it fails on CI only, timezone maybe', first.id);
         await stack.alice.post(stack.channel.id, '@claude what do we know? [[recall]]', first.id);
-        const offer = await waitFor('the context offer', async () => (await stack.alice.thread(first.id)).find((p) => p.type === 'custom_claude_context_offer'), 30_000);
+        const offer = await waitFor('the context offer', async () => (await stack.alice.thread(first.id)).find((p) => p.type === 'custom_claude_offer'), 30_000);
         await stack.alice.clickAction(offer.id, actionId(offer, 'Include'));
         const answer = await waitForText(stack.alice, first.id, /Recall:|You said:/, 60_000);
         assert.match(answer.message, /timezone maybe/, 'Claude got the earlier messages');

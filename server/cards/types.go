@@ -16,7 +16,7 @@ const (
 	PostTypeApproval PostType = "custom_claude_approval"
 	PostTypeText     PostType = "custom_claude_text"
 	PostTypeGuest    PostType = "custom_claude_guest"
-	PostTypeOffer    PostType = "custom_claude_context_offer"
+	PostTypeOffer    PostType = "custom_claude_offer"
 )
 
 // PropKey is a key in a post's props.
