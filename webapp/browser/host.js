@@ -91,10 +91,10 @@
         ['guest-allowed', post('p-g3', 'custom_claude_guest', {claude_guest: guest('g-3', {status: 'allowed', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
         ['guest-invited', post('p-g4', 'custom_claude_guest', {claude_guest: guest('g-4', {status: 'invited', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
         ['guest-denied', post('p-g5', 'custom_claude_guest', {claude_guest: guest('g-5', {status: 'denied', decided_by: 'bob', decided_at: DECIDED_AT})}, '')],
-        ['offer-pending', post('p-o1', 'custom_claude_context_offer', {claude_context_offer: offer('o-1'), attachments: offerButtons}, 'Give Claude the 12 earlier messages of this thread?')],
-        ['offer-others', post('p-o2', 'custom_claude_context_offer', {claude_context_offer: offer('o-2', {user_id: BOB.id, username: 'bob', count: 1}), attachments: offerButtons}, '')],
-        ['offer-included', post('p-o3', 'custom_claude_context_offer', {claude_context_offer: offer('o-3', {status: 'included'})}, '')],
-        ['offer-skipped', post('p-o4', 'custom_claude_context_offer', {claude_context_offer: offer('o-4', {status: 'without'})}, '')],
+        ['offer-pending', post('p-o1', 'custom_claude_offer', {claude_context_offer: offer('o-1'), attachments: offerButtons}, 'Give Claude the 12 earlier messages of this thread?')],
+        ['offer-others', post('p-o2', 'custom_claude_offer', {claude_context_offer: offer('o-2', {user_id: BOB.id, username: 'bob', count: 1}), attachments: offerButtons}, '')],
+        ['offer-included', post('p-o3', 'custom_claude_offer', {claude_context_offer: offer('o-3', {status: 'included'})}, '')],
+        ['offer-skipped', post('p-o4', 'custom_claude_offer', {claude_context_offer: offer('o-4', {status: 'without'})}, '')],
         ['approval-pending', post('p-a1', 'custom_claude_approval', {claude_approval: approval('req-ok')}, 'Claude wants to run a command')],
         ['approval-refused', post('p-a2', 'custom_claude_approval', {claude_approval: approval('req-refused', {input: {command: 'git push --force origin main'}, description: 'Push the fix'})}, 'Claude wants to run a command')],
         ['approval-approved', post('p-a3', 'custom_claude_approval', {claude_approval: approval('req-3', {status: 'approved', decided_by: 'alice', decided_at: DECIDED_AT})}, '')],
@@ -105,6 +105,140 @@
         ['text-done', post('p-t2', 'custom_claude_text', {claude_text: {session_id: 'sess1', message_id: 'm2', done: true}}, 'The test failed because **two tests shared a session cookie**. I gave each its own:\n\n```ts\nconst agent = request.agent(app);\n```\n\nAll 42 tests in `src/auth` pass now.')],
         ['not-bot', post('p-x1', 'custom_claude_approval', {claude_approval: approval('req-x')}, 'I am a person posting a **custom_claude_approval** post; no card for me.', ALICE.id)],
     ];
+
+    // Rich cards (issue 4): previews the agent computes, and the cards that go with them.
+    const CWD = '/home/alice/src/payments-service';
+    const EDIT_DIFF = [
+        '--- a/src/auth/session.test.ts',
+        '+++ b/src/auth/session.test.ts',
+        '@@ -1,6 +1,7 @@',
+        " import request from 'supertest';",
+        " import {app} from '../app';",
+        "+import {CookieJar} from 'tough-cookie';",
+        ' ',
+        '-// One agent for every test: the cookie jar leaks between them.',
+        '-const agent = request.agent(app);',
+        "+/** Each test logs in with its own cookie jar, so the order of tests doesn't matter. */",
+        '+const newAgent = () => request.agent(app, {jar: new CookieJar()});',
+        ' ',
+        "@@ -14,9 +15,10 @@ describe('session', () => {",
+        "     it('refreshes an expired token', async () => {",
+        "-        await agent.post('/login').send({user: 'alice', password: 'secret'});",
+        '-        const res = await agent.get(`/api/me?ttl=${-1}`);',
+        '+        const agent = newAgent();',
+        "+        await agent.post('/login').send({user: 'alice', password: 'secret'});",
+        '+        const res = await agent.get(`/api/me?ttl=${-1}`);',
+        '         expect(res.status).toBe(200);',
+        "         expect(res.body.username).toBe('alice');",
+        '+        expect(res.headers[\'set-cookie\']).toBeDefined();',
+        '     });',
+        ' ',
+        "     it.skip('logs out everywhere', async () => {",
+        '',
+    ].join('\n');
+    const NEW_FILE = [
+        'package ratelimit',
+        '',
+        'import (',
+        '\t"sync"',
+        '\t"time"',
+        ')',
+        '',
+        '// Limiter allows n events per interval for each key.',
+        'type Limiter struct {',
+        '\tmu       sync.Mutex',
+        '\tn        int',
+        '\tinterval time.Duration',
+        '\tseen     map[string][]time.Time',
+        '}',
+        '',
+        'func New(n int, interval time.Duration) *Limiter {',
+        '\treturn &Limiter{n: n, interval: interval, seen: map[string][]time.Time{}}',
+        '}',
+        '',
+        '// Allow reports whether key may act now and records it if so.',
+        'func (l *Limiter) Allow(key string, now time.Time) bool {',
+        '\tl.mu.Lock()',
+        '\tdefer l.mu.Unlock()',
+        '\tkept := l.seen[key][:0]',
+        '\tfor _, t := range l.seen[key] {',
+        '\t\tif now.Sub(t) < l.interval {',
+        '\t\t\tkept = append(kept, t)',
+        '\t\t}',
+        '\t}',
+        '\tif len(kept) >= l.n {',
+        '\t\tl.seen[key] = kept',
+        '\t\treturn false',
+        '\t}',
+        '\tl.seen[key] = append(kept, now)',
+        '\treturn true',
+        '}',
+        '',
+    ].join('\n');
+    // A long diff: 300 changed lines of a config file, collapsed to its first 40.
+    const LONG_DIFF = ['--- a/config/limits.yaml', '+++ b/config/limits.yaml', '@@ -1,150 +1,150 @@']
+        .concat(Array.from({length: 150}, (_, i) => [`-route_${i}: {rate: ${i * 10}, burst: 5}`, `+route_${i}: {rate: ${i * 10}, burst: 10} # doubled burst`]).flat()).join('\n');
+    const approveAllButtons = [{actions: [
+        {id: 'approve', name: 'Approve'}, {id: 'approve_all', name: 'Approve all'}, {id: 'deny', name: 'Deny'}, {id: 'deny_reason', name: 'Deny with reason…'},
+    ]}];
+    const toolApproval = (id, tool, input, extra) => approval(id, Object.assign({tool_name: tool, input, description: '', cwd: CWD}, extra));
+    const todos = (items) => ({session_id: 'sess1', todos: items, done: items.filter((t) => t.status === 'completed').length, total: items.length});
+    const TODOS = [
+        {content: 'Find the flaky test in src/auth', status: 'completed', activeForm: 'Finding the flaky test'},
+        {content: 'Give each test its own cookie jar', status: 'completed', activeForm: 'Giving each test its own cookie jar'},
+        {content: 'Run the auth suite 20 times', status: 'in_progress', activeForm: 'Running the auth suite 20 times'},
+        {content: 'Check the retry logic in src/auth/refresh.ts, which swallows the real error when the token endpoint times out', status: 'pending', activeForm: 'Checking the retry logic'},
+        {content: 'Open a pull request', status: 'pending', activeForm: 'Opening a pull request'},
+    ];
+    const PLAN = '## Fix the flaky auth test\n\n1. Give every test in `session.test.ts` its own cookie jar.\n2. Make `refresh.ts` rethrow the token endpoint\'s error instead of swallowing it.\n3. Run the auth suite 20 times to prove it is stable.\n\n**Not touched:** the login route and its rate limiter.';
+    const plan = (id, overrides) => Object.assign({
+        session_id: 'sess1', request_id: id, tool_name: 'ExitPlanMode', input: {plan: PLAN}, cwd: CWD, description: '',
+        status: 'pending', decided_by: '', decided_at: 0, reason: '',
+    }, overrides);
+    const QUESTIONS = [
+        {question: 'Which test runner should the new tests use?', header: 'Runner', multiSelect: false, options: [
+            {label: 'Jest', description: 'What the rest of the repository uses'},
+            {label: 'Vitest', description: 'Faster, but a second runner to keep'},
+        ]},
+        {question: 'Which checks should run before the pull request?', header: 'Checks', multiSelect: true, options: [
+            {label: 'Lint', description: ''}, {label: 'Type check', description: ''}, {label: 'Auth suite ×20', description: 'About 4 minutes'},
+        ]},
+    ];
+    const question = (id, questions, overrides) => Object.assign({
+        session_id: 'sess1', request_id: id, questions, status: 'pending', answers: {}, answered_by: '', answered_at: 0,
+    }, overrides);
+    const OUTPUT_PREVIEW = Array.from({length: 30}, (_, i) => `PASS src/auth/case-${String(i + 1).padStart(3, '0')}.test.ts (${(i % 7) * 13 + 40} ms)`).join('\n');
+    const output = (toolUseId, overrides) => Object.assign({
+        session_id: 'sess1', tool_use_id: toolUseId, tool_name: 'Bash', summary: 'npm test -- --runInBand src/auth', is_error: false, lines: 120, truncated: true, preview: OUTPUT_PREVIEW,
+    }, overrides);
+    cards.splice(cards.findIndex(([n]) => n === 'text-streaming'), 0,
+        ['approval-all', post('p-r1', 'custom_claude_approval', {claude_approval: toolApproval('req-all', 'Bash', {command: 'npm test -- src/auth', description: 'Run the auth tests'}), attachments: approveAllButtons}, '')],
+        ['approval-reason', post('p-r2', 'custom_claude_approval', {claude_approval: toolApproval('req-reason', 'Bash', {command: 'rm -rf node_modules && npm ci', description: 'Reinstall dependencies'}), attachments: approveAllButtons}, '')],
+        ['approval-diff', post('p-r3', 'custom_claude_approval', {claude_approval: toolApproval('req-diff', 'Edit', {file_path: `${CWD}/src/auth/session.test.ts`, old_string: '…', new_string: '…'}, {preview: {kind: 'diff', file_path: `${CWD}/src/auth/session.test.ts`, diff: EDIT_DIFF, language: 'ts', added: 7, removed: 4}}), attachments: approveAllButtons}, '')],
+        ['approval-long-diff', post('p-r4', 'custom_claude_approval', {claude_approval: toolApproval('req-long', 'MultiEdit', {file_path: `${CWD}/config/limits.yaml`}, {preview: {kind: 'diff', file_path: `${CWD}/config/limits.yaml`, diff: LONG_DIFF, language: 'yaml', added: 150, removed: 150}})}, '')],
+        ['approval-new-file', post('p-r5', 'custom_claude_approval', {claude_approval: toolApproval('req-new', 'Write', {file_path: `${CWD}/internal/ratelimit/limiter.go`, content: NEW_FILE}, {preview: {kind: 'new_file', file_path: `${CWD}/internal/ratelimit/limiter.go`, content: NEW_FILE, language: 'go', lines: 36}})}, '')],
+        ['approval-read', post('p-r6', 'custom_claude_approval', {claude_approval: toolApproval('req-read', 'Read', {file_path: `${CWD}/src/auth/refresh.ts`, offset: 120, limit: 80})}, '')],
+        ['approval-grep', post('p-r7', 'custom_claude_approval', {claude_approval: toolApproval('req-grep', 'Grep', {pattern: 'catch \\((e|err)\\) \\{\\s*\\}', path: `${CWD}/src`, glob: '*.ts'})}, '')],
+        ['approval-web', post('p-r8', 'custom_claude_approval', {claude_approval: toolApproval('req-web', 'WebFetch', {url: 'https://github.com/salesforce/tough-cookie/blob/master/README.md#cookiejar', prompt: 'How do I give each supertest agent its own cookie jar?'})}, '')],
+        ['approval-search', post('p-r9', 'custom_claude_approval', {claude_approval: toolApproval('req-search', 'WebSearch', {query: 'supertest agent cookie jar shared between tests', allowed_domains: ['github.com', 'stackoverflow.com']})}, '')],
+        ['approval-mcp', post('p-r10', 'custom_claude_approval', {claude_approval: toolApproval('req-mcp', 'mcp__github__create_issue', {owner: 'acme', repo: 'payments-service', title: 'Auth tests share a cookie jar', labels: ['flaky-test', 'auth'], draft: false, assignees: null}, {preview: {kind: 'mcp', server: 'github', tool: 'create_issue'}})}, '')],
+        ['approval-task', post('p-r11', 'custom_claude_approval', {claude_approval: toolApproval('req-task', 'Task', {description: 'Audit retry logic', subagent_type: 'code-reviewer', prompt: 'Read every file under src/auth and list each place where an error is caught and dropped. For each, say whether the test suite would notice, and suggest the smallest fix.'})}, '')],
+        ['approval-approved-all', post('p-r12', 'custom_claude_approval', {claude_approval: toolApproval('req-approved-all', 'Bash', {command: 'npm test -- src/auth'}, {status: 'approved', decided_by: 'alice', decided_at: DECIDED_AT, approve_all: true})}, '')],
+        ['diff-applied', post('p-d1', 'custom_claude_diff', {claude_diff: {session_id: 'sess1', tool_use_id: 'tu1', file_path: 'src/auth/session.test.ts', diff: EDIT_DIFF, language: 'ts', added: 7, removed: 4}}, '**Edited** `src/auth/session.test.ts` (+7 −4)')],
+        ['todo-progress', post('p-todo1', 'custom_claude_todo', {claude_todo: todos(TODOS)}, '**Tasks** 2/5')],
+        ['todo-done', post('p-todo2', 'custom_claude_todo', {claude_todo: todos(TODOS.map((t) => Object.assign({}, t, {status: 'completed'})))}, '**Tasks** 5/5')],
+        ['plan-pending', post('p-plan1', 'custom_claude_plan', {claude_approval: plan('plan-1')}, PLAN)],
+        ['plan-approved', post('p-plan2', 'custom_claude_plan', {claude_approval: plan('plan-2', {status: 'approved', decided_by: 'alice', decided_at: DECIDED_AT})}, PLAN)],
+        ['plan-changes', post('p-plan3', 'custom_claude_plan', {claude_approval: plan('plan-3', {status: 'denied', decided_by: 'bob', decided_at: DECIDED_AT, reason: 'Keep the shared agent for the read-only tests; they are slow to log in.'})}, PLAN)],
+        ['question-single', post('p-q1', 'custom_claude_question', {claude_question: question('q-1', [QUESTIONS[0]])}, '')],
+        ['question-multi', post('p-q2', 'custom_claude_question', {claude_question: question('q-2', QUESTIONS)}, '')],
+        ['question-answered', post('p-q3', 'custom_claude_question', {claude_question: question('q-3', QUESTIONS, {status: 'answered', answers: {[QUESTIONS[0].question]: 'Jest', [QUESTIONS[1].question]: 'Lint, Type check, only the session tests'}, answered_by: 'bob', answered_at: DECIDED_AT})}, '')],
+        ['output-collapsed', post('p-out1', 'custom_claude_tool_output', {claude_tool_output: output('tu-ok', {})}, '')],
+        ['output-error', post('p-out2', 'custom_claude_tool_output', {claude_tool_output: output('tu-err', {tool_name: 'Bash', summary: 'go test ./internal/ratelimit/...', is_error: true, lines: 6, truncated: false,
+            preview: '--- FAIL: TestAllow (0.00s)\n    limiter_test.go:31: Allow("a") = true after 3 calls, want false\nFAIL\nFAIL\tgithub.com/acme/payments/internal/ratelimit\t0.004s\nFAIL'})}, '')],
+        ['output-fails', post('p-out3', 'custom_claude_tool_output', {claude_tool_output: output('tu-fails', {summary: 'npm test -- src/auth'})}, '')],
+        ['question-expired', post('p-q4', 'custom_claude_question', {claude_question: question('q-4', [QUESTIONS[0]], {status: 'expired'})}, '')],
+    );
 
     const originals = Object.fromEntries(cards);
 

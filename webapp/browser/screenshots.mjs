@@ -4,126 +4,10 @@
 // saves a screenshot of every card in a light and a dark theme to screenshots/.
 /* global window, document -- used inside page.evaluate(), which runs in the browser */
 import assert from 'node:assert/strict';
-import {existsSync, mkdirSync, readFileSync} from 'node:fs';
-import {createServer} from 'node:http';
-import {createRequire} from 'node:module';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {gzipSync} from 'node:zlib';
+import {mkdirSync} from 'node:fs';
+import {join} from 'node:path';
 
-import {chromium} from 'playwright-core';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const webapp = join(here, '..');
-const require = createRequire(join(webapp, 'package.json'));
-const shots = join(webapp, 'screenshots');
-const bundle = join(webapp, 'dist', 'main.js');
-const GZIP_BUDGET = 150 * 1024;
-
-// The UMD builds are not in every package's "exports"; find the package folder instead.
-function packageFile(name, file) {
-    let dir = dirname(require.resolve(name));
-    while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== name) {
-        dir = dirname(dir);
-    }
-    return join(dir, file);
-}
-
-const files = {
-    '/': [join(here, 'host.html'), 'text/html'],
-    '/host.js': [join(here, 'host.js'), 'text/javascript'],
-    '/main.js': [bundle, 'text/javascript'],
-    '/vendor/react.js': [packageFile('react', 'umd/react.production.min.js'), 'text/javascript'],
-    '/vendor/react-dom.js': [packageFile('react-dom', 'umd/react-dom.production.min.js'), 'text/javascript'],
-    '/vendor/redux.js': [packageFile('redux', 'dist/redux.min.js'), 'text/javascript'],
-    '/vendor/react-redux.js': [packageFile('react-redux', 'dist/react-redux.min.js'), 'text/javascript'],
-};
-
-// The plugin's user routes (docs/protocol.md) and Mattermost's post action route, as
-// stand-ins: each records what the page sent, and ids containing "refused" get a 403.
-const calls = [];
-const DECIDED_AT = Date.UTC(2025, 0, 2, 10, 42);
-const guestOutcome = {allow: 'allowed', invite: 'invited', deny: 'denied'};
-const routes = [
-    [/^\/plugins\/claude-mattermost\/api\/v1\/sessions\/([^/]+)\/approvals\/([^/]+)\/decide$/, ([sessionId, requestId], {decision}) => {
-        if (requestId === 'req-refused') {
-            return [403, {error: 'Only session participants can decide'}];
-        }
-        return [200, {approval: {
-            session_id: sessionId, request_id: requestId, tool_name: 'Bash', input: {command: 'ls'}, cwd: '', description: '',
-            status: decision === 'approve' ? 'approved' : 'denied', decided_by: 'alice', decided_at: DECIDED_AT, reason: '',
-        }}];
-    }],
-    [/^\/plugins\/claude-mattermost\/api\/v1\/sessions\/([^/]+)\/guests\/([^/]+)\/decide$/, ([sessionId, requestId], {decision}) => {
-        if (requestId === 'g-refused') {
-            return [403, {error: 'Only participants can decide'}];
-        }
-        return [200, {guest: {
-            session_id: sessionId, request_id: requestId, user: {id: 'carol00000000000000000000', username: 'carol'}, text: '',
-            status: guestOutcome[decision], decided_by: 'alice', decided_at: DECIDED_AT,
-        }}];
-    }],
-    [/^\/plugins\/claude-mattermost\/api\/v1\/sessions\/([^/]+)\/(interrupt|stop)$/, ([sessionId, action]) => {
-        if (sessionId === 'sess-refused') {
-            return [403, {error: `Only participants can ${action} this session`}];
-        }
-        return [200, {ok: true}];
-    }],
-    [/^\/api\/v4\/posts\/([^/]+)\/actions\/([A-Za-z0-9]+)$/, () => [200, {status: 'OK'}]],
-];
-
-function route(req, res, body) {
-    for (const [pattern, handle] of routes) {
-        const match = pattern.exec(req.url);
-        if (match && req.method === 'POST') {
-            const sent = body ? JSON.parse(body) : {};
-            calls.push({path: req.url, body: sent, csrf: req.headers['x-csrf-token'], requestedWith: req.headers['x-requested-with']});
-            const [status, answer] = handle(match.slice(1).map(decodeURIComponent), sent);
-            res.writeHead(status, {'Content-Type': 'application/json'}).end(JSON.stringify(answer));
-            return true;
-        }
-    }
-    return false;
-}
-
-/** The one call made since `calls` was last emptied, without the headers every call has. */
-function onlyCall() {
-    assert.equal(calls.length, 1, `one request, got ${JSON.stringify(calls)}`);
-    const [{path, body, csrf, requestedWith}] = calls;
-    assert.equal(csrf, 'browser-csrf-token', 'CSRF header');
-    assert.equal(requestedWith, 'XMLHttpRequest');
-    calls.length = 0;
-    return {path, body};
-}
-
-const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-        body += chunk;
-    });
-    req.on('end', () => {
-        if (route(req, res, body)) {
-            return;
-        }
-        const path = new URL(req.url, 'http://x').pathname;
-        if (path === '/favicon.ico') {
-            res.writeHead(204).end();
-            return;
-        }
-        const file = files[path];
-        if (!file) {
-            res.writeHead(404).end('not found');
-            return;
-        }
-        res.writeHead(200, {'Content-Type': file[1], 'Cache-Control': 'no-store'}).end(readFileSync(file[0]));
-    });
-});
-
-function reportSize() {
-    const gz = gzipSync(readFileSync(bundle), {level: 9}).length;
-    console.log(`dist/main.js: ${(readFileSync(bundle).length / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzip (budget ${GZIP_BUDGET / 1024} KB)`);
-    assert.ok(gz <= GZIP_BUDGET, 'main.js is over its gzip budget');
-}
+import {calls, launchBrowser, onlyCall, reportSize, shots, startServer} from './harness.mjs';
 
 const STREAM = [
     'I found the flaky test.',
@@ -161,15 +45,15 @@ async function checkTheme(browser, base, theme) {
     const pending = page.locator('#card-approval-pending');
     await shot('approval-pending');
     calls.length = 0;
-    await pending.getByRole('button', {name: 'Approve'}).click();
+    await pending.getByRole('button', {name: 'Approve', exact: true}).click();
     await pending.getByText('Approved by @alice').waitFor();
-    await pending.getByText('describe.only', {exact: false}).waitFor();
+    await pending.locator('pre[aria-label="Command"]', {hasText: 'describe.only'}).waitFor();
     assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/approvals/req-ok/decide', body: {decision: 'approve', reason: ''}});
     await shot('approval-after-click', pending);
 
     // A refusal shows the server's reason under the buttons.
     const refused = page.locator('#card-approval-refused');
-    await refused.getByRole('button', {name: 'Deny'}).click();
+    await refused.getByRole('button', {name: 'Deny', exact: true}).click();
     await refused.getByRole('alert').getByText('Only session participants can decide').waitFor();
     calls.length = 0;
 
@@ -288,13 +172,8 @@ async function checkNarrow(browser, base) {
 async function main() {
     reportSize();
     mkdirSync(shots, {recursive: true});
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${server.address().port}`;
-    const browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync'],
-    });
+    const {base, close} = await startServer();
+    const browser = await launchBrowser();
     try {
         for (const theme of ['light', 'dark']) {
             await checkTheme(browser, base, theme);
@@ -304,7 +183,7 @@ async function main() {
         console.log('narrow (right-hand sidebar width): screenshots in screenshots/');
     } finally {
         await browser.close();
-        server.close();
+        close();
     }
 }
 

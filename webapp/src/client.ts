@@ -5,8 +5,8 @@ import Client4 from '@mattermost/client/lib/client4';
 
 import {API_PATH} from './constants';
 import type {Decision, GuestDecision, SessionAction} from './constants';
-import {parseApproval, parseGuest} from './props';
-import type {ApprovalInfo, GuestInfo} from './types';
+import {parseApproval, parseGuest, parseMachines, parsePending, parseQuestion, parseSessions} from './props';
+import type {ApprovalInfo, GuestInfo, MachineSummary, PendingRequest, QuestionInfo, SessionSummary} from './types';
 
 /** A refused or failed request; `message` is fit to show to the person who clicked. */
 export class PluginClientError extends Error {
@@ -18,12 +18,16 @@ export class PluginClientError extends Error {
     /** The guest request's current state, when the server sent it (409: already decided). */
     readonly guest: GuestInfo | null;
 
-    constructor(message: string, status: number, approval: ApprovalInfo | null = null, guest: GuestInfo | null = null) {
+    /** The question's current state, when the server sent it (409: already answered). */
+    readonly question: QuestionInfo | null;
+
+    constructor(message: string, status: number, approval: ApprovalInfo | null = null, guest: GuestInfo | null = null, question: QuestionInfo | null = null) {
         super(message);
         this.name = 'PluginClientError';
         this.status = status;
         this.approval = approval;
         this.guest = guest;
+        this.question = question;
     }
 }
 
@@ -47,27 +51,34 @@ export class PluginClient {
         return `${this.siteURL()}${API_PATH}${path}`;
     }
 
-    private async post(url: string, body: unknown): Promise<Record<string, unknown>> {
+    private async send(url: string, options: {method: 'get' | 'post'; body?: string}): Promise<Response> {
         let response: Response;
         try {
-            response = await fetch(url, this.client4.getOptions({method: 'post', body: JSON.stringify(body)}));
+            response = await fetch(url, this.client4.getOptions(options));
         } catch {
             throw new PluginClientError('Could not reach the server. Check your connection and try again.', 0);
         }
-        let data: unknown = null;
-        try {
-            data = await response.json();
-        } catch {
-            // Not JSON (a proxy's error page, an empty body): the status says enough.
-        }
-        const record = typeof data === 'object' && data !== null ? data as Record<string, unknown> : {};
         if (!response.ok) {
+            const record = await readJSON(response);
             // The plugin answers {"error"}; Mattermost's own routes answer {"message"}.
             const told = [record.error, record.message].find((m): m is string => typeof m === 'string' && m !== '');
             const message = told ?? fallbackMessages[response.status] ?? `The server answered ${response.status}.`;
-            throw new PluginClientError(message, response.status, parseApproval(record.approval), parseGuest(record.guest));
+            throw new PluginClientError(message, response.status, parseApproval(record.approval), parseGuest(record.guest), parseQuestion(record.question));
         }
-        return record;
+        return response;
+    }
+
+    private async post(url: string, body: unknown): Promise<Record<string, unknown>> {
+        return readJSON(await this.send(url, {method: 'post', body: JSON.stringify(body)}));
+    }
+
+    private async get(url: string): Promise<unknown> {
+        const response = await this.send(url, {method: 'get'});
+        try {
+            return await response.json();
+        } catch {
+            throw new PluginClientError('The server sent an unexpected answer.', response.status);
+        }
     }
 
     /** Approve or deny a tool request; resolves to the approval as recorded (first decision wins). */
@@ -79,6 +90,38 @@ export class PluginClient {
             throw new PluginClientError('The server sent an unexpected answer.', 200);
         }
         return approval;
+    }
+
+    /**
+     * Answer Claude's question(s): question text → the chosen label, comma-joined labels,
+     * or free text. Resolves to the question as recorded when the server sends it back, else null.
+     */
+    async answerQuestion(sessionId: string, requestId: string, answers: Record<string, string>): Promise<QuestionInfo | null> {
+        const path = `/sessions/${encodeURIComponent(sessionId)}/questions/${encodeURIComponent(requestId)}/answer`;
+        const data = await this.post(this.pluginURL(path), {answers});
+        return parseQuestion(data.question);
+    }
+
+    /** The whole output of a tool run (the card has its first lines), as text. */
+    async getToolOutput(sessionId: string, toolUseId: string): Promise<string> {
+        const path = `/sessions/${encodeURIComponent(sessionId)}/outputs/${encodeURIComponent(toolUseId)}`;
+        const response = await this.send(this.pluginURL(path), {method: 'get'});
+        return response.text();
+    }
+
+    /** My paired machines and the ones shared with me. */
+    async getMachines(): Promise<MachineSummary[]> {
+        return parseMachines(await this.get(this.pluginURL('/me/machines')));
+    }
+
+    /** My sessions. */
+    async getSessions(): Promise<SessionSummary[]> {
+        return parseSessions(await this.get(this.pluginURL('/me/sessions')));
+    }
+
+    /** Approvals, plans and questions waiting in sessions where I am a participant. */
+    async getPendingRequests(): Promise<PendingRequest[]> {
+        return parsePending(await this.get(this.pluginURL('/me/approvals')));
     }
 
     /**
@@ -114,6 +157,16 @@ export class PluginClient {
     async doPostAction(postId: string, actionId: string): Promise<void> {
         const url = `${this.siteURL()}/api/v4/posts/${encodeURIComponent(postId)}/actions/${encodeURIComponent(actionId)}`;
         await this.post(url, {});
+    }
+}
+
+/** The body as a JSON object; {} when it is not one (a proxy's error page, an empty body). */
+async function readJSON(response: Response): Promise<Record<string, unknown>> {
+    try {
+        const data: unknown = await response.json();
+        return typeof data === 'object' && data !== null && !Array.isArray(data) ? data as Record<string, unknown> : {};
+    } catch {
+        return {};
     }
 }
 

@@ -10,7 +10,12 @@ export const PostTypes = {
     Approval: 'custom_claude_approval',
     Text: 'custom_claude_text',
     Guest: 'custom_claude_guest',
-    ContextOffer: 'custom_claude_context_offer',
+    ContextOffer: 'custom_claude_offer',
+    Diff: 'custom_claude_diff',
+    Todo: 'custom_claude_todo',
+    Plan: 'custom_claude_plan',
+    Question: 'custom_claude_question',
+    ToolOutput: 'custom_claude_tool_output',
 } as const;
 export type PostType = (typeof PostTypes)[keyof typeof PostTypes];
 
@@ -20,6 +25,10 @@ export const PropKeys = {
     Text: 'claude_text',
     Guest: 'claude_guest',
     ContextOffer: 'claude_context_offer',
+    Diff: 'claude_diff',
+    Todo: 'claude_todo',
+    Question: 'claude_question',
+    ToolOutput: 'claude_tool_output',
 
     /** Mattermost's interactive message attachments: the buttons the mobile apps show. */
     Attachments: 'attachments',
@@ -28,7 +37,14 @@ export const PropKeys = {
 /** Plugin websocket events arrive as `custom_<plugin id>_<name>`. */
 export const WebSocketEvents = {
     Text: `custom_${pluginId}_text`,
+
+    /** `{what: sessions|approvals|machines}`: one of the right-hand panel's lists changed. */
+    Refresh: `custom_${pluginId}_refresh`,
 } as const;
+
+/** What a refresh event names; the panel refetches that list. */
+export const RefreshTargets = ['machines', 'sessions', 'approvals'] as const;
+export type RefreshTarget = (typeof RefreshTargets)[number];
 
 export const SessionStatuses = ['starting', 'working', 'waiting', 'idle', 'ended', 'error'] as const;
 export type SessionStatus = (typeof SessionStatuses)[number];
@@ -41,8 +57,34 @@ export type PermissionMode = (typeof PermissionModes)[number];
 export const ApprovalStatuses = ['pending', 'approved', 'denied', 'expired'] as const;
 export type ApprovalStatus = (typeof ApprovalStatuses)[number];
 
-export const Decisions = ['approve', 'deny'] as const;
+/** `approve_all` approves the card and switches the session to `bypassPermissions`. */
+export const Decisions = ['approve', 'approve_all', 'deny'] as const;
 export type Decision = (typeof Decisions)[number];
+
+/**
+ * Ids of the approval card's interactive buttons (for the mobile apps). The webapp
+ * draws its own buttons; it offers Approve all only when the server put that button
+ * on the post, which is how the server says the admin allows it.
+ */
+export const ApprovalActionIds = {
+    Approve: 'approve',
+    ApproveAll: 'approve_all',
+    Deny: 'deny',
+    DenyReason: 'deny_reason',
+} as const;
+
+/** The tool whose approval is a plan (`custom_claude_plan`, `input.plan` in markdown). */
+export const PLAN_TOOL = 'ExitPlanMode';
+
+export const TodoStatuses = ['pending', 'in_progress', 'completed'] as const;
+export type TodoStatus = (typeof TodoStatuses)[number];
+
+export const QuestionStatuses = ['pending', 'answered', 'expired'] as const;
+export type QuestionStatus = (typeof QuestionStatuses)[number];
+
+/** Kinds of `GET /me/approvals` items: plain tool approvals get buttons in the panel, the rest a link. */
+export const PendingKinds = ['approval', 'plan', 'question'] as const;
+export type PendingKind = (typeof PendingKinds)[number];
 
 /** A non-participant's message waiting for a participant to let it through. */
 export const GuestStatuses = ['pending', 'allowed', 'invited', 'denied'] as const;

@@ -21,11 +21,19 @@ describe('plugin registration', () => {
         plugin.initialize(registry, makeStore());
 
         expect(registry.registerPostTypeComponent.mock.calls.map(([type]) => type as string).sort()).toEqual(
-            [PostTypes.Approval, PostTypes.ContextOffer, PostTypes.Guest, PostTypes.Session, PostTypes.Text].sort(),
+            Object.values(PostTypes).sort(),
         );
         expect(registry.registerWebSocketEventHandler).toHaveBeenCalledWith('custom_claude-mattermost_text', expect.any(Function));
         expect(WebSocketEvents.Text).toBe('custom_claude-mattermost_text');
         expect(registry.registerReducer).toHaveBeenCalledTimes(1);
         expect(document.getElementById('claude-mattermost-styles')).not.toBeNull();
+    });
+});
+
+describe('post types', () => {
+    // Mattermost stores a post's type in a varchar(26) column; a longer one fails to save.
+    it.each(Object.entries(PostTypes))('%s fits in Mattermost\'s type column', (_, type) => {
+        expect(type.length).toBeLessThanOrEqual(26);
+        expect(type.startsWith('custom_')).toBe(true);
     });
 });

@@ -1,10 +1,15 @@
 import type {Store} from 'redux';
 
 import ApprovalCard from './cards/approval/ApprovalCard';
+import AppliedDiffCard from './cards/diff/AppliedDiffCard';
 import GuestCard from './cards/guest/GuestCard';
 import ContextOfferCard from './cards/offer/ContextOfferCard';
+import ToolOutputCard from './cards/output/ToolOutputCard';
+import PlanCard from './cards/plan/PlanCard';
+import QuestionCard from './cards/question/QuestionCard';
 import SessionHeader from './cards/session/SessionHeader';
 import StreamingText from './cards/text/StreamingText';
+import TodoPanel from './cards/todo/TodoPanel';
 import {client} from './client';
 import {PostTypes, WebSocketEvents} from './constants';
 import {pluginId} from './manifest';
@@ -26,6 +31,11 @@ export default class Plugin {
         registry.registerPostTypeComponent(PostTypes.Text, StreamingText);
         registry.registerPostTypeComponent(PostTypes.Guest, GuestCard);
         registry.registerPostTypeComponent(PostTypes.ContextOffer, ContextOfferCard);
+        registry.registerPostTypeComponent(PostTypes.Diff, AppliedDiffCard);
+        registry.registerPostTypeComponent(PostTypes.Todo, TodoPanel);
+        registry.registerPostTypeComponent(PostTypes.Plan, PlanCard);
+        registry.registerPostTypeComponent(PostTypes.Question, QuestionCard);
+        registry.registerPostTypeComponent(PostTypes.ToolOutput, ToolOutputCard);
         registry.registerWebSocketEventHandler(WebSocketEvents.Text, handleText(store));
     }
 }

@@ -1,8 +1,11 @@
 // Reads the plugin's post props and websocket payloads. They arrive as untyped JSON,
 // so every field is checked here once and the components get whole, typed objects.
-import {ApprovalStatuses, ContextOfferStatuses, GuestStatuses, PermissionModes, PropKeys, SessionStatuses} from './constants';
-import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, SessionStatus} from './constants';
-import type {ApprovalInfo, ContextOfferInfo, GuestInfo, PostActionRef, SessionInfo, TextEvent, TextInfo, UserRef} from './types';
+import {ApprovalStatuses, ContextOfferStatuses, GuestStatuses, PermissionModes, PropKeys, QuestionStatuses, RefreshTargets, SessionStatuses, TodoStatuses} from './constants';
+import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, QuestionStatus, RefreshTarget, SessionStatus, TodoStatus} from './constants';
+import type {
+    AppliedDiffInfo, ApprovalInfo, ApprovalPreview, ContextOfferInfo, GuestInfo, MachineSummary, PendingRequest, PostActionRef, QuestionInfo,
+    QuestionItem, SessionInfo, SessionSummary, TextEvent, TextInfo, TodoInfo, TodoItem, ToolOutputInfo, UserRef,
+} from './types';
 
 type Props = Record<string, unknown> | undefined | null;
 
@@ -88,7 +91,172 @@ export function parseApproval(raw: unknown): ApprovalInfo | null {
         decided_at: toMillis(raw.decided_at),
         reason: str(raw.reason),
         expired_after: str(raw.expired_after),
+        preview: readPreview(raw.preview),
+        approve_all: raw.approve_all === true || raw.decision === 'approve_all',
     };
+}
+
+function readPreview(raw: unknown): ApprovalPreview | null {
+    if (!isRecord(raw)) {
+        return null;
+    }
+    switch (raw.kind) {
+    case 'diff':
+        return {kind: 'diff', ...readDiffFields(raw)};
+    case 'new_file':
+        return {
+            kind: 'new_file',
+            file_path: str(raw.file_path),
+            content: str(raw.content),
+            language: str(raw.language),
+            lines: Math.floor(count(raw.lines)),
+            truncated: raw.truncated === true,
+        };
+    case 'mcp':
+        return {kind: 'mcp', server: str(raw.server), tool: str(raw.tool)};
+    default:
+        return null;
+    }
+}
+
+function readDiffFields(raw: Record<string, unknown>) {
+    return {
+        file_path: str(raw.file_path),
+        diff: str(raw.diff),
+        language: str(raw.language),
+        added: Math.floor(count(raw.added)),
+        removed: Math.floor(count(raw.removed)),
+        truncated: raw.truncated === true,
+    };
+}
+
+export function readAppliedDiff(props: Props): AppliedDiffInfo | null {
+    const raw = props?.[PropKeys.Diff];
+    if (!isRecord(raw) || typeof raw.diff !== 'string') {
+        return null;
+    }
+    return {session_id: str(raw.session_id), tool_use_id: str(raw.tool_use_id), ...readDiffFields(raw)};
+}
+
+function readTodoItem(raw: unknown): TodoItem | null {
+    if (!isRecord(raw) || str(raw.content) === '') {
+        return null;
+    }
+    return {
+        content: str(raw.content),
+        status: oneOf<TodoStatus>(TodoStatuses, raw.status, 'pending'),
+        activeForm: str(raw.activeForm),
+    };
+}
+
+export function readTodo(props: Props): TodoInfo | null {
+    const raw = props?.[PropKeys.Todo];
+    if (!isRecord(raw) || !Array.isArray(raw.todos)) {
+        return null;
+    }
+    const todos = raw.todos.map(readTodoItem).filter((t): t is TodoItem => t !== null);
+    // The counts are the server's, but the list is what the card shows: they must agree.
+    return {
+        session_id: str(raw.session_id),
+        todos,
+        done: todos.filter((t) => t.status === 'completed').length,
+        total: todos.length,
+    };
+}
+
+function readQuestionItem(raw: unknown): QuestionItem | null {
+    if (!isRecord(raw) || str(raw.question) === '') {
+        return null;
+    }
+    const options = Array.isArray(raw.options) ? raw.options.filter(isRecord).map((o) => ({label: str(o.label), description: str(o.description)})).filter((o) => o.label !== '') : [];
+    return {question: str(raw.question), header: str(raw.header), multiSelect: raw.multiSelect === true, options};
+}
+
+export function parseQuestion(raw: unknown): QuestionInfo | null {
+    if (!isRecord(raw) || str(raw.session_id) === '' || str(raw.request_id) === '' || !Array.isArray(raw.questions)) {
+        return null;
+    }
+    const answers = isRecord(raw.answers) ? Object.fromEntries(Object.entries(raw.answers).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+    return {
+        session_id: str(raw.session_id),
+        request_id: str(raw.request_id),
+        questions: raw.questions.map(readQuestionItem).filter((q): q is QuestionItem => q !== null),
+        status: oneOf<QuestionStatus>(QuestionStatuses, raw.status, 'pending'),
+        answers,
+        answered_by: str(raw.answered_by),
+        answered_at: toMillis(raw.answered_at),
+    };
+}
+
+export function readQuestion(props: Props): QuestionInfo | null {
+    return parseQuestion(props?.[PropKeys.Question]);
+}
+
+export function readToolOutput(props: Props): ToolOutputInfo | null {
+    const raw = props?.[PropKeys.ToolOutput];
+    if (!isRecord(raw)) {
+        return null;
+    }
+    const preview = str(raw.preview);
+    return {
+        session_id: str(raw.session_id),
+        tool_use_id: str(raw.tool_use_id),
+        tool_name: str(raw.tool_name),
+        summary: str(raw.summary),
+        is_error: raw.is_error === true,
+        lines: Math.floor(count(raw.lines)) || (preview === '' ? 0 : preview.replace(/\n$/, '').split('\n').length),
+        truncated: raw.truncated === true,
+        preview,
+    };
+}
+
+function list<T>(raw: unknown, read: (item: Record<string, unknown>) => T | null): T[] {
+    return Array.isArray(raw) ? raw.filter(isRecord).map(read).filter((item): item is T => item !== null) : [];
+}
+
+/** `GET /me/machines`; a bare array, or `{machines: [...]}`. */
+export function parseMachines(raw: unknown): MachineSummary[] {
+    return list(isRecord(raw) ? raw.machines : raw, (m) => (str(m.id) === '' ? null : {
+        id: str(m.id),
+        name: str(m.name),
+        online: m.online === true,
+        last_seen: toMillis(m.last_seen),
+        shared_by: str(m.shared_by),
+    }));
+}
+
+/** `GET /me/sessions`. */
+export function parseSessions(raw: unknown): SessionSummary[] {
+    return list(isRecord(raw) ? raw.sessions : raw, (s) => (str(s.id) === '' ? null : {
+        id: str(s.id),
+        status: oneOf<SessionStatus>(SessionStatuses, s.status, 'starting'),
+        machine_name: str(s.machine_name),
+        cwd: str(s.cwd),
+        channel_id: str(s.channel_id),
+        root_id: str(s.root_id),
+        prompt: str(s.prompt),
+        last_activity: toMillis(s.last_activity),
+    }));
+}
+
+/** `GET /me/approvals`. */
+export function parsePending(raw: unknown): PendingRequest[] {
+    return list(isRecord(raw) ? raw.approvals : raw, (a) => (str(a.session_id) === '' || str(a.request_id) === '' ? null : {
+        session_id: str(a.session_id),
+        request_id: str(a.request_id),
+        kind: str(a.kind) || 'approval',
+        tool_name: str(a.tool_name),
+        summary: str(a.summary),
+        post_id: str(a.post_id),
+        channel_id: str(a.channel_id),
+        created_at: toMillis(a.created_at),
+    }));
+}
+
+/** `custom_claude-mattermost_refresh`: which list changed; every list when the event does not say. */
+export function parseRefreshEvent(raw: unknown): RefreshTarget[] {
+    const what = isRecord(raw) ? raw.what : undefined;
+    return (RefreshTargets as readonly unknown[]).includes(what) ? [what as RefreshTarget] : [...RefreshTargets];
 }
 
 export function readApproval(props: Props): ApprovalInfo | null {

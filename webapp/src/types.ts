@@ -1,4 +1,4 @@
-import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, SessionStatus} from './constants';
+import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, QuestionStatus, SessionStatus, TodoStatus} from './constants';
 
 /** `props.claude_session` of a session header post. Numbers are 0 and strings '' when not known yet. */
 export interface SessionInfo {
@@ -50,6 +50,150 @@ export interface ApprovalInfo {
 
     /** How long an `expired` request waited, in the server's words ("30 minutes"); '' if not sent. */
     expired_after: string;
+
+    /** What the agent worked out for the card (a diff, a new file's content, an MCP tool's names); null for the rest. */
+    preview: ApprovalPreview | null;
+
+    /** Decided with Approve all: the session now runs every tool without asking. */
+    approve_all: boolean;
+}
+
+/** A unified diff of one file, as the agent computes it (3 lines of context, a/ b/ headers). */
+export interface DiffPreview {
+    kind: 'diff';
+    file_path: string;
+    diff: string;
+
+    /** From the file extension: ts, go, py, …; '' when unknown. */
+    language: string;
+    added: number;
+    removed: number;
+
+    /** The agent cut the text at 400 000 characters. */
+    truncated: boolean;
+}
+
+/** Write to a file that does not exist yet: its whole content. */
+export interface NewFilePreview {
+    kind: 'new_file';
+    file_path: string;
+    content: string;
+    language: string;
+    lines: number;
+    truncated: boolean;
+}
+
+/** An MCP tool `mcp__<server>__<tool>`; its input is shown as JSON. */
+export interface McpPreview {
+    kind: 'mcp';
+    server: string;
+    tool: string;
+}
+
+export type ApprovalPreview = DiffPreview | NewFilePreview | McpPreview;
+
+/** `props.claude_diff`: an edit Claude applied without asking (accept-edits or approve-all mode). */
+export interface AppliedDiffInfo extends Omit<DiffPreview, 'kind'> {
+    session_id: string;
+    tool_use_id: string;
+}
+
+export interface TodoItem {
+    content: string;
+    status: TodoStatus;
+
+    /** "Running the tests": what Claude says while the item is in progress. */
+    activeForm: string;
+}
+
+/** `props.claude_todo`: the session's task list (one post, edited in place). */
+export interface TodoInfo {
+    session_id: string;
+    todos: TodoItem[];
+    done: number;
+    total: number;
+}
+
+export interface QuestionOption {
+    label: string;
+    description: string;
+}
+
+export interface QuestionItem {
+    question: string;
+
+    /** A short tag for the question ("Auth method"). */
+    header: string;
+    multiSelect: boolean;
+    options: QuestionOption[];
+}
+
+/** `props.claude_question`: Claude asks the participants (AskUserQuestion). */
+export interface QuestionInfo {
+    session_id: string;
+    request_id: string;
+    questions: QuestionItem[];
+    status: QuestionStatus;
+
+    /** Question text → chosen label, comma-joined labels, or free text. */
+    answers: Record<string, string>;
+    answered_by: string;
+    answered_at: number;
+}
+
+/** `props.claude_tool_output`: what a tool printed; the first lines are on the post, the rest on request. */
+export interface ToolOutputInfo {
+    session_id: string;
+    tool_use_id: string;
+    tool_name: string;
+
+    /** One line: the command, the path… */
+    summary: string;
+    is_error: boolean;
+    lines: number;
+    truncated: boolean;
+
+    /** The first 30 lines / 4 000 characters. */
+    preview: string;
+}
+
+/** `GET /me/machines`. */
+export interface MachineSummary {
+    id: string;
+    name: string;
+    online: boolean;
+
+    /** Unix ms; 0 when never seen. */
+    last_seen: number;
+
+    /** Username of the owner when someone shared the machine with me; '' for my own. */
+    shared_by: string;
+}
+
+/** `GET /me/sessions`. */
+export interface SessionSummary {
+    id: string;
+    status: SessionStatus;
+    machine_name: string;
+    cwd: string;
+    channel_id: string;
+    root_id: string;
+    prompt: string;
+    last_activity: number;
+}
+
+/** `GET /me/approvals`: a request waiting for me (tool approval, plan or question). */
+export interface PendingRequest {
+    session_id: string;
+    request_id: string;
+
+    /** `approval`, `plan`, `question`, or a newer kind (shown as a link to its card). */
+    kind: string;
+    tool_name: string;
+    summary: string;
+    post_id: string;
+    channel_id: string;
+    created_at: number;
 }
 
 export interface UserRef {

@@ -6,7 +6,7 @@ export interface ActionChoice<K extends string> {
 
     /** Shown beside the buttons while this one's request is in flight ("Stopping…"). */
     busyLabel: string;
-    variant: 'primary' | 'secondary' | 'danger';
+    variant: 'primary' | 'secondary' | 'danger' | 'quiet';
 }
 
 interface Props<K extends string> {
@@ -37,6 +37,7 @@ export default function ActionBar<K extends string>({choices, pending, error, on
                     className={`cm-btn cm-btn--${choice.variant}`}
                     disabled={disabled || pending !== null}
                     aria-busy={pending === choice.key}
+                    data-choice={choice.key}
                     onClick={() => onChoose(choice.key)}
                 >
                     {choice.label}

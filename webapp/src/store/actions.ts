@@ -1,4 +1,5 @@
-import type {ApprovalInfo, GuestInfo, TextEvent} from '../types';
+import type {RefreshTarget} from '../constants';
+import type {ApprovalInfo, GuestInfo, MachineSummary, PendingRequest, QuestionInfo, SessionSummary, TextEvent} from '../types';
 
 export const ActionTypes = {
     TextReceived: 'claude-mattermost/text_received',
@@ -6,6 +7,14 @@ export const ActionTypes = {
     GuestUpdated: 'claude-mattermost/guest_updated',
     StopRequested: 'claude-mattermost/stop_requested',
     StopSettled: 'claude-mattermost/stop_settled',
+    QuestionUpdated: 'claude-mattermost/question_updated',
+    TodoToggled: 'claude-mattermost/todo_toggled',
+    OutputToggled: 'claude-mattermost/output_toggled',
+    PanelOpened: 'claude-mattermost/panel_opened',
+    PanelClosed: 'claude-mattermost/panel_closed',
+    PanelLoading: 'claude-mattermost/panel_loading',
+    PanelLoaded: 'claude-mattermost/panel_loaded',
+    PanelFailed: 'claude-mattermost/panel_failed',
 } as const;
 
 export interface TextReceivedAction {
@@ -37,7 +46,54 @@ export interface StopSettledAction {
     sessionId: string;
 }
 
-export type PluginAction = TextReceivedAction | ApprovalUpdatedAction | GuestUpdatedAction | StopRequestedAction | StopSettledAction;
+/** A question was answered in this tab (or the server said someone answered first). */
+export interface QuestionUpdatedAction {
+    type: typeof ActionTypes.QuestionUpdated;
+    question: QuestionInfo;
+}
+
+/** The todo panel of a post was folded or unfolded; remembered while the page lives. */
+export interface TodoToggledAction {
+    type: typeof ActionTypes.TodoToggled;
+    postId: string;
+    collapsed: boolean;
+}
+
+/** A tool output card was opened or closed. */
+export interface OutputToggledAction {
+    type: typeof ActionTypes.OutputToggled;
+    postId: string;
+    expanded: boolean;
+}
+
+/** The right-hand panel mounted / unmounted: refresh events refetch only while it shows. */
+export interface PanelVisibilityAction {
+    type: typeof ActionTypes.PanelOpened | typeof ActionTypes.PanelClosed;
+}
+
+export interface PanelListData {
+    machines: MachineSummary[];
+    sessions: SessionSummary[];
+    approvals: PendingRequest[];
+}
+
+export interface PanelLoadingAction {
+    type: typeof ActionTypes.PanelLoading;
+    what: RefreshTarget;
+}
+
+export type PanelLoadedAction = {
+    [K in RefreshTarget]: {type: typeof ActionTypes.PanelLoaded; what: K; items: PanelListData[K]};
+}[RefreshTarget];
+
+export interface PanelFailedAction {
+    type: typeof ActionTypes.PanelFailed;
+    what: RefreshTarget;
+    error: string;
+}
+
+export type PluginAction = TextReceivedAction | ApprovalUpdatedAction | GuestUpdatedAction | StopRequestedAction | StopSettledAction |
+    QuestionUpdatedAction | TodoToggledAction | OutputToggledAction | PanelVisibilityAction | PanelLoadingAction | PanelLoadedAction | PanelFailedAction;
 
 export function textReceived(event: TextEvent): TextReceivedAction {
     return {type: ActionTypes.TextReceived, event};
@@ -57,4 +113,36 @@ export function stopRequested(sessionId: string): StopRequestedAction {
 
 export function stopSettled(sessionId: string): StopSettledAction {
     return {type: ActionTypes.StopSettled, sessionId};
+}
+
+export function questionUpdated(question: QuestionInfo): QuestionUpdatedAction {
+    return {type: ActionTypes.QuestionUpdated, question};
+}
+
+export function todoToggled(postId: string, collapsed: boolean): TodoToggledAction {
+    return {type: ActionTypes.TodoToggled, postId, collapsed};
+}
+
+export function outputToggled(postId: string, expanded: boolean): OutputToggledAction {
+    return {type: ActionTypes.OutputToggled, postId, expanded};
+}
+
+export function panelOpened(): PanelVisibilityAction {
+    return {type: ActionTypes.PanelOpened};
+}
+
+export function panelClosed(): PanelVisibilityAction {
+    return {type: ActionTypes.PanelClosed};
+}
+
+export function panelLoading(what: RefreshTarget): PanelLoadingAction {
+    return {type: ActionTypes.PanelLoading, what};
+}
+
+export function panelLoaded<K extends RefreshTarget>(what: K, items: PanelListData[K]): PanelLoadedAction {
+    return {type: ActionTypes.PanelLoaded, what, items} as PanelLoadedAction;
+}
+
+export function panelFailed(what: RefreshTarget, error: string): PanelFailedAction {
+    return {type: ActionTypes.PanelFailed, what, error};
 }

@@ -11,7 +11,7 @@ function text(overrides: Partial<TextEvent> = {}): TextEvent {
 function approval(overrides: Partial<ApprovalInfo> = {}): ApprovalInfo {
     return {
         session_id: 's1', request_id: 'r1', tool_name: 'Bash', input: {command: 'ls'}, cwd: '', description: '',
-        status: 'approved', decided_by: 'alice', decided_at: 1, reason: '', expired_after: '', ...overrides,
+        status: 'approved', decided_by: 'alice', decided_at: 1, reason: '', expired_after: '', preview: null, approve_all: false, ...overrides,
     };
 }
 
@@ -21,7 +21,15 @@ function run(...actions: Parameters<typeof reducer>[1][]): PluginState {
 
 describe('plugin reducer', () => {
     it('starts empty', () => {
-        expect(run()).toEqual({texts: {}, approvals: {}, guests: {}, stopping: {}});
+        expect(run()).toEqual({
+            texts: {}, approvals: {}, guests: {}, stopping: {}, questions: {}, todoCollapsed: {}, outputsExpanded: {},
+            panel: {
+                open: 0,
+                machines: {items: [], loaded: false, loading: false, error: ''},
+                sessions: {items: [], loaded: false, loading: false, error: ''},
+                approvals: {items: [], loaded: false, loading: false, error: ''},
+            },
+        });
     });
 
     it('ignores the host webapp\'s actions', () => {

@@ -6,10 +6,14 @@
 import {combineReducers} from 'redux';
 import type {AnyAction} from 'redux';
 
-import type {ApprovalInfo, GuestInfo} from '../types';
+import type {RefreshTarget} from '../constants';
+import type {ApprovalInfo, GuestInfo, QuestionInfo} from '../types';
 
 import {ActionTypes} from './actions';
-import type {ApprovalUpdatedAction, GuestUpdatedAction, StopRequestedAction, StopSettledAction, TextReceivedAction} from './actions';
+import type {
+    ApprovalUpdatedAction, GuestUpdatedAction, OutputToggledAction, PanelFailedAction, PanelListData, PanelLoadedAction, PanelLoadingAction,
+    QuestionUpdatedAction, StopRequestedAction, StopSettledAction, TextReceivedAction, TodoToggledAction,
+} from './actions';
 
 export interface LiveText {
     text: string;
@@ -30,11 +34,37 @@ export type GuestsState = Record<string, GuestInfo | undefined>;
 /** Sessions this tab asked to stop, by session id. */
 export type StoppingState = Record<string, true | undefined>;
 
+/** Answered questions by `requestKey(session_id, request_id)`. */
+export type QuestionsState = Record<string, QuestionInfo | undefined>;
+
+/** Post ids whose todo panel is folded, or whose tool output is open. */
+export type PostFlags = Record<string, true | undefined>;
+
+export interface ListState<T> {
+    items: T[];
+
+    /** A first answer arrived; until then the panel says "Loading…" rather than "nothing". */
+    loaded: boolean;
+    loading: boolean;
+    error: string;
+}
+
+export type PanelState = {
+    [K in RefreshTarget]: ListState<PanelListData[K][number]>;
+} & {
+    /** How many copies of the right-hand panel are on screen. */
+    open: number;
+};
+
 export interface PluginState {
     texts: TextsState;
     approvals: ApprovalsState;
     guests: GuestsState;
     stopping: StoppingState;
+    questions: QuestionsState;
+    todoCollapsed: PostFlags;
+    outputsExpanded: PostFlags;
+    panel: PanelState;
 }
 
 export function requestKey(sessionId: string, requestId: string): string {
@@ -108,4 +138,74 @@ function stopping(state: StoppingState = {}, action: AnyAction): StoppingState {
     }
 }
 
-export default combineReducers<PluginState>({texts, approvals, guests, stopping});
+// The same rule again: the first answer wins.
+function questions(state: QuestionsState = {}, action: AnyAction): QuestionsState {
+    if (action.type !== ActionTypes.QuestionUpdated) {
+        return state;
+    }
+    const {question} = action as QuestionUpdatedAction;
+    const key = requestKey(question.session_id, question.request_id);
+    if (question.status === 'pending' || state[key]) {
+        return state;
+    }
+    return {...state, [key]: question};
+}
+
+function setFlag(state: PostFlags, postId: string, on: boolean): PostFlags {
+    if ((state[postId] === true) === on) {
+        return state;
+    }
+    if (on) {
+        return {...state, [postId]: true};
+    }
+    return Object.fromEntries(Object.entries(state).filter(([id]) => id !== postId));
+}
+
+// Kept here, not in the card: Mattermost unmounts posts scrolled out of view.
+function todoCollapsed(state: PostFlags = {}, action: AnyAction): PostFlags {
+    if (action.type !== ActionTypes.TodoToggled) {
+        return state;
+    }
+    const {postId, collapsed} = action as TodoToggledAction;
+    return setFlag(state, postId, collapsed);
+}
+
+function outputsExpanded(state: PostFlags = {}, action: AnyAction): PostFlags {
+    if (action.type !== ActionTypes.OutputToggled) {
+        return state;
+    }
+    const {postId, expanded} = action as OutputToggledAction;
+    return setFlag(state, postId, expanded);
+}
+
+function emptyList<T>(): ListState<T> {
+    return {items: [], loaded: false, loading: false, error: ''};
+}
+
+const initialPanel: PanelState = {open: 0, machines: emptyList(), sessions: emptyList(), approvals: emptyList()};
+
+function panel(state: PanelState = initialPanel, action: AnyAction): PanelState {
+    switch (action.type) {
+    case ActionTypes.PanelOpened:
+        return {...state, open: state.open + 1};
+    case ActionTypes.PanelClosed:
+        return {...state, open: Math.max(0, state.open - 1)};
+    case ActionTypes.PanelLoading: {
+        const {what} = action as PanelLoadingAction;
+        return {...state, [what]: {...state[what], loading: true}};
+    }
+    case ActionTypes.PanelLoaded: {
+        const {what, items} = action as PanelLoadedAction;
+        return {...state, [what]: {items, loaded: true, loading: false, error: ''}};
+    }
+    case ActionTypes.PanelFailed: {
+        // The last list stays on screen with the error above it.
+        const {what, error} = action as PanelFailedAction;
+        return {...state, [what]: {...state[what], loading: false, error}};
+    }
+    default:
+        return state;
+    }
+}
+
+export default combineReducers<PluginState>({texts, approvals, guests, stopping, questions, todoCollapsed, outputsExpanded, panel});

@@ -5,10 +5,10 @@ import type {PreferenceType} from '@mattermost/types/preferences';
 import type {UserProfile} from '@mattermost/types/users';
 
 import {BOT_USERNAME, STATE_KEY} from '../constants';
-import type {ApprovalInfo, GuestInfo} from '../types';
+import type {ApprovalInfo, GuestInfo, PendingRequest, QuestionInfo} from '../types';
 
 import {requestKey} from './reducer';
-import type {LiveText, PluginState} from './reducer';
+import type {LiveText, PanelState, PluginState} from './reducer';
 
 export interface HostState {
     entities: {
@@ -79,4 +79,30 @@ export function getCurrentUserId(state: HostState): string {
 
 export function getCurrentUsername(state: HostState): string {
     return getUser(state, getCurrentUserId(state))?.username ?? '';
+}
+
+export function getAnsweredQuestion(state: HostState, sessionId: string, requestId: string): QuestionInfo | undefined {
+    return state[STATE_KEY]?.questions[requestKey(sessionId, requestId)];
+}
+
+export function isTodoCollapsed(state: HostState, postId: string): boolean {
+    return state[STATE_KEY]?.todoCollapsed[postId] === true;
+}
+
+export function isOutputExpanded(state: HostState, postId: string): boolean {
+    return state[STATE_KEY]?.outputsExpanded[postId] === true;
+}
+
+export function getPanel(state: HostState): PanelState | undefined {
+    return state[STATE_KEY]?.panel;
+}
+
+export function isPanelOpen(state: HostState): boolean {
+    return (state[STATE_KEY]?.panel.open ?? 0) > 0;
+}
+
+/** Whether this tab already answered a request the panel lists (its refresh may not have arrived yet). */
+export function isSettledHere(state: HostState, request: PendingRequest): boolean {
+    const key = requestKey(request.session_id, request.request_id);
+    return state[STATE_KEY]?.approvals[key] !== undefined || state[STATE_KEY]?.questions[key] !== undefined;
 }

@@ -76,3 +76,8 @@ export function renderWithStore(ui: React.ReactElement, store: Store<HostState> 
     const wrapper = ({children}: {children: React.ReactNode}) => <Provider store={store}>{children}</Provider>;
     return {store, ...render(ui, {wrapper})};
 }
+
+/** The lines a code or diff block shows, each as its text (numbers and +/− included). */
+export function shownLines(block: HTMLElement): string[] {
+    return Array.from(block.querySelectorAll('.cm-code-line'), (row) => row.textContent ?? '');
+}

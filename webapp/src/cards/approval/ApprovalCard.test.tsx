@@ -4,7 +4,7 @@ import React from 'react';
 
 import {client, PluginClientError} from '../../client';
 import {PostTypes, PropKeys} from '../../constants';
-import {ALICE_ID, makePost, makeStore, renderWithStore, user} from '../../test/fixtures';
+import {ALICE_ID, makePost, makeStore, renderWithStore, shownLines, user} from '../../test/fixtures';
 import type {ApprovalInfo} from '../../types';
 
 import ApprovalCard from './ApprovalCard';
@@ -27,6 +27,8 @@ function approval(overrides: Partial<ApprovalInfo> = {}): ApprovalInfo {
         decided_at: 0,
         reason: '',
         expired_after: '',
+        preview: null,
+        approve_all: false,
         ...overrides,
     };
 }
@@ -199,12 +201,12 @@ describe('approval card', () => {
         expect(screen.queryByRole('button')).not.toBeInTheDocument();
     });
 
-    it('shows the input of other tools as formatted JSON', () => {
-        const input = {file_path: '/home/alice/src/app/auth.ts', old_string: 'a', new_string: 'b'};
-        renderWithStore(<ApprovalCard post={approvalPost({tool_name: 'Edit', input, description: ''})}/>);
+    it('shows the input of a tool it has no view for as formatted JSON', () => {
+        const input = {notebook: 'analysis.ipynb', cell: 3};
+        renderWithStore(<ApprovalCard post={approvalPost({tool_name: 'NotebookRun', input, description: ''})}/>);
 
-        expect(screen.getByRole('heading', {name: 'Claude wants to use Edit'})).toBeInTheDocument();
-        expect(screen.getByLabelText('Tool input').textContent).toBe(JSON.stringify(input, null, 2));
+        expect(screen.getByRole('heading', {name: 'Claude wants to use NotebookRun'})).toBeInTheDocument();
+        expect(shownLines(screen.getByRole('region', {name: 'Tool input'}))).toEqual(JSON.stringify(input, null, 2).split('\n'));
     });
 
     describe('is not rendered as a card', () => {
@@ -233,6 +235,7 @@ describe('approval card', () => {
         renderWithStore(<ApprovalCard post={approvalPost()}/>);
         const block = screen.getByLabelText('Command');
 
-        expect(within(block).getByText(LONG_COMMAND)).toBeInTheDocument();
+        expect(block.textContent).toBe(LONG_COMMAND);
+        expect(within(block).getByText('\'*.test.ts\'')).toHaveClass('hljs-string');
     });
 });

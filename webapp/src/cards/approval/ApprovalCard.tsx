@@ -4,62 +4,76 @@ import {useSelector} from 'react-redux';
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
 import Markdown from '../../components/Markdown';
-import {readApproval} from '../../props';
+import {ApprovalActionIds} from '../../constants';
+import {readApproval, readPostActions} from '../../props';
 import {getDecidedApproval} from '../../store/selectors';
 import type {HostState} from '../../store/selectors';
+import type {ApprovalInfo} from '../../types';
 
 import DecisionButtons from './DecisionButtons';
 import DecisionLine from './DecisionLine';
-import {summarizeTool} from './tool';
+import {describeTool} from './tool';
+import {ToolBodyView, ToolFields} from './ToolDetails';
+
+/**
+ * The approval as posted, with the decision made in this tab (or told by a 409) laid
+ * over it at once; the server's post edit follows. Only the decision is taken from
+ * it: what was asked stays as the post shows it.
+ */
+export function useApproval(post: PostTypeProps['post']): ApprovalInfo | null {
+    const fromPost = readApproval(post.props);
+    const decided = useSelector((state: HostState) => (fromPost ? getDecidedApproval(state, fromPost.session_id, fromPost.request_id) : undefined));
+    if (fromPost?.status === 'pending' && decided) {
+        return {
+            ...fromPost,
+            status: decided.status,
+            decided_by: decided.decided_by,
+            decided_at: decided.decided_at,
+            reason: decided.reason,
+            approve_all: decided.approve_all,
+        };
+    }
+    return fromPost;
+}
 
 export function ApprovalCardView({post}: PostTypeProps) {
     const titleId = useId();
-    const fromPost = readApproval(post.props);
-
-    // A decision made in this tab shows at once; the server's post edit follows. Only
-    // the decision is taken from it: what was asked stays as the post shows it.
-    const decided = useSelector((state: HostState) => (fromPost ? getDecidedApproval(state, fromPost.session_id, fromPost.request_id) : undefined));
-    const approval = fromPost?.status === 'pending' && decided ? {
-        ...fromPost,
-        status: decided.status,
-        decided_by: decided.decided_by,
-        decided_at: decided.decided_at,
-        reason: decided.reason,
-    } : fromPost;
-
+    const approval = useApproval(post);
     if (!approval) {
         return <Markdown text={post.message}/>;
     }
-    const tool = summarizeTool(approval);
+    const view = describeTool(approval);
+    const wide = view.body.kind === 'diff' || view.body.kind === 'new_file';
+    const allowApproveAll = readPostActions(post.props).some((action) => action.id === ApprovalActionIds.ApproveAll);
     return (
         <section
-            className={`cm-card cm-approval cm-approval--${approval.status}`}
+            className={`cm-card cm-approval cm-approval--${approval.status}${wide ? ' cm-card--wide' : ''}`}
             aria-labelledby={titleId}
         >
             <header className='cm-approval__header'>
-                <span className='cm-approval__tool'>{approval.tool_name || 'Tool'}</span>
+                <span className='cm-approval__tool'>{view.tag}</span>
                 <h4
                     id={titleId}
                     className='cm-approval__title'
                 >
-                    {tool.title}
+                    {view.title}
                 </h4>
             </header>
-            {tool.description && <p className='cm-approval__description'>{tool.description}</p>}
-            {approval.cwd && (
-                <div className='cm-approval__cwd'>
-                    <span className='cm-label'>{'Working directory'}</span>
-                    <code>{approval.cwd}</code>
-                </div>
-            )}
-            <pre
-                className={`cm-code ${tool.isCommand ? 'cm-code--command' : 'cm-code--json'}`}
-                aria-label={tool.isCommand ? 'Command' : 'Tool input'}
-                tabIndex={0}
-            >
-                <code>{tool.body}</code>
-            </pre>
-            {approval.status === 'pending' ? <DecisionButtons approval={approval}/> : (
+            {view.description && <p className='cm-approval__description'>{view.description}</p>}
+            <ToolFields
+                fields={view.fields}
+                cwd={approval.cwd}
+            />
+            <ToolBodyView
+                view={view}
+                cwd={approval.cwd}
+            />
+            {approval.status === 'pending' ? (
+                <DecisionButtons
+                    approval={approval}
+                    allowApproveAll={allowApproveAll}
+                />
+            ) : (
                 <DecisionLine
                     approval={approval}
                     askedAt={post.create_at}

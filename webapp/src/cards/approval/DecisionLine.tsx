@@ -7,8 +7,18 @@ import {getDisplayUsername, prefersMilitaryTime} from '../../store/selectors';
 import type {HostState} from '../../store/selectors';
 import type {ApprovalInfo} from '../../types';
 
+/** A plan's card says "Plan approved by …" / "Changes requested by …". */
+export interface OutcomeWords {
+    approved: string;
+    denied: string;
+    reason: string;
+}
+
+const toolOutcome: OutcomeWords = {approved: 'Approved', denied: 'Denied', reason: 'Reason'};
+
 interface Props {
     approval: ApprovalInfo;
+    words?: OutcomeWords;
 
     /** When the card was posted (unix ms), to say how long an expired request waited. */
     askedAt: number;
@@ -47,7 +57,7 @@ function ClockIcon() {
 const icons = {approved: '✓', denied: '✕', expired: <ClockIcon/>} as const;
 
 /** "Approved by @alice · 10:42 AM" once a request is decided. */
-export default function DecisionLine({approval, askedAt}: Props) {
+export default function DecisionLine({approval, askedAt, words = toolOutcome}: Props) {
     const username = useSelector((state: HostState) => getDisplayUsername(state, approval.decided_by));
     const military = useSelector(prefersMilitaryTime);
     if (approval.status === 'pending') {
@@ -63,7 +73,7 @@ export default function DecisionLine({approval, askedAt}: Props) {
         }
         text = `Expired — denied${waited} without an answer`;
     } else {
-        const verb = approval.status === 'approved' ? 'Approved' : 'Denied';
+        const verb = approval.status === 'approved' ? words.approved : words.denied;
         text = [username ? `${verb} by @${username}` : verb, approval.decided_at > 0 ? formatClock(approval.decided_at, military) : ''].filter(Boolean).join(' · ');
     }
     return (
@@ -75,7 +85,10 @@ export default function DecisionLine({approval, askedAt}: Props) {
                 {icons[approval.status]}
             </span>
             <span title={approval.decided_at > 0 ? formatFull(approval.decided_at) : undefined}>{text}</span>
-            {approval.reason && approval.status !== 'expired' && <span className='cm-approval__reason'>{`Reason: ${approval.reason}`}</span>}
+            {approval.status === 'approved' && approval.approve_all && (
+                <span className='cm-approval__reason'>{'Approve all: Claude now runs every tool in this session without asking.'}</span>
+            )}
+            {approval.reason && approval.status !== 'expired' && <span className='cm-approval__reason'>{`${words.reason}: ${approval.reason}`}</span>}
         </div>
     );
 }

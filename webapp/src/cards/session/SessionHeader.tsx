@@ -5,6 +5,7 @@ import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
 import {formatTokens} from '../../components/format';
 import Markdown from '../../components/Markdown';
+import {breakable} from '../../components/paths';
 import {readSession} from '../../props';
 import {getCurrentUserId, getCurrentUsername} from '../../store/selectors';
 
@@ -33,22 +34,6 @@ interface FieldProps {
     wrap?: boolean;
     className?: string;
     children?: React.ReactNode;
-}
-
-/** A path or branch with a line-break chance after each "/", so it wraps at a separator. */
-function breakable(text: string): React.ReactNode {
-    const parts = text.split('/');
-    return parts.map((part, i) => (
-        <React.Fragment key={i}>
-            {part}
-            {i < parts.length - 1 && (
-                <>
-                    {'/'}
-                    <wbr/>
-                </>
-            )}
-        </React.Fragment>
-    ));
 }
 
 function Field({label, value, mono = false, wide = false, wrap = false, className = '', children}: FieldProps) {
