@@ -4,10 +4,16 @@ interface FakeResponse {
     ok: boolean;
     status: number;
     json: () => Promise<unknown>;
+    text: () => Promise<string>;
 }
 
 function respond(status: number, body: unknown): FakeResponse {
-    return {ok: status >= 200 && status < 300, status, json: async () => (body === undefined ? Promise.reject(new SyntaxError('no body')) : body)};
+    return {
+        ok: status >= 200 && status < 300,
+        status,
+        json: async () => (body === undefined || typeof body === 'string' ? Promise.reject(new SyntaxError('not JSON')) : body),
+        text: async () => (typeof body === 'string' ? body : JSON.stringify(body)),
+    };
 }
 
 const decided = {session_id: 's 1', request_id: 'r/1', tool_name: 'Bash', input: {command: 'ls'}, status: 'approved', decided_by: 'alice', decided_at: 1735814520000};
@@ -142,6 +148,82 @@ describe('plugin client', () => {
             fetchMock.mockResolvedValue(respond(400, {id: 'api.post.do_action.action_integration.app_error', message: 'Action integration error.', status_code: 400}));
 
             await expect(client.doPostAction('post1', 'include')).rejects.toThrow('Action integration error.');
+        });
+    });
+
+    describe('rich cards', () => {
+        function call(): [string, RequestInit & {headers: Record<string, string>}] {
+            return fetchMock.mock.calls[0] as [string, RequestInit & {headers: Record<string, string>}];
+        }
+
+        it('sends Approve all and a denial\'s reason in the decide body', async () => {
+            fetchMock.mockResolvedValue(respond(200, {approval: decided}));
+
+            await client.decide('s1', 'r1', 'approve_all');
+            await client.decide('s1', 'r1', 'deny', 'not on main');
+
+            expect(JSON.parse(fetchMock.mock.calls[0][1].body as string)).toEqual({decision: 'approve_all', reason: ''});
+            expect(JSON.parse(fetchMock.mock.calls[1][1].body as string)).toEqual({decision: 'deny', reason: 'not on main'});
+        });
+
+        it('answers a question on its route with the answers by question', async () => {
+            const question = {session_id: 's1', request_id: 'q/1', questions: [], status: 'answered', answers: {'Which?': 'Jest'}, answered_by: 'alice', answered_at: 1735814520000};
+            fetchMock.mockResolvedValue(respond(200, {question}));
+
+            const recorded = await client.answerQuestion('s1', 'q/1', {'Which?': 'Jest'});
+
+            expect(recorded).toMatchObject({status: 'answered', answered_by: 'alice', answers: {'Which?': 'Jest'}});
+            const [url, options] = call();
+            expect(url).toBe('https://chat.example.com/team-chat/plugins/claude-mattermost/api/v1/sessions/s1/questions/q%2F1/answer');
+            expect(options.method).toBe('post');
+            expect(JSON.parse(options.body as string)).toEqual({answers: {'Which?': 'Jest'}});
+            expect(options.headers['X-CSRF-Token']).toBe('csrf-token-123');
+        });
+
+        it('carries the answer someone else gave first', async () => {
+            fetchMock.mockResolvedValue(respond(409, {error: 'already answered', question: {session_id: 's1', request_id: 'q1', questions: [], status: 'answered', answered_by: 'bob'}}));
+
+            const error = await client.answerQuestion('s1', 'q1', {}).catch((e: unknown) => e);
+
+            expect((error as PluginClientError).question).toMatchObject({status: 'answered', answered_by: 'bob'});
+        });
+
+        it('fetches a tool\'s whole output as text', async () => {
+            fetchMock.mockResolvedValue(respond(200, 'line 1\nline 2\n'));
+
+            await expect(client.getToolOutput('s1', 'toolu_01')).resolves.toBe('line 1\nline 2\n');
+            const [url, options] = call();
+            expect(url).toBe('https://chat.example.com/team-chat/plugins/claude-mattermost/api/v1/sessions/s1/outputs/toolu_01');
+            expect(options.method).toBe('get');
+            expect(options.credentials).toBe('include');
+        });
+
+        it('passes the server\'s refusal of an output', async () => {
+            fetchMock.mockResolvedValue(respond(403, {error: 'Only channel members can read this output'}));
+
+            await expect(client.getToolOutput('s1', 't1')).rejects.toThrow('Only channel members can read this output');
+        });
+
+        it.each([
+            ['getMachines', 'machines', [{id: 'm1', name: 'laptop', online: true, last_seen: 1735814520000}], {id: 'm1', name: 'laptop', online: true, shared_by: ''}],
+            ['getSessions', 'sessions', [{id: 's1', status: 'working', machine_name: 'laptop', root_id: 'r1', prompt: 'fix it'}], {id: 's1', status: 'working', root_id: 'r1'}],
+            ['getPendingRequests', 'approvals', [{session_id: 's1', request_id: 'r1', kind: 'plan', tool_name: 'ExitPlanMode', post_id: 'p1'}], {kind: 'plan', post_id: 'p1'}],
+        ] as const)('%s reads GET /me/%s', async (method, path, body, first) => {
+            fetchMock.mockResolvedValue(respond(200, body));
+
+            const items = await client[method]();
+
+            expect(items).toHaveLength(1);
+            expect(items[0]).toMatchObject(first);
+            const [url, options] = call();
+            expect(url).toBe(`https://chat.example.com/team-chat/plugins/claude-mattermost/api/v1/me/${path}`);
+            expect(options.method).toBe('get');
+        });
+
+        it('rejects a list answer that is not JSON', async () => {
+            fetchMock.mockResolvedValue(respond(200, '<html>proxy</html>'));
+
+            await expect(client.getMachines()).rejects.toThrow('unexpected answer');
         });
     });
 });

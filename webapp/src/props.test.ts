@@ -1,4 +1,7 @@
-import {parseApproval, parseGuest, parseTextEvent, readContextOffer, readPostActions, readSession, readText, toMillis} from './props';
+import {
+    parseApproval, parseGuest, parseMachines, parsePending, parseQuestion, parseRefreshEvent, parseSessions, parseTextEvent, readAppliedDiff,
+    readContextOffer, readPostActions, readSession, readText, readTodo, readToolOutput, toMillis,
+} from './props';
 
 describe('reading props', () => {
     it.each([
@@ -84,5 +87,73 @@ describe('reading props', () => {
         expect(parseTextEvent({post_id: 'p', text: 5})).toBeNull();
         expect(parseTextEvent(null)).toBeNull();
         expect(parseTextEvent({post_id: 'p', text: ''})).toEqual({post_id: 'p', session_id: '', message_id: '', text: '', done: false});
+    });
+
+    describe('rich cards', () => {
+        const base = {session_id: 's1', request_id: 'r1', tool_name: 'Edit', input: {}};
+
+        it.each([
+            ['a diff', {kind: 'diff', file_path: '/a.ts', diff: '@@', language: 'ts', added: 3, removed: -1}, {kind: 'diff', file_path: '/a.ts', diff: '@@', language: 'ts', added: 3, removed: 0, truncated: false}],
+            ['a new file', {kind: 'new_file', file_path: '/b.go', content: 'x', language: 'go', lines: 1, truncated: true}, {kind: 'new_file', file_path: '/b.go', content: 'x', language: 'go', lines: 1, truncated: true}],
+            ['an MCP tool', {kind: 'mcp', server: 'github', tool: 'create_issue'}, {kind: 'mcp', server: 'github', tool: 'create_issue'}],
+            ['an unknown kind', {kind: 'hologram'}, null],
+            ['no preview', undefined, null],
+        ])('reads an approval\'s preview: %s', (_, preview, expected) => {
+            expect(parseApproval({...base, preview})?.preview).toEqual(expected);
+        });
+
+        it('reads Approve all from the approval', () => {
+            expect(parseApproval({...base, status: 'approved', approve_all: true})?.approve_all).toBe(true);
+            expect(parseApproval({...base, status: 'approved'})?.approve_all).toBe(false);
+        });
+
+        it('reads an applied diff and refuses one without diff text', () => {
+            expect(readAppliedDiff({claude_diff: {session_id: 's1', tool_use_id: 't1', file_path: 'a', diff: 'd', language: 'ts', added: 1, removed: 2}}))
+                .toEqual({session_id: 's1', tool_use_id: 't1', file_path: 'a', diff: 'd', language: 'ts', added: 1, removed: 2, truncated: false});
+            expect(readAppliedDiff({claude_diff: {file_path: 'a'}})).toBeNull();
+        });
+
+        it('reads todos, drops empty items and counts from the list', () => {
+            const todo = readTodo({claude_todo: {session_id: 's1', done: 5, total: 9, todos: [
+                {content: 'a', status: 'completed', activeForm: 'A-ing'}, {content: 'b', status: 'weird'}, {content: ''}, 'junk',
+            ]}});
+            expect(todo).toEqual({session_id: 's1', done: 1, total: 2, todos: [
+                {content: 'a', status: 'completed', activeForm: 'A-ing'}, {content: 'b', status: 'pending', activeForm: ''},
+            ]});
+            expect(readTodo({claude_todo: {}})).toBeNull();
+        });
+
+        it('reads a question and keeps only string answers', () => {
+            const question = parseQuestion({session_id: 's1', request_id: 'q1', status: 'answered', answered_at: 1735814520, answers: {'A?': 'x', 'B?': 3},
+                questions: [{question: 'A?', header: 'H', multiSelect: true, options: [{label: 'x', description: 'd'}, {label: ''}]}, {header: 'no question'}]});
+            expect(question).toEqual({session_id: 's1', request_id: 'q1', status: 'answered', answered_by: '', answered_at: 1735814520000, answers: {'A?': 'x'},
+                questions: [{question: 'A?', header: 'H', multiSelect: true, options: [{label: 'x', description: 'd'}]}]});
+            expect(parseQuestion({session_id: 's1', request_id: 'q1'})).toBeNull();
+        });
+
+        it('reads a tool output and counts the preview\'s lines when the server did not', () => {
+            expect(readToolOutput({claude_tool_output: {tool_name: 'Bash', summary: 'ls', preview: 'a\nb\n', is_error: true}})).toEqual({
+                session_id: '', tool_use_id: '', tool_name: 'Bash', summary: 'ls', is_error: true, lines: 2, truncated: false, preview: 'a\nb\n',
+            });
+            expect(readToolOutput({})).toBeNull();
+        });
+
+        it('reads the panel\'s lists, bare or wrapped, and skips items without ids', () => {
+            expect(parseMachines([{id: 'm1', name: 'laptop', online: true, last_seen: 1735814520000, shared_by: 'bob'}, {name: 'no id'}])).toEqual([
+                {id: 'm1', name: 'laptop', online: true, last_seen: 1735814520000, shared_by: 'bob'},
+            ]);
+            expect(parseSessions({sessions: [{id: 's1', status: 'nonsense'}]})).toMatchObject([{id: 's1', status: 'starting'}]);
+            expect(parsePending([{session_id: 's1', request_id: 'r1'}, {session_id: 's1'}])).toMatchObject([{kind: 'approval'}]);
+            expect(parseMachines('oops')).toEqual([]);
+        });
+
+        it.each([
+            [{what: 'machines'}, ['machines']],
+            [{what: 'approvals'}, ['approvals']],
+            [{what: 'everything'}, ['machines', 'sessions', 'approvals']],
+            [null, ['machines', 'sessions', 'approvals']],
+        ])('a refresh event %p refetches %p', (data, lists) => {
+            expect(parseRefreshEvent(data)).toEqual(lists);
+        });
     });
 });

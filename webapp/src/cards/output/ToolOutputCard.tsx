@@ -65,7 +65,7 @@ export function ToolOutputCardView({post}: PostTypeProps) {
                 <span className='cm-output__tool'>{tool}</span>
                 {info.summary && (
                     <>
-                        <span aria-hidden='true'>{'·'}</span>
+                        <span className='cm-output__dot'>{'·'}</span>
                         <code
                             className='cm-output__summary'
                             title={info.summary}
@@ -74,7 +74,7 @@ export function ToolOutputCardView({post}: PostTypeProps) {
                         </code>
                     </>
                 )}
-                <span aria-hidden='true'>{'·'}</span>
+                <span className='cm-output__dot'>{'·'}</span>
                 <span className='cm-output__lines'>{lineCount(info)}</span>
                 {info.is_error && <span className='cm-output__failed'>{'failed'}</span>}
             </button>
