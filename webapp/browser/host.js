@@ -248,7 +248,16 @@
         preferences: {myPreferences: {}},
     };
     const pluginReducers = {};
-    const root = () => Redux.combineReducers(Object.assign({entities: (s = entities) => s}, pluginReducers));
+    // Whether the plugin's right-hand panel is open (the webapp keeps this in views.rhs).
+    const hostRhs = (open = false, action) => {
+        switch (action.type) {
+        case 'HOST_RHS_SHOW': return true;
+        case 'HOST_RHS_HIDE': return false;
+        case 'HOST_RHS_TOGGLE': return !open;
+        default: return open;
+        }
+    };
+    const root = () => Redux.combineReducers(Object.assign({entities: (s = entities) => s, hostRhs}, pluginReducers));
     const store = Redux.createStore(root());
 
     const postTypes = {};
@@ -269,7 +278,41 @@
             pluginReducers[`plugins-${plugin.id}`] = reducer;
             store.replaceReducer(root());
         },
+        registerRightHandSidebarComponent(component, title) {
+            rhs = {component, title};
+            return {id: 'rhs', showRHSPlugin: {type: 'HOST_RHS_SHOW'}, hideRHSPlugin: {type: 'HOST_RHS_HIDE'}, toggleRHSPlugin: {type: 'HOST_RHS_TOGGLE'}};
+        },
+        registerChannelHeaderButtonAction(icon, action, dropdownText, tooltipText) {
+            headerButtons.push({icon, action, dropdownText, tooltipText});
+            return `header-${headerButtons.length}`;
+        },
+        registerAppBarComponent(iconUrl, action, tooltipText) {
+            appBar.push({iconUrl, action, tooltipText});
+            return `appbar-${appBar.length}`;
+        },
     };
+    let rhs = null;
+    const headerButtons = [];
+    const appBar = [];
+
+    // The channel header's plugin buttons and the app bar, as the webapp draws them.
+    function ChannelHeader() {
+        return React.createElement('div', {className: 'channel-header', id: 'channel-header'},
+            React.createElement('span', {className: 'channel-header__name'}, 'Town Square'),
+            headerButtons.map((b, i) => React.createElement('button', {key: i, type: 'button', className: 'channel-header__button', 'aria-label': b.dropdownText, title: b.tooltipText, onClick: () => b.action()}, b.icon)),
+            appBar.map((b, i) => React.createElement('button', {key: `a${i}`, type: 'button', className: 'app-bar__button', 'aria-label': `App bar: ${b.tooltipText}`, onClick: () => b.action()},
+                React.createElement('img', {src: b.iconUrl, alt: '', width: 24, height: 24}))));
+    }
+
+    function RightHandSidebar() {
+        const open = ReactRedux.useSelector((state) => state.hostRhs);
+        if (!open || !rhs) {
+            return null;
+        }
+        return React.createElement('aside', {className: 'sidebar--right', id: 'rhs', 'aria-label': rhs.title},
+            React.createElement('div', {className: 'sidebar--right__header'}, rhs.title),
+            React.createElement('div', {className: 'sidebar--right__content'}, React.createElement(rhs.component)));
+    }
 
     function Post({name, post: p}) {
         const Card = postTypes[p.type];
@@ -288,6 +331,8 @@
     function render() {
         reactRoot.render(
             React.createElement(ReactRedux.Provider, {store},
+                React.createElement(ChannelHeader),
+                React.createElement(RightHandSidebar),
                 cards.map(([name, p]) => React.createElement(Post, {key: name, name, post: p}))));
     }
 

@@ -12,20 +12,39 @@ describe('plugin registration', () => {
         });
         expect(registerPlugin).toHaveBeenCalledWith('claude-mattermost', expect.any(Object));
 
+        const rhs = {id: 'rhs1', showRHSPlugin: {type: 'SHOW'}, hideRHSPlugin: {type: 'HIDE'}, toggleRHSPlugin: {type: 'TOGGLE_RHS'}};
         const registry = {
             registerPostTypeComponent: jest.fn(),
             registerWebSocketEventHandler: jest.fn(),
             registerReducer: jest.fn(),
+            registerRightHandSidebarComponent: jest.fn(() => rhs),
+            registerChannelHeaderButtonAction: jest.fn(() => 'button1'),
+            registerAppBarComponent: jest.fn(() => 'appbar1'),
         } satisfies PluginRegistry;
+        const store = makeStore();
+        const dispatch = jest.spyOn(store, 'dispatch');
         const plugin = registerPlugin.mock.calls[0][1] as Plugin;
-        plugin.initialize(registry, makeStore());
+        plugin.initialize(registry, store);
 
         expect(registry.registerPostTypeComponent.mock.calls.map(([type]) => type as string).sort()).toEqual(
             Object.values(PostTypes).sort(),
         );
         expect(registry.registerWebSocketEventHandler).toHaveBeenCalledWith('custom_claude-mattermost_text', expect.any(Function));
         expect(WebSocketEvents.Text).toBe('custom_claude-mattermost_text');
+        expect(registry.registerWebSocketEventHandler).toHaveBeenCalledWith('custom_claude-mattermost_refresh', expect.any(Function));
         expect(registry.registerReducer).toHaveBeenCalledTimes(1);
+
+        // The panel opens from the channel header and from the app bar.
+        expect(registry.registerRightHandSidebarComponent).toHaveBeenCalledWith(expect.any(Function), 'Claude Code');
+        const [, headerAction, dropdownText] = registry.registerChannelHeaderButtonAction.mock.calls[0] as unknown as [unknown, () => void, string];
+        expect(dropdownText).toBe('Claude Code');
+        headerAction();
+        expect(dispatch).toHaveBeenLastCalledWith({type: 'TOGGLE_RHS'});
+        const [iconUrl, appBarAction] = registry.registerAppBarComponent.mock.calls[0] as unknown as [string, () => void];
+        expect(iconUrl).toMatch(/^data:image\/svg\+xml,/);
+        dispatch.mockClear();
+        appBarAction();
+        expect(dispatch).toHaveBeenLastCalledWith({type: 'TOGGLE_RHS'});
         expect(document.getElementById('claude-mattermost-styles')).not.toBeNull();
     });
 });

@@ -1,3 +1,4 @@
+import React from 'react';
 import type {Store} from 'redux';
 
 import ApprovalCard from './cards/approval/ApprovalCard';
@@ -11,14 +12,20 @@ import SessionHeader from './cards/session/SessionHeader';
 import StreamingText from './cards/text/StreamingText';
 import TodoPanel from './cards/todo/TodoPanel';
 import {client} from './client';
-import {PostTypes, WebSocketEvents} from './constants';
+import {PostTypes, RefreshTargets, WebSocketEvents} from './constants';
 import {pluginId} from './manifest';
 import type {PluginRegistry} from './registry';
 import reducer from './store/reducer';
 import {getSiteURL} from './store/selectors';
 import type {HostState} from './store/selectors';
 import {injectStyles} from './styles';
-import {handleText} from './websocket/handlers';
+import {APP_BAR_ICON, PanelIcon} from './rhs/icons';
+import {loadLists} from './rhs/load';
+import RightHandPanel from './rhs/RightHandPanel';
+import {isPanelOpen} from './store/selectors';
+import {handleRefresh, handleText} from './websocket/handlers';
+
+const PANEL_TITLE = 'Claude Code';
 
 export default class Plugin {
     initialize(registry: PluginRegistry, store: Store<HostState>): void {
@@ -37,6 +44,20 @@ export default class Plugin {
         registry.registerPostTypeComponent(PostTypes.Question, QuestionCard);
         registry.registerPostTypeComponent(PostTypes.ToolOutput, ToolOutputCard);
         registry.registerWebSocketEventHandler(WebSocketEvents.Text, handleText(store));
+        registry.registerWebSocketEventHandler(WebSocketEvents.Refresh, handleRefresh(store));
+
+        // The right-hand panel: from the channel header, and from the app bar where there is one.
+        const {toggleRHSPlugin} = registry.registerRightHandSidebarComponent(RightHandPanel, PANEL_TITLE);
+        const toggle = () => {
+            store.dispatch(toggleRHSPlugin);
+        };
+        registry.registerChannelHeaderButtonAction(<PanelIcon/>, toggle, PANEL_TITLE, 'Claude Code: your sessions and what waits for you');
+        registry.registerAppBarComponent?.(APP_BAR_ICON, toggle, 'Claude Code');
+        registry.registerReconnectHandler?.(() => {
+            if (isPanelOpen(store.getState())) {
+                void loadLists(store.dispatch, RefreshTargets);
+            }
+        });
     }
 }
 

@@ -360,6 +360,63 @@ fieldset:disabled .cm-option { cursor: default; opacity: 0.72; }
 .cm-output__text--all { max-height: 60vh; }
 .cm-output__more { margin-top: 6px; min-height: 0; }
 
+/* Right-hand panel */
+.cm-rhs {
+    box-sizing: border-box; height: 100%; overflow-y: auto; padding: 8px 16px 24px;
+    color: var(--center-channel-color, #3f4350); font-size: 14px; line-height: 20px;
+}
+.cm-rhs__section { margin-top: 12px; }
+.cm-rhs__heading {
+    display: flex; align-items: center; gap: 6px; margin: 0 0 6px;
+    font-size: 12px; font-weight: 600; line-height: 16px; letter-spacing: 0.02em; text-transform: uppercase;
+    color: rgba(${fg}, 0.64);
+}
+.cm-rhs__count {
+    min-width: 16px; padding: 0 5px; border-radius: 8px; box-sizing: border-box; text-align: center;
+    background: rgba(${fg}, 0.12); color: var(--center-channel-color, #3f4350); font-size: 11px; letter-spacing: 0;
+}
+.cm-rhs__list { list-style: none; margin: 0; padding: 0; }
+.cm-rhs__item { border-top: 1px solid rgba(${fg}, 0.08); }
+.cm-rhs__item:first-child { border-top: 0; }
+.cm-rhs__empty { margin: 0; padding: 8px 0; color: rgba(${fg}, 0.64); font-size: 13px; line-height: 18px; }
+.cm-rhs__empty code {
+    padding: 0 4px; border-radius: 4px; background: rgba(${fg}, 0.08); color: inherit; font-size: 12px;
+}
+.cm-rhs__error {
+    display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 8px; margin: 0 0 6px; padding: 6px 8px; border-radius: 4px;
+    background: rgba(210, 75, 78, 0.08); color: var(--error-text, #d24b4e); font-size: 12px; line-height: 16px;
+}
+.cm-rhs__line { display: flex; align-items: center; justify-content: space-between; gap: 8px; min-width: 0; }
+.cm-rhs__when { flex: none; color: rgba(${fg}, 0.56); font-size: 12px; white-space: nowrap; }
+.cm-rhs__pending { padding: 8px 0; }
+.cm-rhs__summary { margin: 4px 0 0; overflow-wrap: anywhere; }
+.cm-rhs__summary--code { font-family: Menlo, Consolas, 'Liberation Mono', 'DejaVu Sans Mono', monospace; font-size: 12px; line-height: 18px; }
+.cm-rhs__actions { margin-top: 6px; min-height: 28px; }
+.cm-btn--small { height: 28px; padding: 0 12px; }
+.cm-rhs__open { font-size: 12px; font-weight: 600; }
+.cm-rhs__pending > .cm-rhs__open { display: inline-block; margin-top: 4px; }
+.cm-rhs__session {
+    display: flex; flex-direction: column; gap: 2px; margin: 0 -8px; padding: 8px;
+    border-radius: 4px; color: inherit; text-decoration: none;
+}
+.cm-rhs__session--link:hover { background: rgba(${fg}, 0.06); text-decoration: none; color: inherit; }
+.cm-rhs__session--link:focus-visible { outline: 2px solid var(--button-bg, #1c58d9); outline-offset: -2px; }
+.cm-rhs__prompt {
+    display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden;
+    font-weight: 600; overflow-wrap: anywhere;
+}
+.cm-rhs__meta {
+    min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+    color: rgba(${fg}, 0.64); font-size: 12px; line-height: 16px;
+}
+.cm-rhs__machine { display: flex; align-items: center; gap: 8px; padding: 8px 0; min-width: 0; }
+.cm-rhs__machine-name { font-weight: 600; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.cm-rhs__machine .cm-rhs__when { margin-left: auto; }
+.cm-rhs__dot { flex: none; width: 8px; height: 8px; border-radius: 50%; }
+.cm-rhs__dot--online { background: var(--online-indicator, #06d6a0); }
+.cm-rhs__dot--offline { box-sizing: border-box; border: 1.5px solid rgba(${fg}, 0.48); }
+.cm-pill--ended { color: rgba(${fg}, 0.72); }
+
 .cm-session { border-left-color: var(--button-bg, #1c58d9); }
 .cm-session__header { display: flex; align-items: center; justify-content: space-between; gap: 8px; }
 .cm-session { container-type: inline-size; }

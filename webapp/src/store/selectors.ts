@@ -15,6 +15,7 @@ export interface HostState {
         general: {config: Partial<ClientConfig>};
         users: {currentUserId?: string; profiles: Record<string, UserProfile | undefined>};
         preferences?: {myPreferences: Record<string, PreferenceType | undefined>};
+        teams?: {currentTeamId?: string; teams: Record<string, {name: string} | undefined>};
     };
     [STATE_KEY]?: PluginState;
 }
@@ -101,8 +102,26 @@ export function isPanelOpen(state: HostState): boolean {
     return (state[STATE_KEY]?.panel.open ?? 0) > 0;
 }
 
-/** Whether this tab already answered a request the panel lists (its refresh may not have arrived yet). */
-export function isSettledHere(state: HostState, request: PendingRequest): boolean {
+const none = {};
+
+/** Approvals decided in this tab, by request key (a stable object while nothing changes). */
+export function getDecidedApprovals(state: HostState): Record<string, ApprovalInfo | undefined> {
+    return state[STATE_KEY]?.approvals ?? none;
+}
+
+/** Questions answered in this tab, by request key. */
+export function getAnsweredQuestions(state: HostState): Record<string, QuestionInfo | undefined> {
+    return state[STATE_KEY]?.questions ?? none;
+}
+
+/** Whether this tab already settled a request the panel lists (the server's refresh may not have arrived yet). */
+export function isSettledHere(request: PendingRequest, approvals: Record<string, unknown>, questions: Record<string, unknown>): boolean {
     const key = requestKey(request.session_id, request.request_id);
-    return state[STATE_KEY]?.approvals[key] !== undefined || state[STATE_KEY]?.questions[key] !== undefined;
+    return approvals[key] !== undefined || questions[key] !== undefined;
+}
+
+/** The current team's URL name, '' when the store does not know it. */
+export function getCurrentTeamName(state: HostState): string {
+    const teams = state.entities.teams;
+    return teams?.currentTeamId ? teams.teams[teams.currentTeamId]?.name ?? '' : '';
 }
