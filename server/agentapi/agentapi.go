@@ -23,6 +23,7 @@ import (
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 	"github.com/claude-mattermost/claude-mattermost/server/streaming"
+	"github.com/claude-mattermost/claude-mattermost/server/toolposts"
 )
 
 // APIVersion is the protocol version this plugin speaks.
@@ -38,6 +39,7 @@ type Config struct {
 	Sessions      *sessions.Service
 	Approvals     *approvals.Service
 	Streaming     *streaming.Service
+	ToolPosts     *toolposts.Service
 	PluginVersion string
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/claude-mattermost/claude-mattermost/server/approvals"
+	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
@@ -26,6 +28,31 @@ const (
 	KindText     = "text"
 	KindApproval = "approval"
 	KindNotice   = "notice"
+	// Rich cards (issue 4).
+	KindDiff       = "diff"
+	KindTodo       = "todo"
+	KindQuestion   = "question"
+	KindToolOutput = "tool_output"
+)
+
+// kindList is the kinds for error messages.
+const kindList = "status, text, approval, notice, diff, todo, question or tool_output"
+
+// Limits of the rich outputs.
+const (
+	MaxPreviewRunes    = 400_000   // a diff or a new file's content
+	MaxToolOutputRunes = 1_000_000 // a tool's whole output
+	maxTodos           = 200
+	maxTodoRunes       = 2000
+	maxQuestions       = 10
+	maxOptions         = 20
+	maxQuestionRunes   = 2000
+	maxHeaderRunes     = 100
+	maxLabelRunes      = 200
+	maxOptionDescRunes = 1000
+	// MaxOutputBodyBytes bounds an output report's body: a tool output of
+	// a million characters, escaped, with room to spare.
+	MaxOutputBodyBytes = 8 << 20
 )
 
 const (
@@ -66,6 +93,26 @@ type Output struct {
 	ToolName    string          `json:"tool_name"`
 	Input       json.RawMessage `json:"input"`
 	Description string          `json:"description"`
+	Preview     *cards.Preview  `json:"preview"`
+
+	// diff (FilePath, Diff, Language, Added, Removed, Truncated) and
+	// tool_output (ToolUseID, ToolName, Summary, Output, IsError)
+	ToolUseID string `json:"tool_use_id"`
+	FilePath  string `json:"file_path"`
+	Diff      string `json:"diff"`
+	Language  string `json:"language"`
+	Added     int    `json:"added"`
+	Removed   int    `json:"removed"`
+	Truncated bool   `json:"truncated"`
+	Summary   string `json:"summary"`
+	Output    string `json:"output"`
+	IsError   bool   `json:"is_error"`
+
+	// todo
+	Todos []cards.Todo `json:"todos"`
+
+	// question (and RequestID)
+	Questions []cards.Question `json:"questions"`
 }
 
 // ParseOutput decodes and checks an output body. Every error is a
@@ -119,6 +166,43 @@ func ParseOutput(data []byte) (*Output, error) {
 		if utf8.RuneCountInString(o.Description) > maxFieldRunes {
 			return nil, httpx.Invalid(`field "description" is longer than %d characters`, maxFieldRunes)
 		}
+		if o.Preview != nil {
+			if err := checkPreview(o.Preview); err != nil {
+				return nil, err
+			}
+		}
+	case KindDiff:
+		if err := checkID("tool_use_id", o.ToolUseID); err != nil {
+			return nil, err
+		}
+		p := &cards.Preview{Kind: cards.PreviewDiff, FilePath: o.FilePath, Diff: o.Diff, Language: o.Language, Added: o.Added, Removed: o.Removed}
+		if err := checkPreview(p); err != nil {
+			return nil, err
+		}
+	case KindTodo:
+		if err := checkTodos(o.Todos); err != nil {
+			return nil, err
+		}
+	case KindQuestion:
+		if err := checkID("request_id", o.RequestID); err != nil {
+			return nil, err
+		}
+		if err := checkQuestions(o.Questions); err != nil {
+			return nil, err
+		}
+	case KindToolOutput:
+		if err := checkID("tool_use_id", o.ToolUseID); err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(o.ToolName) == "" || len(o.ToolName) > maxToolNameLen {
+			return nil, httpx.Invalid(`field "tool_name" is required (at most %d characters)`, maxToolNameLen)
+		}
+		if utf8.RuneCountInString(o.Summary) > maxFieldRunes {
+			return nil, httpx.Invalid(`field "summary" is longer than %d characters`, maxFieldRunes)
+		}
+		if !utf8.ValidString(o.Output) || utf8.RuneCountInString(o.Output) > MaxToolOutputRunes {
+			return nil, httpx.Invalid(`field "output" must be text of at most %d characters`, MaxToolOutputRunes)
+		}
 	case KindNotice:
 		if strings.TrimSpace(o.Text) == "" {
 			return nil, httpx.Invalid(`field "text" is required`)
@@ -127,11 +211,105 @@ func ParseOutput(data []byte) (*Output, error) {
 			return nil, httpx.Invalid(`field "text" is longer than %d characters`, maxNoticeRunes)
 		}
 	case "":
-		return nil, httpx.Invalid(`field "kind" is required: status, text, approval or notice`)
+		return nil, httpx.Invalid(`field "kind" is required: %s`, kindList)
 	default:
-		return nil, httpx.Invalid(`field "kind" must be status, text, approval or notice`)
+		return nil, httpx.Invalid(`field "kind" must be %s`, kindList)
 	}
 	return &o, nil
+}
+
+// languageRe is a language token from a file extension ("ts", "cpp", "c#").
+var languageRe = regexp.MustCompile(`^[A-Za-z0-9_+#.-]{0,32}$`)
+
+// checkPreview checks an approval's preview, or a diff output as one.
+func checkPreview(p *cards.Preview) error {
+	if !languageRe.MatchString(p.Language) {
+		return httpx.Invalid(`field "language" must be a short language name like "ts" (letters, digits, + # . _ -)`)
+	}
+	if utf8.RuneCountInString(p.FilePath) > maxFieldRunes {
+		return httpx.Invalid(`field "file_path" is longer than %d characters`, maxFieldRunes)
+	}
+	if p.Added < 0 || p.Removed < 0 || p.Lines < 0 {
+		return httpx.Invalid(`fields "added", "removed" and "lines" must be non-negative`)
+	}
+	switch p.Kind {
+	case cards.PreviewDiff:
+		if strings.TrimSpace(p.FilePath) == "" {
+			return httpx.Invalid(`field "file_path" is required for a diff`)
+		}
+		if utf8.RuneCountInString(p.Diff) > MaxPreviewRunes {
+			return httpx.Invalid(`field "diff" is longer than %d characters (truncate it and set "truncated")`, MaxPreviewRunes)
+		}
+	case cards.PreviewNewFile:
+		if strings.TrimSpace(p.FilePath) == "" {
+			return httpx.Invalid(`field "file_path" is required for a new file`)
+		}
+		if utf8.RuneCountInString(p.Content) > MaxPreviewRunes {
+			return httpx.Invalid(`field "content" is longer than %d characters (truncate it and set "truncated")`, MaxPreviewRunes)
+		}
+	case cards.PreviewMCP:
+		for name, v := range map[string]string{"server": p.Server, "tool": p.Tool} {
+			if strings.TrimSpace(v) == "" || len(v) > maxToolNameLen {
+				return httpx.Invalid(`field %q is required for an MCP preview (at most %d characters)`, name, maxToolNameLen)
+			}
+		}
+	default:
+		return httpx.Invalid(`field "preview.kind" must be diff, new_file or mcp`)
+	}
+	return nil
+}
+
+func checkTodos(todos []cards.Todo) error {
+	if todos == nil {
+		return httpx.Invalid(`field "todos" is required (an array, may be empty)`)
+	}
+	if len(todos) > maxTodos {
+		return httpx.Invalid(`field "todos" has more than %d items`, maxTodos)
+	}
+	for i, t := range todos {
+		switch t.Status {
+		case cards.TodoPending, cards.TodoInProgress, cards.TodoCompleted:
+		default:
+			return httpx.Invalid(`todos[%d].status must be pending, in_progress or completed`, i)
+		}
+		if strings.TrimSpace(t.Content) == "" || utf8.RuneCountInString(t.Content) > maxTodoRunes || utf8.RuneCountInString(t.ActiveForm) > maxTodoRunes {
+			return httpx.Invalid(`todos[%d].content is required; content and activeForm are at most %d characters`, i, maxTodoRunes)
+		}
+	}
+	return nil
+}
+
+func checkQuestions(qs []cards.Question) error {
+	if len(qs) == 0 || len(qs) > maxQuestions {
+		return httpx.Invalid(`field "questions" must have 1 to %d questions`, maxQuestions)
+	}
+	seen := map[string]bool{}
+	for i, q := range qs {
+		if strings.TrimSpace(q.Question) == "" || utf8.RuneCountInString(q.Question) > maxQuestionRunes {
+			return httpx.Invalid(`questions[%d].question is required (at most %d characters)`, i, maxQuestionRunes)
+		}
+		if seen[q.Question] {
+			return httpx.Invalid(`questions[%d].question repeats an earlier question (answers are keyed by the question)`, i)
+		}
+		seen[q.Question] = true
+		if utf8.RuneCountInString(q.Header) > maxHeaderRunes {
+			return httpx.Invalid(`questions[%d].header is longer than %d characters`, i, maxHeaderRunes)
+		}
+		if len(q.Options) > maxOptions {
+			return httpx.Invalid(`questions[%d] has more than %d options`, i, maxOptions)
+		}
+		labels := map[string]bool{}
+		for j, o := range q.Options {
+			if strings.TrimSpace(o.Label) == "" || utf8.RuneCountInString(o.Label) > maxLabelRunes || labels[o.Label] {
+				return httpx.Invalid(`questions[%d].options[%d].label is required, unique, at most %d characters`, i, j, maxLabelRunes)
+			}
+			labels[o.Label] = true
+			if utf8.RuneCountInString(o.Description) > maxOptionDescRunes {
+				return httpx.Invalid(`questions[%d].options[%d].description is longer than %d characters`, i, j, maxOptionDescRunes)
+			}
+		}
+	}
+	return nil
 }
 
 func isJSONObject(raw json.RawMessage) bool {
@@ -196,7 +374,7 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	data, err := httpx.ReadBody(w, r)
+	data, err := httpx.ReadBodyLimit(w, r, MaxOutputBodyBytes)
 	if err != nil {
 		httpx.Fail(w, r, err)
 		return
@@ -257,6 +435,7 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		var ap *approvals.Approval
 		ap, err = h.Approvals.Create(sess, approvals.Request{
 			RequestID: out.RequestID, ToolName: out.ToolName, Input: out.Input, Cwd: cwd, Description: out.Description,
+			Preview: out.Preview,
 		})
 		if errors.Is(err, approvals.ErrTooLarge) {
 			httpx.Fail(w, r, httpx.Invalid("%s", err.Error()))
@@ -265,6 +444,27 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		if ap != nil {
 			resp = map[string]any{"post_id": ap.PostID, "request_id": ap.RequestID}
 		}
+	case KindQuestion:
+		var q *approvals.Question
+		q, err = h.Approvals.Ask(sess, out.RequestID, out.Questions)
+		if q != nil {
+			resp = map[string]any{"post_id": q.PostID, "request_id": q.RequestID}
+		}
+	case KindDiff:
+		var postID string
+		postID, err = h.ToolPosts.Diff(sess, cards.DiffProps{
+			ToolUseID: out.ToolUseID, FilePath: out.FilePath, Diff: out.Diff, Language: out.Language,
+			Added: out.Added, Removed: out.Removed, Truncated: out.Truncated,
+		})
+		resp = map[string]any{"post_id": postID}
+	case KindTodo:
+		var postID string
+		postID, err = h.ToolPosts.Todo(sess, out.Todos)
+		resp = map[string]any{"post_id": postID}
+	case KindToolOutput:
+		var postID string
+		postID, err = h.ToolPosts.ToolOutput(sess, out.ToolUseID, out.ToolName, out.Summary, out.Output, out.IsError)
+		resp = map[string]any{"post_id": postID}
 	}
 	if err != nil {
 		httpx.Fail(w, r, fmt.Errorf("%s output: %w", out.Kind, err))

@@ -28,12 +28,25 @@ var (
 	ErrNotParticipant = errors.New("only the session's participants can decide")
 	ErrAlreadyDecided = errors.New("this request has already been decided")
 	ErrTooLarge       = errors.New("tool input is too large for an approval card")
+	ErrApproveAllOff  = errors.New("approve all is turned off on this server")
 )
 
-// Decisions.
+// Decisions. ApproveAll approves the request and switches the session to
+// bypassPermissions (when the admin allows it).
 const (
-	Approve = "approve"
-	Deny    = "deny"
+	Approve    = "approve"
+	ApproveAll = cards.ContextApproveAll
+	Deny       = "deny"
+)
+
+// ValidDecision tells whether d is approve, approve_all or deny.
+func ValidDecision(d string) bool { return d == Approve || d == ApproveAll || d == Deny }
+
+// Kinds of pending requests (the pending index, GET /me/approvals).
+const (
+	KindApproval = "approval"
+	KindPlan     = "plan"
+	KindQuestion = "question"
 )
 
 // Approval is the stored approval: the card's props plus bookkeeping.
@@ -51,6 +64,7 @@ type Request struct {
 	Input       json.RawMessage
 	Cwd         string
 	Description string
+	Preview     *cards.Preview
 }
 
 // Service manages approvals.
@@ -88,12 +102,17 @@ func New(c Config) *Service {
 // reads one key instead of scanning the store.
 const pendingKey = "index/pending_approvals"
 
-// PendingRef is one entry of the pending index.
+// PendingRef is one entry of the pending index: an approval, a plan
+// approval or a question still waiting for an answer.
 type PendingRef struct {
 	SessionID string `json:"session_id"`
 	RequestID string `json:"request_id"`
-	CreatedAt int64  `json:"created_at"` // unix ms
+	CreatedAt int64  `json:"created_at"`     // unix ms
+	Kind      string `json:"kind,omitempty"` // "" (before questions existed) = KindApproval
 }
+
+// IsQuestion tells whether the entry is a question (else an approval or plan).
+func (r PendingRef) IsQuestion() bool { return r.Kind == KindQuestion }
 
 // Pending lists the approvals still pending, oldest first.
 func (s *Service) Pending() ([]PendingRef, error) {
@@ -105,7 +124,9 @@ func (s *Service) Pending() ([]PendingRef, error) {
 }
 
 func (s *Service) setPending(ref PendingRef, pending bool) error {
-	same := func(r PendingRef) bool { return r.SessionID == ref.SessionID && r.RequestID == ref.RequestID }
+	same := func(r PendingRef) bool {
+		return r.SessionID == ref.SessionID && r.RequestID == ref.RequestID && r.IsQuestion() == ref.IsQuestion()
+	}
 	_, err := kvstore.Update(s.kv, pendingKey, 0, func(cur *[]PendingRef) (*[]PendingRef, error) {
 		var refs []PendingRef
 		if cur != nil {
@@ -141,6 +162,12 @@ func (s *Service) redacted(req Request) Request {
 		if b, err := json.Marshal(redact.Value(v)); err == nil {
 			req.Input = b
 		}
+	}
+	if req.Preview != nil {
+		p := *req.Preview
+		p.Diff, p.Content = redact.String(p.Diff), redact.String(p.Content)
+		p.FilePath = redact.String(p.FilePath)
+		req.Preview = &p
 	}
 	return req
 }
@@ -179,7 +206,10 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 			Input:       req.Input,
 			Cwd:         cwd,
 			Description: req.Description,
+			Preview:     req.Preview,
 			Status:      cards.ApprovalPending,
+
+			AllowApproveAll: s.settings.Get().AllowApproveAll,
 		},
 		CreatedAt: s.clock.Now().UnixMilli(),
 	}
@@ -201,7 +231,11 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 		return nil, fmt.Errorf("store approval: %w", err)
 	}
 	if isNew {
-		if err := s.setPending(PendingRef{SessionID: sess.ID, RequestID: req.RequestID, CreatedAt: fresh.CreatedAt}, true); err != nil {
+		kind := KindApproval
+		if fresh.IsPlan() {
+			kind = KindPlan
+		}
+		if err := s.setPending(PendingRef{SessionID: sess.ID, RequestID: req.RequestID, CreatedAt: fresh.CreatedAt, Kind: kind}, true); err != nil {
 			return nil, err
 		}
 	}
@@ -226,12 +260,13 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 	if err != nil {
 		return nil, fmt.Errorf("link approval card %s: %w", created.Id, err)
 	}
+	s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
 	return a, nil
 }
 
 // Decision is a participant's answer.
 type Decision struct {
-	Decision string // Approve or Deny
+	Decision string // Approve, ApproveAll or Deny
 	By       *model.User
 	Reason   string
 }
@@ -240,11 +275,14 @@ type Decision struct {
 // decision wins), queues it for the agent, and updates the card for
 // everyone. With ErrAlreadyDecided it also returns the approval as decided.
 func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (*Approval, error) {
-	if d.Decision != Approve && d.Decision != Deny {
+	if !ValidDecision(d.Decision) {
 		return nil, fmt.Errorf("unknown decision %q", d.Decision)
 	}
 	if !sess.IsParticipant(d.By.Id) {
 		return nil, ErrNotParticipant
+	}
+	if d.Decision == ApproveAll && !s.settings.Get().AllowApproveAll {
+		return nil, ErrApproveAllOff
 	}
 	key := approvalKey(sess.ID, requestID)
 	var decided *Approval
@@ -266,7 +304,11 @@ func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (
 		if a.Status != cards.ApprovalPending {
 			return &a, ErrAlreadyDecided
 		}
+		if d.Decision == ApproveAll && a.IsPlan() {
+			return nil, fmt.Errorf("%w: a plan is approved on its own", ErrApproveAllOff)
+		}
 		a.Status = cards.ApprovalApproved
+		a.ApproveAll = d.Decision == ApproveAll
 		if d.Decision == Deny {
 			a.Status = cards.ApprovalDenied
 		}
@@ -290,11 +332,21 @@ func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (
 	}
 
 	s.sessions.Touch(sess)
+	decision := d.Decision
+	if decision == ApproveAll {
+		decision = Approve
+		// The header shows the new mode at once; the agent confirms it
+		// with a status report once it has switched.
+		if _, err := s.sessions.SetPermissionMode(sess.ID, sessions.ModeBypass); err != nil {
+			s.log.Warn("Approve all recorded but not the session's mode", "session_id", sess.ID, "err", err)
+		}
+	}
 	return s.deliver(sess, decided, inbox.DecisionPayload{
-		RequestID: requestID,
-		Decision:  d.Decision,
-		By:        inbox.UserRef{ID: d.By.Id, Username: d.By.Username},
-		Reason:    d.Reason,
+		RequestID:  requestID,
+		Decision:   decision,
+		By:         inbox.UserRef{ID: d.By.Id, Username: d.By.Username},
+		Reason:     d.Reason,
+		ApproveAll: d.Decision == ApproveAll,
 	})
 }
 
@@ -318,6 +370,7 @@ func (s *Service) deliver(sess *sessions.Session, decided *Approval, payload inb
 	if err := s.updateCard(decided); err != nil {
 		s.log.Warn("Decision recorded but the card was not updated", "session_id", sess.ID, "request_id", payload.RequestID, "err", err)
 	}
+	s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
 	return decided, nil
 }
 
@@ -326,8 +379,12 @@ const TimedOutReason = "timed out"
 
 // Expire denies a request still pending after the approval timeout:
 // status expired, a deny decision for the agent, the card updated. It
-// reports false when the request was decided meanwhile (or is gone).
+// reports false when the request was answered meanwhile (or is gone).
+// Questions expire the same way (expireQuestion).
 func (s *Service) Expire(ref PendingRef, after time.Duration) (bool, error) {
+	if ref.IsQuestion() {
+		return s.expireQuestion(ref, after)
+	}
 	sess, err := s.sessions.Get(ref.SessionID)
 	if errors.Is(err, sessions.ErrNotFound) {
 		return false, s.setPending(ref, false)
@@ -378,10 +435,11 @@ func (s *Service) updateCard(a *Approval) error {
 	return nil
 }
 
-// CardMatches tells whether post is the bot's approval card for
-// sessionID/requestID: what a button click must point at.
+// CardMatches tells whether post is the bot's approval (or plan) card
+// for sessionID/requestID: what a button click must point at.
 func (s *Service) CardMatches(post *model.Post, sessionID, requestID string) bool {
-	if post == nil || post.UserId != s.botID || post.Type != string(cards.PostTypeApproval) {
+	if post == nil || post.UserId != s.botID ||
+		post.Type != string(cards.PostTypeApproval) && post.Type != string(cards.PostTypePlan) {
 		return false
 	}
 	var p cards.ApprovalProps

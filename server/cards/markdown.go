@@ -69,3 +69,59 @@ func Duration(d time.Duration) string {
 		return unit(int64(d.Round(time.Minute)/time.Minute), "minute")
 	}
 }
+
+// FitBlock builds a message around one code block: compose(body) is the
+// whole message with body (the block and its note) in its place. When the
+// message would be longer than a post, the block keeps the lines that fit
+// and a line after it says how many more there are; the fence is always
+// closed. extra is a note always shown after the block ("" for none).
+func FitBlock(compose func(body string) string, lang, content, extra string) string {
+	partial := 0 // runes left out of a single line longer than a post
+	note := func(n int) string {
+		s := ""
+		switch {
+		case partial > 0 && n <= 1:
+			s = "\n_… " + strconv.Itoa(partial) + " more characters_"
+		case n == 1:
+			s = "\n_… 1 more line_"
+		case n > 1:
+			s = "\n_… " + strconv.Itoa(n) + " more lines_"
+		}
+		if extra != "" {
+			s += "\n" + extra
+		}
+		return s
+	}
+	content = strings.TrimRight(content, "\n")
+	if msg := compose(CodeBlock(lang, content) + note(0)); utf8.RuneCountInString(msg) <= MaxMessageRunes {
+		return msg
+	}
+	lines := strings.Split(content, "\n")
+	fence := strings.Index(CodeBlock(lang, content), "\n") - len(lang) // the fence's length
+	budget := MaxMessageRunes - utf8.RuneCountInString(compose("")) - 2*fence - len(lang) - 2 -
+		utf8.RuneCountInString(note(len(lines))) - 8
+	kept, used := 0, 0
+	for _, l := range lines {
+		n := utf8.RuneCountInString(l) + 1
+		if used+n > budget {
+			break
+		}
+		used += n
+		kept++
+	}
+	body := strings.Join(lines[:kept], "\n")
+	if kept == 0 && budget > 0 {
+		var rest string
+		body, rest = splitRunes(lines[0], budget) // one line longer than a post
+		partial = utf8.RuneCountInString(rest)
+	}
+	for {
+		msg := compose(CodeBlock(lang, body) + note(len(lines)-kept))
+		if utf8.RuneCountInString(msg) <= MaxMessageRunes || body == "" {
+			return Truncate(msg, MaxMessageRunes)
+		}
+		// Only a block whose fence grew past the estimate gets here.
+		kept = kept * 9 / 10
+		body = strings.Join(lines[:kept], "\n")
+	}
+}

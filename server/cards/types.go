@@ -17,7 +17,19 @@ const (
 	PostTypeText     PostType = "custom_claude_text"
 	PostTypeGuest    PostType = "custom_claude_guest"
 	PostTypeOffer    PostType = "custom_claude_offer"
+	// Rich cards (issue 4).
+	PostTypePlan       PostType = "custom_claude_plan"
+	PostTypeQuestion   PostType = "custom_claude_question"
+	PostTypeDiff       PostType = "custom_claude_diff"
+	PostTypeTodo       PostType = "custom_claude_todo"
+	PostTypeToolOutput PostType = "custom_claude_tool_output"
 )
+
+// AllPostTypes lists every custom post type the plugin makes.
+var AllPostTypes = []PostType{
+	PostTypeSession, PostTypeApproval, PostTypeText, PostTypeGuest, PostTypeOffer,
+	PostTypePlan, PostTypeQuestion, PostTypeDiff, PostTypeTodo, PostTypeToolOutput,
+}
 
 // PropKey is a key in a post's props.
 type PropKey string
@@ -29,6 +41,10 @@ const (
 	PropText        PropKey = "claude_text"
 	PropGuest       PropKey = "claude_guest"
 	PropOffer       PropKey = "claude_context_offer"
+	PropQuestion    PropKey = "claude_question"
+	PropDiff        PropKey = "claude_diff"
+	PropTodo        PropKey = "claude_todo"
+	PropToolOutput  PropKey = "claude_tool_output"
 	PropAttachments PropKey = "attachments" // Mattermost's interactive message attachments
 )
 
@@ -41,19 +57,55 @@ const (
 	// WebSocketEventText carries streamed text to viewers of the channel:
 	// {"post_id", "session_id", "message_id", "text", "done"}.
 	WebSocketEventText WebSocketEvent = "text"
+	// WebSocketEventRefresh tells one user that a list in the right-hand
+	// panel changed: {"what": "sessions"|"approvals"|"machines"}.
+	WebSocketEventRefresh WebSocketEvent = "refresh"
+)
+
+// What a refresh event is about.
+const (
+	RefreshSessions  = "sessions"
+	RefreshApprovals = "approvals"
+	RefreshMachines  = "machines"
 )
 
 // ClientEventName is the name a client sees for a plugin websocket event.
 func ClientEventName(e WebSocketEvent) string { return "custom_" + PluginID + "_" + string(e) }
 
-// Approval card buttons: action ids and the integration route they call.
+// Approval and plan card buttons: action ids and the integration route
+// they call. Mattermost accepts only letters and digits in an action id, so
+// the ids of "approve_all" and "deny_reason" lose their underscore; the
+// buttons' context.action carries the protocol's value (ContextApproveAll,
+// ContextDenyReason), which is also the decision in routes, props and events.
 const (
-	ActionApprove = "approve"
-	ActionDeny    = "deny"
+	ActionApprove    = "approve"
+	ActionApproveAll = "approveall"
+	ActionDeny       = "deny"
+	ActionDenyReason = "denyreason"
+
+	ContextApproveAll = "approve_all"
+	ContextDenyReason = "deny_reason"
 
 	// ApprovalActionURL is relative: Mattermost routes /plugins/ URLs to the
 	// plugin internally and sets the Mattermost-User-Id header.
 	ApprovalActionURL = "/plugins/" + PluginID + "/api/v1/actions/approval"
+	// DenyDialogURL receives the "Deny with reason…" / "Request changes…"
+	// dialog; its state is "<session_id>:<request_id>".
+	DenyDialogURL = "/plugins/" + PluginID + "/api/v1/dialogs/deny"
+)
+
+// Question card buttons: one per option (id "opt<i>", context.action
+// "opt_<i>") for a single single-choice question, plus Other…; otherwise
+// one Answer… button. Other… and Answer… open a dialog that posts to
+// AnswerDialogURL with state "<session_id>:<request_id>".
+const (
+	ActionOptionPrefix  = "opt"
+	ContextOptionPrefix = "opt_"
+	ActionOther         = "other"
+	ActionAnswer        = "answer"
+
+	QuestionActionURL = "/plugins/" + PluginID + "/api/v1/actions/question"
+	AnswerDialogURL   = "/plugins/" + PluginID + "/api/v1/dialogs/answer"
 )
 
 // Guest card buttons (a non-participant's message waiting for a participant).
@@ -97,6 +149,20 @@ const (
 	// ApprovalExpired: nobody answered within the approval timeout; the
 	// plugin denied it.
 	ApprovalExpired = "expired"
+)
+
+// Question statuses as shown in props.claude_question.status.
+const (
+	QuestionPending  = "pending"
+	QuestionAnswered = "answered"
+	QuestionExpired  = "expired"
+)
+
+// Todo statuses as the agent reports them (TodoWrite).
+const (
+	TodoPending    = "pending"
+	TodoInProgress = "in_progress"
+	TodoCompleted  = "completed"
 )
 
 // Guest request statuses as shown in props.claude_guest.status.

@@ -90,11 +90,16 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 
 // ReadBody reads the request body, at most MaxBodyBytes.
 func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	return ReadBodyLimit(w, r, MaxBodyBytes)
+}
+
+// ReadBodyLimit reads the request body, at most limit bytes.
+func ReadBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, Invalid("request body is larger than %d bytes", MaxBodyBytes)
+			return nil, Invalid("request body is larger than %d bytes", limit)
 		}
 		return nil, Invalid("cannot read request body")
 	}

@@ -15,6 +15,7 @@ const (
 	TypeMessage  EventType = "message"
 	TypeStop     EventType = "stop"
 	TypeCommand  EventType = "command"
+	TypeAnswer   EventType = "answer"
 )
 
 // Event is one queued event as the agent receives it.
@@ -67,13 +68,33 @@ type DecisionPayload struct {
 	Decision  string  `json:"decision"` // "approve" | "deny"
 	By        UserRef `json:"by"`
 	Reason    string  `json:"reason"`
+	// ApproveAll: approved with "Approve all"; the agent switches the
+	// session to bypassPermissions.
+	ApproveAll bool `json:"approve_all,omitempty"`
+}
+
+// AnswerPayload answers a question card (AskUserQuestion): the answer per
+// question text.
+type AnswerPayload struct {
+	RequestID string            `json:"request_id"`
+	Answers   map[string]string `json:"answers"`
+	By        UserRef           `json:"by"`
+}
+
+// FileRef is a file attached to a participant's reply.
+type FileRef struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	MimeType string `json:"mime_type"`
+	Size     int64  `json:"size"`
 }
 
 // MessagePayload is a participant's reply in the session thread.
 type MessagePayload struct {
-	Text   string  `json:"text"`
-	User   UserRef `json:"user"`
-	PostID string  `json:"post_id"`
+	Text   string    `json:"text"`
+	User   UserRef   `json:"user"`
+	PostID string    `json:"post_id"`
+	Files  []FileRef `json:"files,omitempty"`
 }
 
 // StopPayload stops a session.

@@ -24,6 +24,10 @@ type API interface {
 	GetConfig() *model.Config
 	PublishWebSocketEvent(event string, payload map[string]any, broadcast *model.WebsocketBroadcast)
 	PublishPluginClusterEvent(ev model.PluginClusterEvent, opts model.PluginClusterEventSendOptions) error
+	OpenInteractiveDialog(dialog model.OpenDialogRequest) *model.AppError
+	GetFileInfo(fileID string) (*model.FileInfo, *model.AppError)
+	GetFile(fileID string) ([]byte, *model.AppError)
+	UploadFile(data []byte, channelID string, filename string) (*model.FileInfo, *model.AppError)
 
 	LogDebug(msg string, keyValuePairs ...any)
 	LogInfo(msg string, keyValuePairs ...any)

@@ -23,6 +23,7 @@ import (
 	"github.com/claude-mattermost/claude-mattermost/server/streaming"
 	"github.com/claude-mattermost/claude-mattermost/server/threadcommands"
 	"github.com/claude-mattermost/claude-mattermost/server/threads"
+	"github.com/claude-mattermost/claude-mattermost/server/toolposts"
 	"github.com/claude-mattermost/claude-mattermost/server/userapi"
 )
 
@@ -52,6 +53,7 @@ type App struct {
 	Sessions  *sessions.Service
 	Approvals *approvals.Service
 	Streaming *streaming.Service
+	ToolPosts *toolposts.Service
 	Guests    *guests.Service
 	Commands  *threadcommands.Service
 	Threads   *threads.Service
@@ -80,6 +82,7 @@ func NewApp(d Deps) *App {
 		KV: d.KV, API: d.API, Clock: d.Clock, Inbox: a.Inbox, Sessions: a.Sessions, Settings: d.Settings, BotUserID: d.BotUserID,
 	})
 	a.Streaming = streaming.New(d.KV, d.API, d.Clock, d.BotUserID, d.FlushAfter, func() bool { return d.Settings.Get().RedactSecrets })
+	a.ToolPosts = toolposts.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
 	a.Guests = guests.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
 	a.Commands = threadcommands.New(a.Sessions, d.API)
 	a.Threads = threads.New(threads.Config{
@@ -97,9 +100,12 @@ func NewApp(d Deps) *App {
 	v1 := root.PathPrefix("/api/v1").Subrouter()
 	agentapi.Register(v1, agentapi.Config{
 		API: d.API, KV: d.KV, Clock: d.Clock, Machines: a.Machines, Inbox: a.Inbox,
-		Sessions: a.Sessions, Approvals: a.Approvals, Streaming: a.Streaming, PluginVersion: d.PluginVersion,
+		Sessions: a.Sessions, Approvals: a.Approvals, Streaming: a.Streaming, ToolPosts: a.ToolPosts, PluginVersion: d.PluginVersion,
 	})
-	userapi.Register(v1, userapi.Config{API: d.API, Sessions: a.Sessions, Approvals: a.Approvals, Guests: a.Guests, Offers: a.Threads})
+	userapi.Register(v1, userapi.Config{
+		API: d.API, Clock: d.Clock, Machines: a.Machines, Sessions: a.Sessions, Approvals: a.Approvals,
+		Guests: a.Guests, ToolPosts: a.ToolPosts, Offers: a.Threads,
+	})
 	root.NotFoundHandler = httpx.WithRequestLogger(a.log)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, r, http.StatusNotFound, "no such route", nil)
 	}))

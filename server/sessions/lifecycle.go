@@ -75,6 +75,7 @@ func (s *Service) Start(spec StartSpec) (*Session, error) {
 	if _, err := s.inbox.Enqueue(sess.MachineID, inbox.TypeStart, sess.ID, s.startPayload(sess, spec.Prompt, spec.Context, "", UserRef(spec.User))); err != nil {
 		return nil, fmt.Errorf("queue start of session %s: %w", sess.ID, err)
 	}
+	s.Refresh(cards.RefreshSessions, sess.OwnerID)
 	return sess, nil
 }
 
@@ -145,24 +146,35 @@ func (s *Service) Resume(sess *Session, by *model.User, prompt string) (*Session
 		return nil, fmt.Errorf("queue resume of session %s: %w", sess.ID, err)
 	}
 	s.RefreshHeader(resumed, true)
+	s.Refresh(cards.RefreshSessions, resumed.OwnerID)
 	return resumed, nil
 }
 
 // SendMessage passes a participant's (or an allowed guest's) text to
 // Claude; in an ended session it resumes the session with it.
 func (s *Service) SendMessage(sess *Session, user *model.User, text, postID string) (resumed bool, err error) {
+	return s.SendMessageWithFiles(sess, user, text, postID, nil)
+}
+
+// SendMessageWithFiles is SendMessage for a reply with attachments: the
+// message event lists them (a resume starts with the text alone; the files
+// go in the message that follows it).
+func (s *Service) SendMessageWithFiles(sess *Session, user *model.User, text, postID string, files []inbox.FileRef) (resumed bool, err error) {
 	if sess.Ended() {
 		_, err := s.Resume(sess, user, text)
 		if !errors.Is(err, errNotEnded) {
-			return err == nil, err
+			if err != nil || len(files) == 0 {
+				return err == nil, err
+			}
+			resumed, text = true, ""
 		}
-		// Someone else resumed it first: it is live now.
+		// Else someone else resumed it first: it is live now.
 	}
-	if _, err := s.inbox.Enqueue(sess.MachineID, inbox.TypeMessage, sess.ID, inbox.MessagePayload{Text: text, User: UserRef(user), PostID: postID}); err != nil {
+	if _, err := s.inbox.Enqueue(sess.MachineID, inbox.TypeMessage, sess.ID, inbox.MessagePayload{Text: text, User: UserRef(user), PostID: postID, Files: files}); err != nil {
 		return false, fmt.Errorf("queue message for session %s: %w", sess.ID, err)
 	}
 	s.Touch(sess)
-	return false, nil
+	return resumed, nil
 }
 
 // SendCommand queues a thread command for the agent.
@@ -211,6 +223,7 @@ func (s *Service) Stop(sess *Session, by *model.User, reason string) (*Session, 
 		s.log.Warn("Session stopped but still indexed as live", "session_id", stopped.ID, "err", err)
 	}
 	s.RefreshHeader(stopped, true)
+	s.Refresh(cards.RefreshSessions, stopped.OwnerID)
 	if qerr != nil {
 		return stopped, fmt.Errorf("queue stop of session %s: %w", stopped.ID, qerr)
 	}
@@ -338,6 +351,9 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 		}
 	}
 	s.RefreshHeader(sess, sess.Status != before)
+	if sess.Status != before {
+		s.Refresh(cards.RefreshSessions, sess.OwnerID)
+	}
 	return sess, nil
 }
 
@@ -359,4 +375,14 @@ func (s *Service) SetPermissionMode(id, mode string) (*Session, error) {
 	}
 	s.RefreshHeader(sess, true)
 	return sess, nil
+}
+
+// SetTodoPost records the session's todo panel (the first one made wins).
+func (s *Service) SetTodoPost(id, postID string) (*Session, error) {
+	return s.update(id, func(cur *Session) error {
+		if cur.TodoPostID == "" {
+			cur.TodoPostID = postID
+		}
+		return nil
+	})
 }

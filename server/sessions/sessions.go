@@ -115,6 +115,8 @@ type Session struct {
 	// `ended` report yet: such a report that comes after a resume belongs to
 	// the stopped run, not to the resumed one.
 	PendingStops int `json:"pending_stops,omitempty"`
+	// TodoPostID is the session's todo panel, made on the first todo report.
+	TodoPostID string `json:"todo_post_id,omitempty"`
 }
 
 // IsParticipant tells whether userID may talk to and decide for the session.

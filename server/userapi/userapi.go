@@ -15,18 +15,24 @@ import (
 
 	"github.com/claude-mattermost/claude-mattermost/server/approvals"
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
+	"github.com/claude-mattermost/claude-mattermost/server/clock"
 	"github.com/claude-mattermost/claude-mattermost/server/guests"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
+	"github.com/claude-mattermost/claude-mattermost/server/machines"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
+	"github.com/claude-mattermost/claude-mattermost/server/toolposts"
 )
 
 // Config wires the user routes.
 type Config struct {
 	API       mmapi.API
+	Clock     clock.Clock
+	Machines  *machines.Service
 	Sessions  *sessions.Service
 	Approvals *approvals.Service
 	Guests    *guests.Service
+	ToolPosts *toolposts.Service
 	Offers    OfferDecider
 }
 
@@ -53,6 +59,14 @@ func Register(r *mux.Router, c Config) {
 	user.HandleFunc("/sessions/{session_id}/interrupt", h.interrupt).Methods(http.MethodPost)
 	user.HandleFunc("/sessions/{session_id}/stop", h.stop).Methods(http.MethodPost)
 	user.HandleFunc("/actions/context_offer", h.offerAction).Methods(http.MethodPost)
+	user.HandleFunc("/dialogs/deny", h.denyDialog).Methods(http.MethodPost)
+	user.HandleFunc("/actions/question", h.questionAction).Methods(http.MethodPost)
+	user.HandleFunc("/dialogs/answer", h.answerDialog).Methods(http.MethodPost)
+	user.HandleFunc("/sessions/{session_id}/questions/{request_id}/answer", h.answer).Methods(http.MethodPost)
+	user.HandleFunc("/sessions/{session_id}/outputs/{tool_use_id}", h.toolOutput).Methods(http.MethodGet)
+	user.HandleFunc("/me/machines", h.myMachines).Methods(http.MethodGet)
+	user.HandleFunc("/me/sessions", h.mySessions).Methods(http.MethodGet)
+	user.HandleFunc("/me/approvals", h.myApprovals).Methods(http.MethodGet)
 }
 
 // maxIDLen bounds ids taken from paths and button contexts.
@@ -93,7 +107,23 @@ func requireUser(next http.Handler) http.Handler {
 type actionRequest struct {
 	PostID    string         `json:"post_id"`
 	ChannelID string         `json:"channel_id"`
+	TriggerID string         `json:"trigger_id"` // opens a dialog in the clicker's client
 	Context   map[string]any `json:"context"`
+}
+
+// maxTriggerIDLen bounds a trigger id (Mattermost's are about 200 bytes).
+const maxTriggerIDLen = 1024
+
+// approvalActions maps a button's context.action to the decision. The
+// action ids without '_' are accepted too (Mattermost allows only letters
+// and digits in ids, and a client may send the id).
+var approvalActions = map[string]string{
+	approvals.Approve:       approvals.Approve,
+	approvals.ApproveAll:    approvals.ApproveAll,
+	cards.ActionApproveAll:  approvals.ApproveAll,
+	approvals.Deny:          approvals.Deny,
+	cards.ContextDenyReason: cards.ContextDenyReason,
+	cards.ActionDenyReason:  cards.ContextDenyReason,
 }
 
 func ctxString(m map[string]any, k string) string {
@@ -115,11 +145,11 @@ func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
 		httpx.Fail(w, r, err)
 		return
 	}
-	action := ctxString(req.Context, "action")
+	action, known := approvalActions[ctxString(req.Context, "action")]
 	sessionID := ctxString(req.Context, "session_id")
 	requestID := ctxString(req.Context, "request_id")
-	if action != approvals.Approve && action != approvals.Deny || !validID(sessionID) || !validID(requestID) || !validID(req.PostID) {
-		httpx.Fail(w, r, httpx.Invalid("post_id and context.action (approve or deny), context.session_id and context.request_id are required"))
+	if !known || !validID(sessionID) || !validID(requestID) || !validID(req.PostID) || len(req.TriggerID) > maxTriggerIDLen {
+		httpx.Fail(w, r, httpx.Invalid("post_id and context.action (approve, approve_all, deny or deny_reason), context.session_id and context.request_id are required"))
 		return
 	}
 	r = httpx.AddLogFields(r, "session_id", sessionID, "request_id", requestID, "post_id", req.PostID)
@@ -130,8 +160,13 @@ func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
 		refuse("This button does not belong to a Claude approval card.", appErr)
 		return
 	}
-	if stored, err := h.Approvals.Get(sessionID, requestID); err != nil || stored.PostID != post.Id {
+	stored, err := h.Approvals.Get(sessionID, requestID)
+	if err != nil || stored.PostID != post.Id {
 		refuse("This approval request no longer exists.", err)
+		return
+	}
+	if action == cards.ContextDenyReason {
+		h.openDenyDialog(w, r, stored, req.TriggerID)
 		return
 	}
 	a, err := h.decideAs(userID(r.Context()), sessionID, requestID, action, "")
@@ -143,6 +178,8 @@ func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
 		refuse(alreadyDecided(a), err)
 	case errors.Is(err, approvals.ErrNotParticipant):
 		refuse("Only the people in this Claude session can approve or deny its requests.", err)
+	case errors.Is(err, approvals.ErrApproveAllOff):
+		refuse("Approve all is turned off on this server: approve this request on its own.", err)
 	case errors.Is(err, sessions.ErrNotFound), errors.Is(err, approvals.ErrNotFound):
 		refuse("This approval request no longer exists.", err)
 	default:
@@ -196,8 +233,8 @@ func (h *handler) decide(w http.ResponseWriter, r *http.Request) {
 		httpx.Fail(w, r, err)
 		return
 	}
-	if req.Decision != approvals.Approve && req.Decision != approvals.Deny {
-		httpx.Fail(w, r, httpx.Invalid(`field "decision" must be "approve" or "deny"`))
+	if !approvals.ValidDecision(req.Decision) {
+		httpx.Fail(w, r, httpx.Invalid(`field "decision" must be "approve", "approve_all" or "deny"`))
 		return
 	}
 	req.Reason = strings.TrimSpace(req.Reason)
@@ -213,6 +250,8 @@ func (h *handler) decide(w http.ResponseWriter, r *http.Request) {
 		httpx.ErrorWith(w, r, http.StatusConflict, "this request has already been decided", err, map[string]any{"approval": a})
 	case errors.Is(err, approvals.ErrNotParticipant):
 		httpx.Error(w, r, http.StatusForbidden, "only the session's participants can decide", err)
+	case errors.Is(err, approvals.ErrApproveAllOff):
+		httpx.Error(w, r, http.StatusForbidden, "approve all is turned off on this server (or this is a plan)", err)
 	case errors.Is(err, sessions.ErrNotFound):
 		httpx.Error(w, r, http.StatusNotFound, "unknown session", err)
 	case errors.Is(err, approvals.ErrNotFound):

@@ -44,6 +44,9 @@ type API struct {
 	logs          []LogLine
 	updates       map[string]int
 	lastCreate    int64
+	dialogs       []model.OpenDialogRequest
+	files         map[string]*model.FileInfo
+	fileData      map[string][]byte
 	// FailCreatePost makes CreatePost fail when set.
 	FailCreatePost bool
 }
@@ -58,6 +61,8 @@ func New() *API {
 		teams:    map[string]*model.Team{},
 		members:  map[string]bool{},
 		updates:  map[string]int{},
+		files:    map[string]*model.FileInfo{},
+		fileData: map[string][]byte{},
 	}
 }
 
@@ -210,6 +215,13 @@ func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 	}
 	p := clonePost(post)
 	p.Id = model.NewId()
+	for _, fid := range p.FileIds {
+		f, ok := a.files[fid]
+		if !ok || f.PostId != "" || f.ChannelId != p.ChannelId {
+			return nil, model.NewAppError("CreatePost", "app.file_info.attach.app_error", nil, fid, http.StatusBadRequest)
+		}
+		f.PostId = p.Id
+	}
 	p.CreateAt = max(model.GetMillis(), a.lastCreate+1) // strictly increasing, like a thread's order
 	a.lastCreate = p.CreateAt
 	p.UpdateAt = p.CreateAt
@@ -376,4 +388,84 @@ func (a *API) Logs() []LogLine {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return append([]LogLine(nil), a.logs...)
+}
+
+// OpenInteractiveDialog implements mmapi.API: it checks the request as the
+// server does (trigger id, URL, a valid dialog) and records it.
+func (a *API) OpenInteractiveDialog(req model.OpenDialogRequest) *model.AppError {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := req.IsValid(); err != nil {
+		return model.NewAppError("OpenInteractiveDialog", "app.interactive_dialog.invalid", nil, err.Error(), http.StatusBadRequest)
+	}
+	a.dialogs = append(a.dialogs, req)
+	return nil
+}
+
+// Dialogs returns the dialogs opened so far.
+func (a *API) Dialogs() []model.OpenDialogRequest {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]model.OpenDialogRequest(nil), a.dialogs...)
+}
+
+// UploadFile implements mmapi.API: the file belongs to the channel and to
+// no post until a post names it in FileIds.
+func (a *API) UploadFile(data []byte, channelID, filename string) (*model.FileInfo, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.channels[channelID]; !ok {
+		return nil, model.NewAppError("UploadFile", "app.channel.get.existing.app_error", nil, "", http.StatusNotFound)
+	}
+	f := &model.FileInfo{Id: model.NewId(), ChannelId: channelID, Name: filename, Size: int64(len(data)),
+		MimeType: mimeFor(filename), CreateAt: model.GetMillis()}
+	a.files[f.Id] = f
+	a.fileData[f.Id] = append([]byte(nil), data...)
+	c := *f
+	return &c, nil
+}
+
+// AddFile stores a file a user uploaded (not attached to a post yet).
+func (a *API) AddFile(channelID, userID, name, mimeType string, data []byte) *model.FileInfo {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f := &model.FileInfo{Id: model.NewId(), ChannelId: channelID, CreatorId: userID, Name: name, Size: int64(len(data)),
+		MimeType: mimeType, CreateAt: model.GetMillis()}
+	a.files[f.Id] = f
+	a.fileData[f.Id] = append([]byte(nil), data...)
+	c := *f
+	return &c
+}
+
+func mimeFor(name string) string {
+	switch {
+	case len(name) > 4 && name[len(name)-4:] == ".png":
+		return "image/png"
+	case len(name) > 4 && name[len(name)-4:] == ".txt":
+		return "text/plain"
+	}
+	return "application/octet-stream"
+}
+
+// GetFileInfo implements mmapi.API.
+func (a *API) GetFileInfo(fileID string) (*model.FileInfo, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f, ok := a.files[fileID]
+	if !ok {
+		return nil, model.NewAppError("GetFileInfo", "app.file_info.get.app_error", nil, "", http.StatusNotFound)
+	}
+	c := *f
+	return &c, nil
+}
+
+// GetFile implements mmapi.API.
+func (a *API) GetFile(fileID string) ([]byte, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b, ok := a.fileData[fileID]
+	if !ok {
+		return nil, model.NewAppError("GetFile", "app.file.get.app_error", nil, "", http.StatusNotFound)
+	}
+	return append([]byte(nil), b...), nil
 }
