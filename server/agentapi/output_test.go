@@ -53,6 +53,16 @@ func FuzzParseOutput(f *testing.F) {
 		`{"kind":"approval","request_id":"r1","tool_name":"Bash","input":{"a":[1,{"b":null}]}}`,
 		`{"kind":1}`, `{"kind":"text","done":"x"}`, `{`, `null`, ``, `{"kind":"status","status":"idle","cost_usd":1e400}`,
 		`{"kind":"text","message_id":"\u0000","text":"\ud800"}`,
+		`{"kind":"approval","request_id":"r","tool_name":"Edit","input":{},"preview":{"kind":"diff","file_path":"/a","diff":"+x","language":"ts","added":1,"removed":0}}`,
+		`{"kind":"approval","request_id":"r","tool_name":"Write","input":{},"preview":{"kind":"new_file","file_path":"/a","content":"x","lines":1,"truncated":true}}`,
+		`{"kind":"approval","request_id":"r","tool_name":"mcp__a__b","input":{},"preview":{"kind":"mcp","server":"a","tool":"b"}}`,
+		`{"kind":"approval","request_id":"r","tool_name":"Edit","input":{},"preview":"diff"}`,
+		`{"kind":"diff","tool_use_id":"t","file_path":"/a","diff":"+x","language":"go","added":-1}`,
+		`{"kind":"todo","todos":[{"content":"a","status":"in_progress","activeForm":"A"}]}`,
+		`{"kind":"todo","todos":null}`,
+		`{"kind":"question","request_id":"q","questions":[{"question":"Q?","header":"H","multiSelect":true,"options":[{"label":"a","description":""}]}]}`,
+		`{"kind":"question","request_id":"q","questions":[{"question":"Q?"},{"question":"Q?"}]}`,
+		`{"kind":"tool_output","tool_use_id":"t","tool_name":"Bash","summary":"ls","output":"a\nb","is_error":true}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -66,7 +76,7 @@ func FuzzParseOutput(f *testing.F) {
 			return
 		}
 		switch o.Kind {
-		case KindStatus:
+		case KindStatus, KindNotice:
 		case KindText:
 			if o.MessageID == "" || len(o.MessageID) > maxIDLen || utf8.RuneCountInString(o.Text) > maxTextRunes {
 				t.Fatalf("accepted bad text output %+v", o)
@@ -74,6 +84,29 @@ func FuzzParseOutput(f *testing.F) {
 		case KindApproval:
 			if o.RequestID == "" || len(o.RequestID) > maxIDLen || !isJSONObject(o.Input) || o.ToolName == "" {
 				t.Fatalf("accepted bad approval output %+v", o)
+			}
+			if p := o.Preview; p != nil && (!languageRe.MatchString(p.Language) || p.Added < 0 || p.Removed < 0 ||
+				utf8.RuneCountInString(p.Diff) > MaxPreviewRunes || utf8.RuneCountInString(p.Content) > MaxPreviewRunes) {
+				t.Fatalf("accepted a bad preview %+v", p)
+			}
+		case KindDiff, KindToolOutput:
+			if o.ToolUseID == "" || len(o.ToolUseID) > maxIDLen || utf8.RuneCountInString(o.Output) > MaxToolOutputRunes || o.Added < 0 {
+				t.Fatalf("accepted bad %s output %+v", o.Kind, o)
+			}
+		case KindTodo:
+			if o.Todos == nil || len(o.Todos) > maxTodos {
+				t.Fatalf("accepted bad todos %+v", o.Todos)
+			}
+		case KindQuestion:
+			seen := map[string]bool{}
+			for _, q := range o.Questions {
+				if q.Question == "" || seen[q.Question] {
+					t.Fatalf("accepted bad questions %+v", o.Questions)
+				}
+				seen[q.Question] = true
+			}
+			if len(o.Questions) == 0 {
+				t.Fatal("accepted no questions")
 			}
 		default:
 			t.Fatalf("accepted kind %q", o.Kind)

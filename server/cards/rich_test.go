@@ -340,3 +340,27 @@ func TestToolOutputPreview(t *testing.T) {
 		})
 	}
 }
+
+func FuzzDialogSubmission(f *testing.F) {
+	f.Add("s:r", "MySQL", "", "a, b")
+	f.Add("s", "", "free", ",,,")
+	f.Add(":", "\x00", "\u2028", "é,é")
+	q := QuestionProps{Questions: []Question{
+		{Question: "DB?", Options: []QuestionOption{{Label: "Postgres"}, {Label: "MySQL"}}},
+		{Question: "Features?", MultiSelect: true},
+	}}
+	f.Fuzz(func(t *testing.T, state, q0, q0other, q1 string) {
+		if s, r, ok := ParseDialogState(state); ok && (s == "" || r == "" || strings.Contains(s, ":") || s+":"+r != state) {
+			t.Fatalf("state %q → %q %q", state, s, r)
+		}
+		answers, missing := DialogAnswers(q, map[string]any{"q0": q0, "q0_other": q0other, "q1": q1})
+		if len(answers)+len(missing) != len(q.Questions) {
+			t.Fatalf("answers %v missing %v", answers, missing)
+		}
+		for _, a := range answers {
+			if a == "" || a != strings.TrimSpace(a) {
+				t.Fatalf("answer %q", a)
+			}
+		}
+	})
+}
