@@ -240,6 +240,9 @@
         ['question-expired', post('p-q4', 'custom_claude_question', {claude_question: question('q-4', [QUESTIONS[0]], {status: 'expired'})}, '')],
     );
 
+    if (new URLSearchParams(location.search).has('bench')) {
+        cards.length = 0; // the benchmark renders its own post
+    }
     const originals = Object.fromEntries(cards);
 
     const entities = {
@@ -356,6 +359,58 @@
             const card = cards.find(([n]) => n === name);
             card[1] = originals[name];
             render();
+        },
+        /**
+         * The benchmark: renders one post alone into a fresh element, synchronously, and
+         * returns how long render and layout took (ms). `then` names a button to click
+         * after the first render; its render and layout are timed instead.
+         */
+        benchRender(p, then) {
+            const container = document.createElement('div');
+            container.className = 'post__body';
+            document.getElementById('bench').replaceChildren(container);
+            const benchRoot = ReactDOM.createRoot(container);
+            const Card = postTypes[p.type];
+            const element = React.createElement(ReactRedux.Provider, {store}, React.createElement(Card, {post: p, theme: {}, isRHS: false}));
+            const timed = (work) => {
+                const start = performance.now();
+                ReactDOM.flushSync(work);
+                const rendered = performance.now();
+                void container.getBoundingClientRect().height; // style and layout
+                const end = performance.now();
+                return {took: end - start, react: rendered - start, layout: end - rendered};
+            };
+            let result = timed(() => benchRoot.render(element));
+            if (then) {
+                const button = Array.from(container.querySelectorAll('button')).find((b) => b.textContent === then);
+                result = timed(() => button.click());
+            }
+            const rows = container.querySelectorAll('.cm-code-line').length;
+            if (!then) {
+                benchRoot.unmount();
+                return Object.assign(result, {rows});
+            }
+            // The lines past the first few hundred are highlighted after the click, a slice
+            // at a time: how long until the last line has its colours?
+            return new Promise((resolve) => {
+                const clicked = performance.now() - result.took;
+                let longest = 0;
+                let last = performance.now();
+                const poll = () => {
+                    const now = performance.now();
+                    longest = Math.max(longest, now - last);
+                    last = now;
+                    const lines = container.querySelectorAll('.cm-code-line__text');
+                    if (lines[lines.length - 1].querySelector('[class^="hljs-"]')) {
+                        const coloured = performance.now() - clicked;
+                        benchRoot.unmount();
+                        resolve(Object.assign(result, {rows, coloured, longest}));
+                    } else {
+                        setTimeout(poll, 0);
+                    }
+                };
+                setTimeout(poll, 0);
+            });
         },
         get pluginId() {
             return plugin && plugin.id;

@@ -20,8 +20,8 @@ async function checkTheme(browser, base, theme) {
     const errors = [];
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (msg) => {
-        // The refused requests are 403s on purpose.
-        if (msg.type() === 'error' && !/refused/.test(msg.location().url)) {
+        // The refused requests (403) and the failing output (500) are on purpose.
+        if (msg.type() === 'error' && !/refused|fails/.test(msg.location().url)) {
             errors.push(msg.text());
         }
     });
@@ -138,10 +138,159 @@ async function checkTheme(browser, base, theme) {
         'approval-refused', 'approval-approved', 'approval-denied', 'approval-expired', 'approval-edit', 'text-streaming', 'text-done', 'not-bot']) {
         await shot(name);
     }
+    await checkRichCards(page, shot);
     await page.screenshot({path: join(shots, `all-cards-${theme}.png`), fullPage: true, animations: 'disabled'});
 
     assert.deepEqual(errors, [], `errors in the ${theme} page`);
     await page.close();
+}
+
+const RICH_CARDS = ['approval-all', 'approval-reason', 'approval-diff', 'approval-long-diff', 'approval-new-file', 'approval-read', 'approval-grep',
+    'approval-web', 'approval-search', 'approval-mcp', 'approval-task', 'approval-approved-all', 'diff-applied', 'todo-progress', 'todo-done',
+    'plan-pending', 'plan-approved', 'plan-changes', 'question-single', 'question-multi', 'question-answered', 'question-expired',
+    'output-collapsed', 'output-error', 'output-fails'];
+
+/** Rich cards (issue 4): each one's screenshot, then what its buttons send and show. */
+async function checkRichCards(page, shot) {
+    for (const name of RICH_CARDS) {
+        await shot(name);
+    }
+
+    // Approve all asks first, then sends approve_all and says what it means.
+    const all = page.locator('#card-approval-all');
+    await all.getByRole('button', {name: 'Approve all'}).click();
+    await all.getByText('Approve this and every later request in this session?').waitFor();
+    assert.equal(calls.length, 0, 'Approve all alone sends nothing');
+    await shot('approval-all-confirm', all);
+    await page.keyboard.press('Enter'); // the confirmation has the focus
+    await all.getByText('Approve all: Claude now runs every tool in this session without asking.').waitFor();
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/approvals/req-all/decide', body: {decision: 'approve_all', reason: ''}});
+
+    // Deny with reason: the reason box takes the buttons' place; the reason goes in the body.
+    const reason = page.locator('#card-approval-reason');
+    const reasonBox = await reason.boundingBox();
+    await reason.getByRole('button', {name: 'Deny with reason…'}).click();
+    await page.keyboard.type('Keep node_modules; run npm ci only in CI.');
+    await shot('approval-reason-open', reason);
+    await reason.getByRole('button', {name: 'Deny', exact: true}).click();
+    await reason.getByText('Reason: Keep node_modules; run npm ci only in CI.').waitFor();
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/approvals/req-reason/decide', body: {decision: 'deny', reason: 'Keep node_modules; run npm ci only in CI.'}});
+    assert.ok((await reason.boundingBox()).width === reasonBox.width, 'the reason box keeps the card\'s width');
+
+    // A long diff shows 40 lines, then all of them; the card never scrolls sideways.
+    const long = page.locator('#card-approval-long-diff');
+    assert.equal(await long.locator('.cm-code-line').count(), 41, 'hunk header and 40 lines');
+    await long.getByRole('button', {name: 'Show all 300 lines'}).click();
+    await long.getByRole('button', {name: 'Show fewer lines'}).waitFor();
+    assert.equal(await long.locator('.cm-code-line').count(), 301);
+    await shot('approval-long-diff-all', long);
+    const sideways = await page.locator('#card-approval-diff .cm-code').evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(sideways <= 1, `diff scrolls sideways by ${sideways}px`);
+
+    // The todo panel folds (remembered in the plugin store) and keeps its height when an item moves on.
+    const todo = page.locator('#card-todo-progress');
+    const todoBox = await todo.boundingBox();
+    await page.evaluate(() => window.__host.editPost('todo-progress', {claude_todo: {
+        session_id: 'sess1', done: 3, total: 5, todos: [
+            {content: 'Find the flaky test in src/auth', status: 'completed', activeForm: 'Finding the flaky test'},
+            {content: 'Give each test its own cookie jar', status: 'completed', activeForm: 'Giving each test its own cookie jar'},
+            {content: 'Run the auth suite 20 times', status: 'completed', activeForm: 'Running the auth suite 20 times'},
+            {content: 'Check the retry logic in src/auth/refresh.ts, which swallows the real error when the token endpoint times out', status: 'in_progress', activeForm: 'Checking the retry logic'},
+            {content: 'Open a pull request', status: 'pending', activeForm: 'Opening a pull request'},
+        ]}}));
+    await todo.getByText('3 of 5 done').waitFor();
+    assert.equal((await todo.boundingBox()).height, todoBox.height, 'a todo update moves the thread');
+    await shot('todo-live-update', todo);
+    await todo.getByRole('button', {name: 'Tasks'}).click();
+    await todo.getByRole('button', {name: 'Tasks', expanded: false}).waitFor();
+    await shot('todo-collapsed', todo);
+    await todo.getByRole('button', {name: 'Tasks'}).click();
+    await page.evaluate(() => window.__host.resetPost('todo-progress'));
+
+    // Request changes sends a denial with the reviewer's words.
+    const planCard = page.locator('#card-plan-pending');
+    await planCard.getByRole('button', {name: 'Request changes…'}).click();
+    await page.keyboard.type('Keep the shared agent for read-only tests.');
+    await shot('plan-request-changes', planCard);
+    await planCard.getByRole('button', {name: 'Request changes', exact: true}).click();
+    await planCard.getByText('Changes requested by @alice').waitFor();
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/approvals/plan-1/decide', body: {decision: 'deny', reason: 'Keep the shared agent for read-only tests.'}});
+
+    // A question: a radio choice, checkboxes and free text, answered in one request.
+    const multi = page.locator('#card-question-multi');
+    const multiBox = await multi.boundingBox();
+    await multi.getByRole('radio', {name: 'Jest'}).check();
+    await multi.getByRole('checkbox', {name: 'Lint'}).check();
+    await multi.getByRole('checkbox', {name: 'Auth suite ×20'}).check();
+    await multi.getByRole('textbox', {name: 'Other answer to: Which checks should run before the pull request?'}).fill('Bench the login route');
+    assert.equal((await multi.boundingBox()).height, multiBox.height, 'choosing options moves the card');
+    await shot('question-chosen', multi);
+    await multi.getByRole('button', {name: 'Submit'}).click();
+    await multi.getByText('Answered by @alice').waitFor();
+    assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/questions/q-2/answer', body: {answers: {
+        'Which test runner should the new tests use?': 'Jest',
+        'Which checks should run before the pull request?': 'Lint, Auth suite ×20, Bench the login route',
+    }}});
+    await shot('question-after-submit', multi);
+
+    // Tool output: folded, open with the first lines, then all of it from the plugin.
+    const output = page.locator('#card-output-collapsed');
+    await output.getByRole('button', {name: /^Bash · npm test/}).click();
+    await output.getByRole('region', {name: 'Output of npm test -- --runInBand src/auth'}).waitFor();
+    await shot('output-expanded', output);
+    await output.getByRole('button', {name: 'Show all 120 lines'}).click();
+    await output.getByText('Tests: 3 failed, 117 passed, 120 total').waitFor();
+    assert.equal(calls.length, 1);
+    assert.deepEqual([calls[0].method, calls[0].path], ['GET', '/plugins/claude-mattermost/api/v1/sessions/sess1/outputs/tu-ok']);
+    calls.length = 0;
+    await shot('output-all', output);
+    const failing = page.locator('#card-output-fails');
+    await failing.getByRole('button', {name: /^Bash · npm test/}).click();
+    await failing.getByRole('button', {name: 'Show all 120 lines'}).click();
+    await failing.getByRole('alert').getByText('Could not load the whole output: Could not read the stored output').waitFor();
+    await shot('output-fetch-error', failing);
+    calls.length = 0;
+    const outputError = page.locator('#card-output-error');
+    await outputError.getByRole('button', {name: /^Bash · go test/}).click();
+    await shot('output-error-expanded', outputError);
+
+    // The right-hand panel: opened from the channel header, its three lists from the plugin's routes.
+    await page.getByRole('button', {name: 'Claude Code', exact: true}).click();
+    const rhs = page.locator('#rhs');
+    await rhs.getByText('alice-thinkpad').first().waitFor();
+    await rhs.getByText('npm test -- --runInBand src/auth').waitFor();
+    assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`).sort(), [
+        'GET /plugins/claude-mattermost/api/v1/me/approvals', 'GET /plugins/claude-mattermost/api/v1/me/machines', 'GET /plugins/claude-mattermost/api/v1/me/sessions',
+    ]);
+    calls.length = 0;
+    await shot('rhs', rhs);
+    // A refresh event refetches only the list it names.
+    await page.evaluate(() => window.__host.wsHandlers['custom_claude-mattermost_refresh']({event: 'custom_claude-mattermost_refresh', data: {what: 'machines'}}));
+    await page.waitForFunction(() => window.__host.store.getState()['plugins-claude-mattermost'].panel.machines.loading === false);
+    assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), ['GET /plugins/claude-mattermost/api/v1/me/machines']);
+    calls.length = 0;
+    await rhs.getByRole('button', {name: 'Approve'}).click();
+    await rhs.getByText('npm test -- --runInBand src/auth').waitFor({state: 'detached'});
+    assert.equal(calls[0].path, '/plugins/claude-mattermost/api/v1/sessions/sess1/approvals/rhs-1/decide');
+    calls.length = 0;
+    await page.getByRole('button', {name: 'App bar: Claude Code'}).click();
+    await rhs.waitFor({state: 'detached'});
+    calls.length = 0;
+}
+
+// Wide: a diff in a container of 900px or more can show old and new side by side.
+async function checkWide(browser, base) {
+    for (const theme of ['light', 'dark']) {
+        const page = await browser.newPage({viewport: {width: 1320, height: 900}, deviceScaleFactor: 1});
+        await page.goto(`${base}/?theme=${theme}&width=1300`);
+        const diff = page.locator('#card-approval-diff');
+        await diff.getByRole('button', {name: 'Split', pressed: true}).waitFor();
+        await diff.screenshot({path: join(shots, `approval-diff-split-${theme}.png`), animations: 'disabled'});
+        await page.locator('#card-diff-applied').screenshot({path: join(shots, `diff-applied-split-${theme}.png`), animations: 'disabled'});
+        await diff.getByRole('button', {name: 'Unified'}).click();
+        await diff.getByRole('button', {name: 'Unified', pressed: true}).waitFor();
+        await page.close();
+    }
 }
 
 // The right-hand sidebar is about 400px wide: cards must stay readable there.
@@ -151,9 +300,12 @@ async function checkNarrow(browser, base) {
     await page.locator('#card-session-working section').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px at 400px`);
-    for (const name of ['session-working', 'session-waiting', 'session-error', 'approval-pending', 'approval-expired', 'guest-pending', 'offer-pending']) {
+    for (const name of ['session-working', 'session-waiting', 'session-error', 'approval-pending', 'approval-expired', 'guest-pending', 'offer-pending', ...RICH_CARDS]) {
         await page.locator(`#card-${name}`).screenshot({path: join(shots, `${name}-narrow.png`), animations: 'disabled'});
     }
+    assert.equal(await page.locator('#card-approval-diff .cm-segmented').count(), 0, 'no split view in the sidebar');
+    await page.getByRole('button', {name: 'Claude Code', exact: true}).click();
+    await page.locator('#rhs').getByText('alice-thinkpad').first().waitFor();
     const working = page.locator('#card-session-working');
     const box = await working.boundingBox();
     // A longer status label must not push the card taller in the sidebar either.
@@ -181,6 +333,8 @@ async function main() {
         }
         await checkNarrow(browser, base);
         console.log('narrow (right-hand sidebar width): screenshots in screenshots/');
+        await checkWide(browser, base);
+        console.log('wide: split diffs in screenshots/');
     } finally {
         await browser.close();
         close();

@@ -223,6 +223,16 @@ h4 .cm-diffstat { font-size: 12px; margin-left: 4px; }
 .cm-split--del.cm-code-line__sign { color: var(--error-text, #d24b4e); }
 .cm-diff--split .cm-code-line--split > .cm-code-line__text:nth-child(3) { border-right: 1px solid rgba(${fg}, 0.16); }
 .cm-code-more { display: block; margin-top: 6px; }
+.cm-code-line--split.cm-code-line--hunk .cm-code-line__gap { width: calc(var(--cm-num, 4ch) + 12px + 1ch); }
+/* Narrow (the right-hand sidebar): code keeps its lines and indentation and the block
+   scrolls sideways, as Mattermost's own code blocks do, instead of wrapping every line. */
+.cm-diff, .cm-codeview { container-type: inline-size; }
+@container (max-width: 560px) {
+    .cm-code--lines { overflow-x: auto; }
+    .cm-code__inner { width: max-content; min-width: 100%; }
+    .cm-code--lines .cm-code-line__text { white-space: pre; overflow-wrap: normal; }
+    .cm-code-line__no { padding: 0 6px 0 2px; }
+}
 .cm-code-note { font-size: 12px; }
 
 /* Syntax colours: mid-tone hues mixed with the theme's text colour, so they darken on

@@ -1,7 +1,7 @@
 import React, {useMemo, useState} from 'react';
 
 import {highlightLines, languageFor} from './highlight';
-import {chunked, COLLAPSE_OVER, COLLAPSED_LINES} from './rows';
+import {ChunkedRows, COLLAPSE_OVER, COLLAPSED_LINES, rowHtml} from './rows';
 
 interface Props {
     code: string;
@@ -36,18 +36,7 @@ export default function CodeView({code, language, label, path, fullPath, meta, n
         return highlightLines(shown, grammar);
     }, [text, grammar, limit, total]);
 
-    const rows = lines.map((html, i) => (
-        <div
-            key={i}
-            className='cm-code-line cm-code-line--context'
-        >
-            {numbers && <span className='cm-code-line__no'>{i + 1}</span>}
-            <span
-                className='cm-code-line__text'
-                dangerouslySetInnerHTML={{__html: html}}
-            />
-        </div>
-    ));
+    const rows = useMemo(() => lines.map((html, i) => rowHtml('context', numbers ? [{type: 'no', text: String(i + 1)}, {type: 'code', html}] : [{type: 'code', html}])), [lines, numbers]);
     return (
         <div className='cm-codeview'>
             {path !== undefined && (
@@ -68,7 +57,7 @@ export default function CodeView({code, language, label, path, fullPath, meta, n
                 aria-label={label}
                 tabIndex={0}
             >
-                {chunked(rows)}
+                <ChunkedRows rows={rows}/>
             </div>
             {collapsible && (
                 <button

@@ -1,4 +1,4 @@
-import {act, render, screen} from '@testing-library/react';
+import {act, render, screen, waitFor} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
@@ -65,6 +65,21 @@ describe('diff viewer', () => {
         expect(shownLines(block)).toHaveLength(2001);
         expect(shownLines(block)[2000]).toBe('1000+line 999 changed');
         expect(screen.getByRole('button', {name: 'Show fewer lines'})).toHaveAttribute('aria-expanded', 'true');
+    });
+
+    it('shows every line of a long diff at once and colours the lines past the first few hundred afterwards', async () => {
+        const diff = ['--- a/x.ts', '+++ b/x.ts', '@@ -1,1000 +1,1000 @@', ...Array.from({length: 1000}, (_, i) => ` const value${i} = ${i};`)].join('\n');
+        render(<DiffView diff={diff} language='ts' label='Changes'/>);
+
+        await userEvent.click(screen.getByRole('button', {name: 'Show all 1,000 lines'}));
+
+        const block = screen.getByRole('region', {name: 'Changes'});
+        const rows = () => block.querySelectorAll('.cm-code-line__text');
+        expect(rows()).toHaveLength(1001);
+        expect(rows()[1]?.querySelector('.hljs-keyword')).not.toBeNull();
+        expect(rows()[1000]?.querySelector('.hljs-keyword')).toBeNull();
+        expect(rows()[1000]?.textContent).toBe('const value999 = 999;');
+        await waitFor(() => expect(rows()[1000]?.querySelector('.hljs-keyword')).not.toBeNull());
     });
 
     it('stays unified, without a layout choice, in a narrow container', () => {

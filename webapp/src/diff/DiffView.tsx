@@ -1,6 +1,7 @@
-import React, {useMemo, useRef, useState} from 'react';
+import React, {useEffect, useMemo, useRef, useState} from 'react';
 
-import {chunked, COLLAPSE_OVER, COLLAPSED_LINES} from '../code/rows';
+import {ChunkedRows, COLLAPSE_OVER, COLLAPSED_LINES, rowHtml} from '../code/rows';
+import type {Cell} from '../code/rows';
 import {useContainerWidth} from '../code/useContainerWidth';
 import {plural} from '../components/format';
 
@@ -11,6 +12,14 @@ import type {Hunk} from './parse';
 
 /** From this container width the diff can show old and new side by side. */
 export const SPLIT_MIN_WIDTH = 900;
+
+/**
+ * Lines highlighted at once when the whole diff opens; the rest show as plain text and
+ * are highlighted HIGHLIGHT_STEP lines at a time after it is on screen, so "Show all"
+ * on a 2,000-line diff answers within a frame or two instead of a fifth of a second.
+ */
+export const HIGHLIGHT_FIRST = 300;
+export const HIGHLIGHT_STEP = 200;
 
 type Layout = 'unified' | 'split';
 
@@ -52,126 +61,72 @@ export function DiffStat({added, removed}: {added: number; removed: number}) {
 
 const signs = {add: '+', del: '−', context: ' '} as const;
 
-function Code({html}: {html: string}) {
-    // highlight.js (or escapeHtml) escaped the text: the only markup is its spans.
-    return (
-        <span
-            className='cm-code-line__text'
-            dangerouslySetInnerHTML={{__html: html}}
-        />
-    );
-}
-
 function hunkHeader(hunk: Hunk): string {
     return `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@${hunk.section ? ` ${hunk.section}` : ''}`;
 }
 
-function unifiedRows(files: readonly ShownFile[], several: boolean): React.ReactNode[] {
-    const rows: React.ReactNode[] = [];
-    files.forEach(({file, hunks}, f) => {
-        if (several) {
-            rows.push(
-                <div
-                    key={`f${f}`}
-                    className='cm-code-line cm-code-line--file'
-                >
-                    {file.newPath || file.oldPath || 'file'}
-                </div>,
-            );
-        }
-        hunks.forEach(({hunk, lines}, h) => {
-            rows.push(
-                <div
-                    key={`f${f}h${h}`}
-                    className='cm-code-line cm-code-line--hunk'
-                >
-                    <span className='cm-code-line__gap'>{'⋯'}</span>
-                    <span className='cm-code-line__text'>{hunkHeader(hunk)}</span>
-                </div>,
-            );
-            lines.forEach((line, i) => {
-                rows.push(
-                    <div
-                        key={`f${f}h${h}l${i}`}
-                        className={`cm-code-line cm-code-line--${line.kind}`}
-                    >
-                        <span className='cm-code-line__no'>{line.oldNo || ''}</span>
-                        <span className='cm-code-line__no'>{line.newNo || ''}</span>
-                        <span className='cm-code-line__sign'>{signs[line.kind]}</span>
-                        <Code html={line.html}/>
-                    </div>,
-                );
-            });
-        });
-    });
+function fileRow(path: string): string {
+    return rowHtml('file', [{type: 'text', text: path}]);
+}
+
+// The rows of a hunk's lines, kept while the lines are (highlightDiff returns the same
+// array for a hunk it highlighted before), so a slice of background highlighting
+// rebuilds only the rows it coloured.
+const unifiedCache = new WeakMap<readonly ShownLine[], string[]>();
+const splitCache = new WeakMap<readonly ShownLine[], string[]>();
+
+function cached(cache: WeakMap<readonly ShownLine[], string[]>, lines: readonly ShownLine[], build: () => string[]): string[] {
+    let rows = cache.get(lines);
+    if (!rows) {
+        rows = build();
+        cache.set(lines, rows);
+    }
     return rows;
 }
 
-function SplitSide({line, side}: {line: ShownLine | null; side: 'old' | 'new'}) {
-    if (!line) {
-        return (
-            <>
-                <span className='cm-code-line__no cm-split--empty'/>
-                <span className='cm-code-line__sign cm-split--empty'/>
-                <span className='cm-code-line__text cm-split--empty'/>
-            </>
-        );
+function unifiedRows(files: readonly ShownFile[], several: boolean): string[] {
+    const rows: string[] = [];
+    for (const {file, hunks} of files) {
+        if (several) {
+            rows.push(fileRow(file.newPath || file.oldPath || 'file'));
+        }
+        for (const {hunk, lines} of hunks) {
+            rows.push(rowHtml('hunk', [{type: 'gap', text: '⋯'}, {type: 'text', text: hunkHeader(hunk)}]));
+            rows.push(...cached(unifiedCache, lines, () => lines.map((line) => rowHtml(line.kind, [
+                {type: 'no', text: line.oldNo ? String(line.oldNo) : ''},
+                {type: 'no', text: line.newNo ? String(line.newNo) : ''},
+                {type: 'sign', text: signs[line.kind]},
+                {type: 'code', html: line.html},
+            ]))));
+        }
     }
-    const kind = line.kind === 'context' ? 'context' : line.kind;
-    return (
-        <>
-            <span className={`cm-code-line__no cm-split--${kind}`}>{side === 'old' ? line.oldNo : line.newNo}</span>
-            <span className={`cm-code-line__sign cm-split--${kind}`}>{signs[line.kind]}</span>
-            <span
-                className={`cm-code-line__text cm-split--${kind}`}
-                dangerouslySetInnerHTML={{__html: line.html}}
-            />
-        </>
-    );
+    return rows;
 }
 
-function splitViewRows(files: readonly ShownFile[], several: boolean): React.ReactNode[] {
-    const rows: React.ReactNode[] = [];
-    files.forEach(({file, hunks}, f) => {
+function splitSide(line: ShownLine | null, side: 'old' | 'new'): Cell[] {
+    if (!line) {
+        const extra = 'cm-split--empty';
+        return [{type: 'no', text: '', extra}, {type: 'sign', text: '', extra}, {type: 'code', html: '', extra}];
+    }
+    const extra = `cm-split--${line.kind}`;
+    return [
+        {type: 'no', text: String(side === 'old' ? line.oldNo : line.newNo), extra},
+        {type: 'sign', text: signs[line.kind], extra},
+        {type: 'code', html: line.html, extra},
+    ];
+}
+
+function splitViewRows(files: readonly ShownFile[], several: boolean): string[] {
+    const rows: string[] = [];
+    for (const {file, hunks} of files) {
         if (several) {
-            rows.push(
-                <div
-                    key={`f${f}`}
-                    className='cm-code-line cm-code-line--file'
-                >
-                    {file.newPath || file.oldPath || 'file'}
-                </div>,
-            );
+            rows.push(fileRow(file.newPath || file.oldPath || 'file'));
         }
-        hunks.forEach(({hunk, lines}, h) => {
-            rows.push(
-                <div
-                    key={`f${f}h${h}`}
-                    className='cm-code-line cm-code-line--hunk cm-code-line--split'
-                >
-                    <span className='cm-code-line__gap'>{'⋯'}</span>
-                    <span className='cm-code-line__text'>{hunkHeader(hunk)}</span>
-                </div>,
-            );
-            splitRows(lines).forEach(({left, right}, i) => {
-                rows.push(
-                    <div
-                        key={`f${f}h${h}r${i}`}
-                        className='cm-code-line cm-code-line--split'
-                    >
-                        <SplitSide
-                            line={left}
-                            side='old'
-                        />
-                        <SplitSide
-                            line={right}
-                            side='new'
-                        />
-                    </div>,
-                );
-            });
-        });
-    });
+        for (const {hunk, lines} of hunks) {
+            rows.push(rowHtml('hunk cm-code-line--split', [{type: 'gap', text: '⋯'}, {type: 'text', text: hunkHeader(hunk)}]));
+            rows.push(...cached(splitCache, lines, () => splitRows(lines).map(({left, right}) => rowHtml('split', [...splitSide(left, 'old'), ...splitSide(right, 'new')]))));
+        }
+    }
     return rows;
 }
 
@@ -200,13 +155,22 @@ export default function DiffView({diff, language, label, path, fullPath, added, 
     const files = useMemo(() => parseDiff(diff), [diff]);
     const stats = useMemo(() => diffStats(files), [files]);
     const collapsible = stats.lines > COLLAPSE_OVER;
-    const limit = collapsible && !expanded ? COLLAPSED_LINES : Infinity;
-    const shown = useMemo(() => highlightDiff(files, language, limit), [files, language, limit]);
+    const limit = collapsible && !expanded ? COLLAPSED_LINES : stats.lines;
+    const [colourUpTo, setColourUpTo] = useState(HIGHLIGHT_FIRST);
+    const coloured = Math.min(limit, colourUpTo);
+    const shown = useMemo(() => highlightDiff(files, language, limit, coloured), [files, language, limit, coloured]);
+    useEffect(() => {
+        if (coloured >= limit) {
+            return undefined;
+        }
+        const timer = window.setTimeout(() => setColourUpTo(coloured + HIGHLIGHT_STEP), 0);
+        return () => window.clearTimeout(timer);
+    }, [coloured, limit]);
 
     const wide = width >= SPLIT_MIN_WIDTH;
     const layout: Layout = wide ? chosen ?? 'split' : 'unified';
     const several = files.length > 1;
-    const rows = layout === 'split' ? splitViewRows(shown, several) : unifiedRows(shown, several);
+    const rows = useMemo(() => (layout === 'split' ? splitViewRows(shown, several) : unifiedRows(shown, several)), [layout, shown, several]);
     const binary = files.some((f) => f.binary);
     const showBar = path !== undefined || showStats || wide;
 
@@ -260,7 +224,7 @@ export default function DiffView({diff, language, label, path, fullPath, added, 
                     aria-label={label}
                     tabIndex={0}
                 >
-                    {chunked(rows)}
+                    <ChunkedRows rows={rows}/>
                 </div>
             ) : (
                 <p className='cm-muted'>{binary ? 'Binary file: no lines to show.' : 'No changed lines to show.'}</p>
