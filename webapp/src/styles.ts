@@ -112,7 +112,8 @@ export const css = `
 .cm-approval__reason { flex-basis: 100%; color: rgba(${fg}, 0.72); }
 
 .cm-card--wide { max-width: none; }
-.cm-link { color: var(--link-color, #386fe5); overflow-wrap: anywhere; }
+.cm-link { color: var(--link-color, #386fe5); overflow-wrap: anywhere; text-decoration: none; }
+.cm-link:hover { text-decoration: underline; }
 .cm-link:focus-visible { outline: 2px solid var(--button-bg, #1c58d9); outline-offset: 1px; }
 .cm-link-btn {
     padding: 0; border: 0; background: none; cursor: pointer;
@@ -400,6 +401,7 @@ fieldset:disabled .cm-option { cursor: default; opacity: 0.72; }
 .cm-rhs__when { flex: none; color: rgba(${fg}, 0.56); font-size: 12px; white-space: nowrap; }
 .cm-rhs__pending { padding: 8px 0; }
 .cm-rhs__summary { margin: 4px 0 0; overflow-wrap: anywhere; }
+.cm-rhs__context { margin: 2px 0 0; }
 .cm-rhs__summary--code { font-family: Menlo, Consolas, 'Liberation Mono', 'DejaVu Sans Mono', monospace; font-size: 12px; line-height: 18px; }
 .cm-rhs__actions { margin-top: 6px; min-height: 28px; }
 .cm-btn--small { height: 28px; padding: 0 12px; }

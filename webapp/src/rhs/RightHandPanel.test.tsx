@@ -98,7 +98,7 @@ describe('right-hand panel', () => {
         const waiting = section('Waiting on me');
 
         const [approval, plan, question] = await within(waiting).findAllByRole('listitem');
-        expect(approval).toHaveTextContent('Bash2 min agonpm test');
+        expect(approval).toHaveTextContent('Bash2 min agonpm testin “fix the flaky test” · alice-laptop');
         expect(within(approval as HTMLElement).getByRole('button', {name: 'Approve'})).toBeInTheDocument();
         expect(within(approval as HTMLElement).getByRole('button', {name: 'Deny'})).toBeInTheDocument();
         expect(within(plan as HTMLElement).queryByRole('button')).not.toBeInTheDocument();

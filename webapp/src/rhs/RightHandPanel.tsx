@@ -106,7 +106,7 @@ function kindOf(request: PendingRequest): string {
 }
 
 /** One request waiting for me: plain approvals get Approve / Deny right here; the rest link to their card. */
-function PendingItem({request, now}: {request: PendingRequest; now: number}) {
+function PendingItem({request, session, now}: {request: PendingRequest; session?: SessionSummary; now: number}) {
     const dispatch = useDispatch();
     const [busy, setBusy] = useState<'approve' | 'deny' | null>(null);
     const [error, setError] = useState('');
@@ -144,6 +144,14 @@ function PendingItem({request, now}: {request: PendingRequest; now: number}) {
                 </span>
             </div>
             {request.summary && <p className={`cm-rhs__summary${kind === 'approval' ? ' cm-rhs__summary--code' : ''}`}>{request.summary}</p>}
+            {session && (
+                <p
+                    className='cm-rhs__meta cm-rhs__context'
+                    title={session.prompt}
+                >
+                    {[session.prompt && `in “${session.prompt}”`, session.machine_name].filter(Boolean).join(' · ')}
+                </p>
+            )}
             {kind === 'approval' ? (
                 <div className='cm-actions cm-rhs__actions'>
                     <button
@@ -286,6 +294,7 @@ export default function RightHandPanel() {
                 {(request) => (
                     <PendingItem
                         request={request}
+                        session={panel.sessions.items.find((s) => s.id === request.session_id)}
                         now={now}
                     />
                 )}
