@@ -304,6 +304,10 @@ async function checkNarrow(browser, base) {
         await page.locator(`#card-${name}`).screenshot({path: join(shots, `${name}-narrow.png`), animations: 'disabled'});
     }
     assert.equal(await page.locator('#card-approval-diff .cm-segmented').count(), 0, 'no split view in the sidebar');
+    const all = page.locator('#card-approval-all');
+    await all.getByRole('button', {name: 'Approve all'}).click();
+    await all.getByText('Approve this and every later request in this session?').waitFor({state: 'visible'});
+    await all.screenshot({path: join(shots, 'approval-all-confirm-narrow.png'), animations: 'disabled'});
     await page.getByRole('button', {name: 'Claude Code', exact: true}).click();
     await page.locator('#rhs').getByText('alice-thinkpad').first().waitFor();
     const working = page.locator('#card-session-working');

@@ -49,6 +49,26 @@ describe('plugin registration', () => {
     });
 });
 
+describe('plugin registration on an older server', () => {
+    it('opens the panel from the channel header alone when there is no app bar', () => {
+        const registerPlugin = jest.fn();
+        window.registerPlugin = registerPlugin;
+        jest.isolateModules(() => {
+            jest.requireActual('./index');
+        });
+        const registry = {
+            registerPostTypeComponent: jest.fn(),
+            registerWebSocketEventHandler: jest.fn(),
+            registerReducer: jest.fn(),
+            registerRightHandSidebarComponent: jest.fn(() => ({id: 'rhs', showRHSPlugin: {type: 'S'}, hideRHSPlugin: {type: 'H'}, toggleRHSPlugin: {type: 'T'}})),
+            registerChannelHeaderButtonAction: jest.fn(() => 'button1'),
+        } satisfies PluginRegistry;
+
+        expect(() => (registerPlugin.mock.calls[0][1] as Plugin).initialize(registry, makeStore())).not.toThrow();
+        expect(registry.registerChannelHeaderButtonAction).toHaveBeenCalledTimes(1);
+    });
+});
+
 describe('post types', () => {
     // Mattermost stores a post's type in a varchar(26) column; a longer one fails to save.
     it.each(Object.entries(PostTypes))('%s fits in Mattermost\'s type column', (_, type) => {

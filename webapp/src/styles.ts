@@ -84,7 +84,8 @@ export const css = `
 /* In the right-hand sidebar the question would push Cancel to a second line; the
    red "Stop session" says it, and the group's label asks it for screen readers. */
 @container (max-width: 360px) {
-    .cm-actions__question { display: none; }
+    .cm-session .cm-actions__question { display: none; }
+    .cm-approval .cm-actions__question { flex-basis: 100%; }
 }
 .cm-muted { margin: 6px 0 0; color: rgba(${fg}, 0.72); }
 .cm-decision { display: flex; align-items: baseline; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
