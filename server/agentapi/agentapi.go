@@ -15,7 +15,9 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/approvals"
+	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
+	"github.com/claude-mattermost/claude-mattermost/server/files"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
 	"github.com/claude-mattermost/claude-mattermost/server/inbox"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
@@ -40,6 +42,7 @@ type Config struct {
 	Approvals     *approvals.Service
 	Streaming     *streaming.Service
 	ToolPosts     *toolposts.Service
+	Files         *files.Service
 	PluginVersion string
 }
 
@@ -59,6 +62,8 @@ func Register(r *mux.Router, c Config) {
 	agent.HandleFunc("/events", h.events).Methods(http.MethodGet)
 	agent.HandleFunc("/events/ack", h.ack).Methods(http.MethodPost)
 	agent.HandleFunc("/sessions/{session_id}/output", h.output).Methods(http.MethodPost)
+	agent.HandleFunc("/sessions/{session_id}/files", h.upload).Methods(http.MethodPost)
+	agent.HandleFunc("/files/{file_id}", h.file).Methods(http.MethodGet)
 }
 
 type userRef struct {
@@ -170,6 +175,7 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.Logger(r.Context()).Info("Machine paired", "machine_id", m.ID, "user_id", m.UserID, "name", m.Name)
+	h.Sessions.Refresh(cards.RefreshMachines, m.UserID)
 	httpx.WriteJSON(w, http.StatusOK, pairResponse{
 		Token:         token,
 		Machine:       machineRef{ID: m.ID, Name: m.Name},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
 	"github.com/claude-mattermost/claude-mattermost/server/config"
 	"github.com/claude-mattermost/claude-mattermost/server/machines"
@@ -301,5 +302,6 @@ func (h *Handler) disconnect(userID, nameOrID string) string {
 		return "Sorry, I could not disconnect that machine. Please try again."
 	}
 	h.log.Info("Machine revoked", "user_id", userID, "machine_id", m.ID)
+	h.Sessions.Refresh(cards.RefreshMachines, append([]string{userID}, m.SharedWith...)...)
 	return fmt.Sprintf("Disconnected `%s`. Its agent token no longer works.", m.Name)
 }

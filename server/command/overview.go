@@ -47,6 +47,7 @@ func (h *Handler) share(userID, rest string, share bool) string {
 		h.log.Error("Cannot change machine sharing", "user_id", userID, "err", err)
 		return "Sorry, that did not work. Please try again."
 	}
+	h.Sessions.Refresh(cards.RefreshMachines, other.Id)
 	if share {
 		h.log.Info("Machine shared", "machine_id", m.ID, "user_id", userID, "with", other.Id)
 		return fmt.Sprintf("Shared `%s` with @%s: they can start sessions on it with `@%s on %s …`. Claude runs as you there, with your files.", m.Name, other.Username, h.botName(), m.Name)

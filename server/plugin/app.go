@@ -12,6 +12,7 @@ import (
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
 	"github.com/claude-mattermost/claude-mattermost/server/command"
 	"github.com/claude-mattermost/claude-mattermost/server/config"
+	"github.com/claude-mattermost/claude-mattermost/server/files"
 	"github.com/claude-mattermost/claude-mattermost/server/guests"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
 	"github.com/claude-mattermost/claude-mattermost/server/inbox"
@@ -54,6 +55,7 @@ type App struct {
 	Approvals *approvals.Service
 	Streaming *streaming.Service
 	ToolPosts *toolposts.Service
+	Files     *files.Service
 	Guests    *guests.Service
 	Commands  *threadcommands.Service
 	Threads   *threads.Service
@@ -83,11 +85,12 @@ func NewApp(d Deps) *App {
 	})
 	a.Streaming = streaming.New(d.KV, d.API, d.Clock, d.BotUserID, d.FlushAfter, func() bool { return d.Settings.Get().RedactSecrets })
 	a.ToolPosts = toolposts.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
+	a.Files = files.New(d.API, a.Sessions, d.BotUserID)
 	a.Guests = guests.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
 	a.Commands = threadcommands.New(a.Sessions, d.API)
 	a.Threads = threads.New(threads.Config{
 		KV: d.KV, API: d.API, Clock: d.Clock, Machines: a.Machines, Sessions: a.Sessions, Commands: a.Commands,
-		Guests: a.Guests, BotUserID: d.BotUserID, BotUsername: d.BotUsername,
+		Guests: a.Guests, Files: a.Files, BotUserID: d.BotUserID, BotUsername: d.BotUsername,
 	})
 	a.Command = command.New(command.Config{
 		Machines: a.Machines, Sessions: a.Sessions, Threads: a.Threads, IsThreadCmd: threadcommands.Known,
@@ -100,7 +103,7 @@ func NewApp(d Deps) *App {
 	v1 := root.PathPrefix("/api/v1").Subrouter()
 	agentapi.Register(v1, agentapi.Config{
 		API: d.API, KV: d.KV, Clock: d.Clock, Machines: a.Machines, Inbox: a.Inbox,
-		Sessions: a.Sessions, Approvals: a.Approvals, Streaming: a.Streaming, ToolPosts: a.ToolPosts, PluginVersion: d.PluginVersion,
+		Sessions: a.Sessions, Approvals: a.Approvals, Streaming: a.Streaming, ToolPosts: a.ToolPosts, Files: a.Files, PluginVersion: d.PluginVersion,
 	})
 	userapi.Register(v1, userapi.Config{
 		API: d.API, Clock: d.Clock, Machines: a.Machines, Sessions: a.Sessions, Approvals: a.Approvals,

@@ -780,12 +780,15 @@ func TestRightHandPanel(t *testing.T) {
 			}
 			return n
 		}
+		if countFor(bobID) != 1 {
+			t.Fatal("an invited participant must refetch the requests they can now answer")
+		}
 		h.card(tok, sess.ID, editApproval("r1"))
-		if countFor(aliceID) != 1 || countFor(bobID) != 1 || countFor(carolID) != 0 {
+		if countFor(aliceID) != 1 || countFor(bobID) != 2 || countFor(carolID) != 0 {
 			t.Fatalf("after create: alice %d bob %d carol %d", countFor(aliceID), countFor(bobID), countFor(carolID))
 		}
 		h.do(req{method: "POST", path: "/api/v1/sessions/" + sess.ID + "/approvals/r1/decide", userID: bobID, body: map[string]any{"decision": "approve"}})
-		if countFor(aliceID) != 2 || countFor(bobID) != 2 {
+		if countFor(aliceID) != 2 || countFor(bobID) != 3 {
 			t.Fatal("no refresh after the decision")
 		}
 	})

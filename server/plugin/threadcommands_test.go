@@ -206,5 +206,18 @@ func equalJSON(a, b any) bool {
 		}
 		return true
 	}
+	al, aok := a.([]any)
+	bl, bok := b.([]any)
+	if aok || bok {
+		if !aok || !bok || len(al) != len(bl) {
+			return false
+		}
+		for i := range al {
+			if !equalJSON(al[i], bl[i]) {
+				return false
+			}
+		}
+		return true
+	}
 	return a == b
 }

@@ -161,7 +161,11 @@ func (s *Service) SendMessage(sess *Session, user *model.User, text, postID stri
 // go in the message that follows it).
 func (s *Service) SendMessageWithFiles(sess *Session, user *model.User, text, postID string, files []inbox.FileRef) (resumed bool, err error) {
 	if sess.Ended() {
-		_, err := s.Resume(sess, user, text)
+		prompt := text
+		if prompt == "" {
+			prompt = "(files attached; they follow in the next message)"
+		}
+		_, err := s.Resume(sess, user, prompt)
 		if !errors.Is(err, errNotEnded) {
 			if err != nil || len(files) == 0 {
 				return err == nil, err

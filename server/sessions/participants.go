@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/claude-mattermost/claude-mattermost/server/cards"
 )
 
 // ErrOwner: the owner cannot be removed from their session.
@@ -40,6 +42,9 @@ func (s *Service) AddParticipants(id string, users []*model.User) (*Session, []P
 	}
 	if len(added) > 0 {
 		s.RefreshHeader(sess, true)
+		for _, p := range added {
+			s.Refresh(cards.RefreshApprovals, p.ID) // they may answer its pending requests now
+		}
 	}
 	return sess, added, nil
 }
@@ -61,6 +66,7 @@ func (s *Service) RemoveParticipant(id, userID string) (*Session, bool, error) {
 	}
 	if removed {
 		s.RefreshHeader(sess, true)
+		s.Refresh(cards.RefreshApprovals, userID)
 	}
 	return sess, removed, nil
 }

@@ -56,6 +56,7 @@ func init() {
 		{"invite", false, "@user …", "let channel members talk to Claude and approve its requests", (*Service).invite},
 		{"kick", false, "@user", "remove a participant (not the owner)", (*Service).kick},
 		{"worktree", false, "<branch>", "work in a new git worktree for the branch", (*Service).worktree},
+		{"file", false, "<path>", "post a file from the session's directory here", (*Service).file},
 	}
 }
 
@@ -292,6 +293,17 @@ func (s *Service) worktree(c call) Outcome {
 		return s.failed(c, "worktree", err)
 	}
 	return Outcome{}
+}
+
+func (s *Service) file(c call) Outcome {
+	path := unquote(c.args)
+	if !validArg(path, maxDirRunes) {
+		return usage("file")
+	}
+	if err := s.sessions.SendCommand(c.sess, "file", path, c.user); err != nil {
+		return s.failed(c, "file", err)
+	}
+	return Outcome{} // the agent posts the file, or a notice saying why not
 }
 
 // mentions parses "@bob, @carol dave" into lower-case usernames.

@@ -14,6 +14,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
+	"github.com/claude-mattermost/claude-mattermost/server/files"
 	"github.com/claude-mattermost/claude-mattermost/server/guests"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/machines"
@@ -31,6 +32,7 @@ type Service struct {
 	sessions *sessions.Service
 	commands *threadcommands.Service
 	guests   *guests.Service
+	files    *files.Service
 	botID    string
 	botName  string
 	log      mmapi.Logger
@@ -46,6 +48,7 @@ type Config struct {
 	Sessions    *sessions.Service
 	Commands    *threadcommands.Service
 	Guests      *guests.Service
+	Files       *files.Service
 	BotUserID   string
 	BotUsername string
 }
@@ -54,7 +57,7 @@ type Config struct {
 func New(c Config) *Service {
 	return &Service{
 		kv: c.KV, api: c.API, clock: c.Clock, machines: c.Machines, sessions: c.Sessions, commands: c.Commands,
-		guests: c.Guests, botID: c.BotUserID, botName: c.BotUsername,
+		guests: c.Guests, files: c.Files, botID: c.BotUserID, botName: c.BotUsername,
 		log: mmapi.NewLogger(c.API).With("component", "threads"),
 		dms: dmCache{m: map[string]bool{}},
 	}
@@ -136,7 +139,7 @@ func (s *Service) handleReply(sess *sessions.Session, post *model.Post) {
 		}
 		text = sessions.StripMention(text, s.botName)
 	}
-	if text == "" {
+	if text == "" && len(post.FileIds) == 0 {
 		return
 	}
 	user, appErr := s.api.GetUser(post.UserId)
@@ -152,6 +155,9 @@ func (s *Service) handleReply(sess *sessions.Session, post *model.Post) {
 		return
 	}
 	if !sess.IsParticipant(user.Id) {
+		if text == "" {
+			return // a guest's files alone: nothing to ask about
+		}
 		if _, err := s.guests.Create(sess, user, post, text); err != nil {
 			s.log.Error("Cannot post a guest card", "session_id", sess.ID, "post_id", post.Id, "err", err)
 		}
@@ -165,7 +171,7 @@ func (s *Service) handleReply(sess *sessions.Session, post *model.Post) {
 			return
 		}
 	}
-	_, err := s.sessions.SendMessage(sess, user, text, post.Id)
+	_, err := s.sessions.SendMessageWithFiles(sess, user, text, post.Id, s.files.Refs(post))
 	switch {
 	case errors.Is(err, sessions.ErrMachineGone):
 		s.reply(sess, "This session cannot be resumed: its machine `"+sess.MachineName+"` is no longer paired or shared. Start a new session with `@"+s.botName+"`.")
