@@ -213,9 +213,16 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 		},
 		CreatedAt: s.clock.Now().UnixMilli(),
 	}
-	// Check the card can be built before anything is stored.
-	if _, err := cards.NewApprovalPost(s.botID, sess.ChannelID, sess.RootID, fresh.ApprovalProps); err != nil {
+	// Check the card can be built before anything is stored, and keep the
+	// preview as the card holds it (cut to fit a post), so the record is
+	// never larger than the post.
+	card, err := cards.NewApprovalPost(s.botID, sess.ChannelID, sess.RootID, fresh.ApprovalProps)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
+	}
+	var shown cards.ApprovalProps
+	if cards.ReadProp(card.GetProps(), cards.PropApproval, &shown) {
+		fresh.Preview = shown.Preview
 	}
 	key := approvalKey(sess.ID, req.RequestID)
 	isNew := false

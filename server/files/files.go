@@ -88,7 +88,9 @@ func (s *Service) Download(machineID, fileID string) (*model.FileInfo, []byte, e
 	if err != nil {
 		return nil, nil, err
 	}
-	if sess.MachineID != machineID || post.ChannelId != sess.ChannelID || info.ChannelId != sess.ChannelID {
+	// FileInfo.ChannelId is empty on files older than Mattermost 6; the
+	// post's channel decides then.
+	if sess.MachineID != machineID || post.ChannelId != sess.ChannelID || info.ChannelId != "" && info.ChannelId != sess.ChannelID {
 		return nil, nil, ErrForbidden
 	}
 	if info.Size > MaxBytes {

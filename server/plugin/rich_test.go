@@ -112,6 +112,17 @@ func TestApprovalPreviews(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a preview too large to fit beside a large input is cut and the card still posts", func(t *testing.T) {
+		h, tok, sess, _ := richSetup(t)
+		p := h.card(tok, sess.ID, map[string]any{"kind": "approval", "request_id": "w1", "tool_name": "Write",
+			"input":   map[string]any{"file_path": "/big.txt", "content": strings.Repeat("a", cards.MaxApprovalInputRunes-1000)},
+			"preview": map[string]any{"kind": "new_file", "file_path": "/big.txt", "content": strings.Repeat("b\n", 199_000), "lines": 199_000}})
+		a := approvalProps(t, h, p.Id)
+		stored, err := h.app.Approvals.Get(sess.ID, "w1")
+		if err != nil || !a.Preview.Truncated || stored.Preview.Content != a.Preview.Content {
+			t.Fatalf("card preview truncated=%v, stored preview = card's: %v (%v)", a.Preview.Truncated, stored != nil && stored.Preview.Content == a.Preview.Content, err)
+		}
+	})
 	t.Run("secrets in a preview are redacted on the card", func(t *testing.T) {
 		h, tok, sess, _ := richSetup(t)
 		body := editApproval("r1")
