@@ -179,7 +179,7 @@
     const LONG_DIFF = ['--- a/config/limits.yaml', '+++ b/config/limits.yaml', '@@ -1,150 +1,150 @@']
         .concat(Array.from({length: 150}, (_, i) => [`-route_${i}: {rate: ${i * 10}, burst: 5}`, `+route_${i}: {rate: ${i * 10}, burst: 10} # doubled burst`]).flat()).join('\n');
     const approveAllButtons = [{actions: [
-        {id: 'approve', name: 'Approve'}, {id: 'approve_all', name: 'Approve all'}, {id: 'deny', name: 'Deny'}, {id: 'deny_reason', name: 'Deny with reason…'},
+        {id: 'approve', name: 'Approve'}, {id: 'approveall', name: 'Approve all'}, {id: 'deny', name: 'Deny'}, {id: 'denyreason', name: 'Deny with reason…'},
     ]}];
     const toolApproval = (id, tool, input, extra) => approval(id, Object.assign({tool_name: tool, input, description: '', cwd: CWD}, extra));
     const todos = (items) => ({session_id: 'sess1', todos: items, done: items.filter((t) => t.status === 'completed').length, total: items.length});

@@ -66,11 +66,16 @@ export type Decision = (typeof Decisions)[number];
  * draws its own buttons; it offers Approve all only when the server put that button
  * on the post, which is how the server says the admin allows it.
  */
+/**
+ * Ids of the approval card's attachment actions. Mattermost accepts only
+ * letters and digits in an action id, so these differ from the decision
+ * values (`approve_all`) the decide route takes.
+ */
 export const ApprovalActionIds = {
     Approve: 'approve',
-    ApproveAll: 'approve_all',
+    ApproveAll: 'approveall',
     Deny: 'deny',
-    DenyReason: 'deny_reason',
+    DenyReason: 'denyreason',
 } as const;
 
 /** The tool whose approval is a plan (`custom_claude_plan`, `input.plan` in markdown). */

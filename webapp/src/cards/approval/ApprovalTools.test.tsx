@@ -28,7 +28,7 @@ function approval(overrides: Partial<ApprovalInfo> = {}): ApprovalInfo {
     };
 }
 
-const allButtons = [{actions: [{id: 'approve', name: 'Approve'}, {id: 'approve_all', name: 'Approve all'}, {id: 'deny', name: 'Deny'}, {id: 'deny_reason', name: 'Deny with reason…'}]}];
+const allButtons = [{actions: [{id: 'approve', name: 'Approve'}, {id: 'approveall', name: 'Approve all'}, {id: 'deny', name: 'Deny'}, {id: 'denyreason', name: 'Deny with reason…'}]}];
 
 function render(info: Partial<ApprovalInfo> = {}, props: Record<string, unknown> = {}) {
     return renderWithStore(<ApprovalCard post={makePost({type: PostTypes.Approval, message: 'fallback', props: {[PropKeys.Approval]: approval(info), ...props}})}/>);
