@@ -7,7 +7,7 @@ import type {Config} from './config/config.js';
 import {resolveSessionDir} from './config/roots.js';
 import {loadState, saveState, type AgentState} from './config/state.js';
 import type {Paths} from './config/paths.js';
-import {recoveryPrompt} from './claude/approvals.js';
+import {ANSWERED_AFTER_RESTART, recoveryPrompt} from './claude/approvals.js';
 import {NOTICES, withThreadContext} from './claude/commands.js';
 import {SessionRunner, type QueryFn} from './claude/session.js';
 import {currentBranch, ensureWorktree} from './git/worktree.js';
@@ -16,6 +16,7 @@ import {ApiMismatchError, PluginClient, RevokedTokenError} from './plugin/client
 import {
   API_VERSION,
   type AgentEvent,
+  type AnswerEvent,
   type CommandEvent,
   type DecisionEvent,
   type MessageEvent,
@@ -215,6 +216,8 @@ export class Daemon {
           return await this.onStop(event);
         case 'command':
           return await this.onCommand(event);
+        case 'answer':
+          return await this.onAnswer(event);
       }
     } catch (err) {
       this.log.error(`session ${shortId(event.session_id)}: could not handle ${event.type} event ${event.seq}: ${describeError(err)}`);
@@ -343,6 +346,27 @@ export class Daemon {
     await this.store.update(sid, (r) => ({
       ...r!,
       pending_approvals: r!.pending_approvals.map((p) => (p.request_id === requestId ? {...p, decision: {decision: e.payload.decision, by: e.payload.by, reason: e.payload.reason}} : p)),
+    }));
+    await this.resumeDecided(sid);
+  }
+
+  /** A question card was answered. With no live question (the agent restarted), Claude is told the answer as a message. */
+  private async onAnswer(e: AnswerEvent): Promise<void> {
+    const sid = e.session_id;
+    const {request_id: requestId, answers, by} = e.payload;
+    if (this.runners.get(sid)?.deliverAnswer(requestId, e.payload)) return;
+    const rec = this.store.get(sid);
+    const pending = rec?.pending_approvals.find((p) => p.request_id === requestId);
+    if (!rec || !pending) {
+      this.log.warn(`session ${shortId(sid)}: answer for question ${requestId} that nothing waits for; ignoring it`);
+      return;
+    }
+    const told = Object.entries(answers)
+      .map(([q, a]) => `"${q}" → ${a}`)
+      .join('; ');
+    await this.store.update(sid, (r) => ({
+      ...r!,
+      pending_approvals: r!.pending_approvals.map((p) => (p.request_id === requestId ? {...p, decision: {decision: 'deny', by, reason: `${ANSWERED_AFTER_RESTART} ${told}`}} : p)),
     }));
     await this.resumeDecided(sid);
   }

@@ -9,6 +9,9 @@ export function denyMessage(d: Pick<Decision, 'by' | 'reason'>): string {
   return `Denied by ${who}` + (reason ? `: ${reason}` : '');
 }
 
+/** The reason a question answered while Claude Code was gone is recorded with (then the answers). */
+export const ANSWERED_AFTER_RESTART = 'answered after the restart:';
+
 /**
  * The user message that resumes a session whose Claude Code process went away
  * while a tool call was waiting for approval (the agent was stopped or
@@ -19,6 +22,14 @@ export function denyMessage(d: Pick<Decision, 'by' | 'reason'>): string {
 export function recoveryPrompt(p: Pick<PendingApproval, 'tool_name' | 'input' | 'decision'>): string {
   const d = p.decision;
   const who = d?.by?.username ? `@${d.by.username}` : 'a session participant';
+  if (p.tool_name === 'AskUserQuestion') {
+    const head = '(Message from the Mattermost agent) While your question (AskUserQuestion) was waiting for an answer, the agent on this machine restarted and the question was cut off.';
+    const reason = d?.reason?.trim() ?? '';
+    if (reason.startsWith(ANSWERED_AFTER_RESTART)) {
+      return `${head} ${who} has now answered: ${reason.slice(ANSWERED_AFTER_RESTART.length).trim()}. Carry on with that answer; do not ask again.`;
+    }
+    return `${head} It was not answered${reason ? ` (${reason})` : ''}. Carry on without the answer.`;
+  }
   const head = `(Message from the Mattermost agent) While your ${p.tool_name} request was waiting for approval, the agent on this machine restarted and that tool call was cut off.`;
   if (d?.decision === 'approve') {
     return `${head} ${who} has now approved it. Please make the same ${p.tool_name} call again, with the same input, and carry on.`;

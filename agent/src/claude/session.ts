@@ -13,16 +13,22 @@
  * session record, so a restart delivers it) until the turn's result.
  */
 import {randomUUID} from 'node:crypto';
-import type {CanUseTool, Options, PermissionResult, Query, SDKMessage, SDKUserMessage} from '@anthropic-ai/claude-agent-sdk';
+import os from 'node:os';
+import path from 'node:path';
+import type {CanUseTool, HookCallback, Options, PermissionResult, Query, SDKMessage, SDKUserMessage} from '@anthropic-ai/claude-agent-sdk';
 import type {RootCheck} from '../config/roots.js';
 import {currentBranch, ensureWorktree} from '../git/worktree.js';
-import {MAX_NOTICE_CHARS, type Decision, type Output, type PermissionMode, type SessionStatus, type UserRef} from '../plugin/protocol.js';
+import {MAX_NOTICE_CHARS, type Answer, type Decision, type Output, type PermissionMode, type SessionStatus, type UserRef} from '../plugin/protocol.js';
 import type {PendingApproval, QueuedItem, SessionStore} from '../sessions/store.js';
 import {describeError, shortId, type Logger} from '../util/log.js';
 import {denyMessage, matchesPending} from './approvals.js';
 import {NOTICES, planCommand} from './commands.js';
 import {InputQueue} from './input.js';
 import {OutputMapper} from './mapping.js';
+import {EDIT_TOOLS, previewFor, type FileSnapshot} from './preview.js';
+import {readSnapshot} from './snapshot.js';
+import {ToolCalls, answeredInput, appliedDiff, questionsOf, resultOutputs} from './tools.js';
+import {planOf, userContent, type Attachment} from './turns.js';
 
 export type QueryFn = (params: {prompt: AsyncIterable<SDKUserMessage>; options?: Options}) => Query;
 
@@ -96,6 +102,14 @@ export class SessionRunner {
   private interruptRequested = false;
   private phase: SessionStatus = 'starting';
   private readonly nativeBypass: boolean;
+  /** Tool calls of the main conversation, until their results come. */
+  private readonly toolCalls = new ToolCalls();
+  /** Files as they were just before an Edit/MultiEdit/Write ran (PreToolUse hook), by tool_use id. */
+  private readonly snapshots = new Map<string, FileSnapshot>();
+  /** Tool calls that had a card: their edits were shown there (no diff post); a denial needs no output post. */
+  private readonly carded = new Map<string, 'approved' | 'denied'>();
+  /** The plan file Claude wrote in plan mode (ExitPlanMode presents it when its input has no plan). */
+  private planFile: string | undefined;
   cwd: string;
   branch: string;
   permissionMode: PermissionMode;
@@ -143,9 +157,9 @@ export class SessionRunner {
     void this.pump();
   }
 
-  /** A new user turn (a participant's reply in the thread): now, or after the running turn. */
-  send(text: string): void {
-    this.queue.push({type: 'message', text});
+  /** A new user turn (a participant's reply in the thread): now, or after the running turn. Images are files on disk. */
+  send(text: string, images: Attachment[] = []): void {
+    this.queue.push(images.length > 0 ? {type: 'message', text, images} : {type: 'message', text});
     if (this.inTurn) this.deps.log.info(`session ${shortId(this.sessionId)}: Claude is busy; message queued (${this.queue.length} waiting)`);
     void this.saveQueue();
     void this.pump();
@@ -154,6 +168,11 @@ export class SessionRunner {
   /** Let one re-asked tool call through without a new card: it was approved while the process was gone. */
   preApprove(p: PendingApproval): void {
     this.preApproved.push(p);
+  }
+
+  /** Answer a waiting AskUserQuestion; false when nothing here waits for that request. */
+  deliverAnswer(requestId: string, a: Answer): boolean {
+    return this.deliverDecision(requestId, {request_id: requestId, decision: 'approve', by: a.by, reason: '', answers: a.answers});
   }
 
   /** Resolve a live canUseTool; false when nothing here waits for that request. */
@@ -237,9 +256,12 @@ export class SessionRunner {
       prompt: input,
       options: {
         cwd: this.cwd,
-        env: this.deps.env,
+        env: claudeEnv(this.deps.env),
         includePartialMessages: true,
         canUseTool: this.canUseTool,
+        // Before an edit runs (with a card or without), keep the file as it is: the
+        // card's preview and the diff posted for an edit that ran without a card.
+        hooks: {PreToolUse: [{matcher: 'Edit|MultiEdit|Write', hooks: [this.beforeEdit]}]},
         resume: this.claudeSessionId,
         model: this.model,
         permissionMode: bypassByAgent ? 'default' : this.permissionMode,
@@ -306,7 +328,9 @@ export class SessionRunner {
         if (item.type === 'message') {
           this.inTurn = true;
           this.interruptRequested = false;
-          this.proc.input.push({type: 'user', message: {role: 'user', content: item.text}, parent_tool_use_id: null, session_id: this.claudeSessionId ?? ''});
+          const content = await userContent(item.text, item.images ?? []);
+          if (!this.proc) break;
+          this.proc.input.push({type: 'user', message: {role: 'user', content}, parent_tool_use_id: null, session_id: this.claudeSessionId ?? ''});
           this.emit({kind: 'status', status: 'working'});
           await this.savePhase('working');
         } else {
@@ -422,9 +446,47 @@ export class SessionRunner {
       if (out.kind === 'status') void this.savePhase(out.status === 'idle' ? 'idle' : out.status === 'error' ? 'error' : 'working');
     }
     if (interrupted) this.notice(NOTICES.interrupted);
+    this.onTools(msg);
     this.scheduleFlush();
     if (msg.type === 'result') void this.pump();
   }
+
+  /** Tool calls and results of the main conversation → todo, tool_output and applied-edit diff posts. */
+  private onTools(msg: SDKMessage): void {
+    if (msg.type === 'assistant' && !msg.parent_tool_use_id) {
+      for (const call of this.toolCalls.noteCalls(msg.message.content)) {
+        if ((call.name === 'Write' || call.name === 'Edit') && typeof call.input.file_path === 'string' && isPlanFile(call.input.file_path, this.deps.env)) {
+          this.planFile = call.input.file_path;
+        }
+      }
+      return;
+    }
+    if (msg.type !== 'user' || msg.parent_tool_use_id) return;
+    for (const r of this.toolCalls.takeResults(msg.message.content)) {
+      const card = this.carded.get(r.id);
+      this.carded.delete(r.id);
+      const before = this.snapshots.get(r.id);
+      this.snapshots.delete(r.id);
+      if (card === 'denied') continue;
+      for (const out of resultOutputs(r)) this.emit(out);
+      if (EDIT_TOOLS.has(r.name) && !r.isError && !card && before) {
+        const diff = appliedDiff(r, before, this.cwd);
+        if (diff) this.emit(diff);
+      }
+    }
+  }
+
+  /** PreToolUse hook for Edit/MultiEdit/Write: remember the file as it is now. Never blocks the tool. */
+  private beforeEdit: HookCallback = async (input) => {
+    if (input.hook_event_name !== 'PreToolUse') return {};
+    const toolInput = (input.tool_input ?? {}) as Record<string, unknown>;
+    if (typeof toolInput.file_path === 'string' && input.tool_use_id) {
+      this.snapshots.set(input.tool_use_id, await readSnapshot(toolInput.file_path, this.cwd));
+      // Calls of subagents are never taken back: keep the map small.
+      if (this.snapshots.size > 100) this.snapshots.delete(this.snapshots.keys().next().value!);
+    }
+    return {};
+  };
 
   private scheduleFlush(): void {
     if (this.timer || !this.mapper.hasUnsent()) return;
@@ -444,7 +506,7 @@ export class SessionRunner {
 
   /** Fail closed: anything that goes wrong here denies the tool. */
   private canUseTool: CanUseTool = async (toolName, input, options): Promise<PermissionResult> => {
-    const {log, store} = this.deps;
+    const {log} = this.deps;
     const sid = shortId(this.sessionId);
     try {
       const pre = this.preApproved.findIndex((p) => matchesPending(p, toolName, input));
@@ -454,57 +516,117 @@ export class SessionRunner {
         return {behavior: 'allow', updatedInput: input};
       }
       if (this.ending) return {behavior: 'deny', message: 'The session is stopping'};
+      // A question is for the people in the thread whatever the permission mode.
+      if (toolName === 'AskUserQuestion') return await this.askQuestion(input, options);
       if (this.permissionMode === 'bypassPermissions' && !this.nativeBypass) {
         // approve-all where Claude Code cannot bypass by itself (running as root): the agent approves.
         log.info(`session ${sid}: ${toolName} runs without asking (approve-all)${summary(input)}`);
         return {behavior: 'allow', updatedInput: input};
       }
-
-      const requestId = randomUUID();
-      const pending: PendingApproval = {request_id: requestId, tool_name: toolName, input, tool_use_id: options.toolUseID, created_at: Date.now()};
-      await store.update(this.sessionId, (r) => ({...r!, phase: 'waiting', pending_approvals: [...(r?.pending_approvals ?? []), pending]}));
-      const decision = new Promise<Decision>((resolve) => this.waiters.set(requestId, {resolve}));
-      const onAbort = () => this.deliverDecision(requestId, {request_id: requestId, decision: 'deny', reason: 'the tool call was cancelled', by: undefined});
-      options.signal.addEventListener('abort', onAbort, {once: true});
-
-      // No card, no decision: if the plugin refuses the request (too large, session gone), deny.
-      const refused = (reason: string) =>
-        this.deliverDecision(requestId, {request_id: requestId, decision: 'deny', reason: `Mattermost refused the approval request (${reason})`, by: undefined});
-      this.emit(
-        {
-          kind: 'approval',
-          request_id: requestId,
-          tool_name: toolName,
-          input,
-          cwd: this.cwd,
-          description: typeof input.description === 'string' ? clipField(input.description) : undefined,
-        },
-        refused,
-      );
-      this.emit({kind: 'status', status: 'waiting'});
-      log.info(`session ${sid}: waiting for approval of ${toolName}${summary(input)}`);
-
-      const d = await decision;
-      options.signal.removeEventListener('abort', onAbort);
-      if (this.quiet) {
-        // The agent is exiting: keep the pending approval on disk so that a restart can pick up its decision.
-        return {behavior: 'deny', message: 'The Mattermost agent is restarting'};
-      }
-      await store.update(this.sessionId, (r) => ({...r!, phase: 'working', pending_approvals: (r?.pending_approvals ?? []).filter((p) => p.request_id !== requestId)}));
-      const busy = !this.ending && !this.interruptRequested;
-      if (d.decision === 'approve') {
-        log.info(`session ${sid}: ${toolName} approved by @${d.by?.username ?? '?'}`);
-        if (busy) this.emit({kind: 'status', status: 'working'});
-        return {behavior: 'allow', updatedInput: input};
-      }
-      log.info(`session ${sid}: ${toolName} denied by @${d.by?.username ?? '?'}${d.reason ? ` (${d.reason})` : ''}`);
-      if (busy) this.emit({kind: 'status', status: 'working'});
-      return {behavior: 'deny', message: denyMessage(d)};
+      return await this.askApproval(toolName, input, options);
     } catch (err) {
       log.error(`session ${sid}: approval of ${toolName} failed, denying it: ${describeError(err)}`);
       return {behavior: 'deny', message: `Denied: the Mattermost agent could not get a decision (${describeError(err)})`};
     }
   };
+
+  /** An approval card (a plan card for ExitPlanMode), then the decision. */
+  private async askApproval(toolName: string, input: Record<string, unknown>, options: CanUseToolOptions): Promise<PermissionResult> {
+    const {log} = this.deps;
+    const sid = shortId(this.sessionId);
+    let shown = input;
+    if (toolName === 'ExitPlanMode') shown = await this.withPlan(input);
+    let preview;
+    if (EDIT_TOOLS.has(toolName) && typeof input.file_path === 'string') {
+      const before = (options.toolUseID && this.snapshots.get(options.toolUseID)) || (await readSnapshot(input.file_path, this.cwd));
+      preview = previewFor(toolName, input, before, this.cwd);
+    } else {
+      preview = previewFor(toolName, input, undefined, this.cwd);
+    }
+    const d = await this.waitFor(toolName, input, options, (requestId) => ({
+      kind: 'approval',
+      request_id: requestId,
+      tool_name: toolName,
+      input: shown,
+      cwd: this.cwd,
+      description: typeof input.description === 'string' ? clipField(input.description) : undefined,
+      ...(preview ? {preview} : {}),
+    }));
+    if (!d) return {behavior: 'deny', message: 'The Mattermost agent is restarting'};
+    const busy = !this.ending && !this.interruptRequested;
+    if (options.toolUseID) this.carded.set(options.toolUseID, d.decision === 'approve' ? 'approved' : 'denied');
+    if (d.decision === 'approve') {
+      log.info(`session ${sid}: ${toolName} approved${d.approve_all ? ' (approve all)' : ''} by @${d.by?.username ?? '?'}`);
+      if (d.approve_all) await this.setPermissionMode('bypassPermissions', d.by?.username);
+      else if (toolName === 'ExitPlanMode' && this.permissionMode === 'plan') await this.leftPlanMode();
+      if (busy) this.emit({kind: 'status', status: 'working'});
+      return {behavior: 'allow', updatedInput: input};
+    }
+    log.info(`session ${sid}: ${toolName} denied by @${d.by?.username ?? '?'}${d.reason ? ` (${d.reason})` : ''}`);
+    if (busy) this.emit({kind: 'status', status: 'working'});
+    return {behavior: 'deny', message: denyMessage(d)};
+  }
+
+  /** AskUserQuestion: a question card; the answer goes back as the tool's input (answers keyed by question text). */
+  private async askQuestion(input: Record<string, unknown>, options: CanUseToolOptions): Promise<PermissionResult> {
+    const {log} = this.deps;
+    const sid = shortId(this.sessionId);
+    const questions = questionsOf(input);
+    if (questions.length === 0) return {behavior: 'deny', message: 'AskUserQuestion needs at least one question'};
+    const d = await this.waitFor('AskUserQuestion', input, options, (requestId) => ({kind: 'question', request_id: requestId, questions}));
+    if (!d) return {behavior: 'deny', message: 'The Mattermost agent is restarting'};
+    if (options.toolUseID) this.carded.set(options.toolUseID, d.decision === 'approve' && d.answers ? 'approved' : 'denied');
+    if (!this.ending && !this.interruptRequested) this.emit({kind: 'status', status: 'working'});
+    if (d.decision === 'approve' && d.answers) {
+      log.info(`session ${sid}: question answered by @${d.by?.username ?? '?'}`);
+      return {behavior: 'allow', updatedInput: answeredInput(input, d.answers)};
+    }
+    log.info(`session ${sid}: question not answered${d.reason ? ` (${d.reason})` : ''}`);
+    const reason = d.reason?.trim() || 'no answer';
+    return {behavior: 'deny', message: d.by?.username ? `@${d.by.username} did not answer: ${reason}` : `The question was not answered (${reason}).`};
+  }
+
+  /**
+   * Send a card (approval or question), keep it as pending in the session
+   * record, and wait for its decision or answer. Undefined when the agent is
+   * exiting (the pending record stays on disk for the restart).
+   */
+  private async waitFor(toolName: string, input: Record<string, unknown>, options: CanUseToolOptions, card: (requestId: string) => Output): Promise<Decision | undefined> {
+    const {log, store} = this.deps;
+    const sid = shortId(this.sessionId);
+    const requestId = randomUUID();
+    const pending: PendingApproval = {request_id: requestId, tool_name: toolName, input, tool_use_id: options.toolUseID, created_at: Date.now()};
+    await store.update(this.sessionId, (r) => ({...r!, phase: 'waiting', pending_approvals: [...(r?.pending_approvals ?? []), pending]}));
+    const decision = new Promise<Decision>((resolve) => this.waiters.set(requestId, {resolve}));
+    const onAbort = () => this.deliverDecision(requestId, {request_id: requestId, decision: 'deny', reason: 'the tool call was cancelled', by: undefined});
+    options.signal.addEventListener('abort', onAbort, {once: true});
+    // No card, no decision: if the plugin refuses the request (too large, session gone), deny.
+    const refused = (reason: string) =>
+      this.deliverDecision(requestId, {request_id: requestId, decision: 'deny', reason: `Mattermost refused the request (${reason})`, by: undefined});
+    this.emit(card(requestId), refused);
+    this.emit({kind: 'status', status: 'waiting'});
+    log.info(`session ${sid}: waiting for ${toolName === 'AskUserQuestion' ? 'an answer to a question' : `approval of ${toolName}`}${summary(input)}`);
+    const d = await decision;
+    options.signal.removeEventListener('abort', onAbort);
+    if (this.quiet) return undefined;
+    await store.update(this.sessionId, (r) => ({...r!, phase: 'working', pending_approvals: (r?.pending_approvals ?? []).filter((p) => p.request_id !== requestId)}));
+    return d;
+  }
+
+  /** ExitPlanMode's input with the plan as markdown: Claude Code adds it from the plan file; else the agent reads that file. */
+  private async withPlan(input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (typeof input.plan === 'string' && input.plan.trim() !== '') return input;
+    const file = typeof input.planFilePath === 'string' ? input.planFilePath : this.planFile;
+    const plan = await planOf(file, this.cwd);
+    return plan === undefined ? input : {...input, plan};
+  }
+
+  /** An approved plan ends plan mode: Claude Code goes back to asking before tools. */
+  private async leftPlanMode(): Promise<void> {
+    this.permissionMode = 'default';
+    await this.deps.store.update(this.sessionId, (r) => ({...r!, permission_mode: 'default'})).catch(() => undefined);
+    this.emit({kind: 'status', status: this.phase, permission_mode: 'default'});
+  }
 
   notice(text: string): void {
     this.emit({kind: 'notice', text: text.length <= MAX_NOTICE_CHARS ? text : text.slice(0, MAX_NOTICE_CHARS - 3) + '...'});
@@ -530,6 +652,22 @@ export class SessionRunner {
       .update(this.sessionId, (r) => ({...r!, phase}))
       .catch((err: unknown) => this.deps.log.warn(`session ${shortId(this.sessionId)}: could not save its state: ${describeError(err)}`));
   }
+}
+
+type CanUseToolOptions = Parameters<CanUseTool>[2];
+
+/**
+ * Claude Code's environment. The todo panel needs TodoWrite, which current
+ * Claude Code only offers with its task tools off; a value the user set wins.
+ */
+export function claudeEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return {CLAUDE_CODE_ENABLE_TODO_TOOLS: '1', CLAUDE_CODE_ENABLE_TASKS: '0', ...env};
+}
+
+/** Is this a plan file Claude Code keeps (`<config dir>/plans/*.md`)? */
+function isPlanFile(filePath: string, env: Record<string, string | undefined>): boolean {
+  const configDir = env.CLAUDE_CONFIG_DIR || path.join(env.HOME || os.homedir(), '.claude');
+  return path.dirname(path.resolve(filePath)) === path.join(path.resolve(configDir), 'plans') && filePath.endsWith('.md');
 }
 
 /** The plugin takes at most 4096 characters in status and card fields. */

@@ -59,17 +59,39 @@ export const startEvent = z.object({
 export const decisionEvent = z.object({
   ...base,
   type: z.literal('decision'),
-  payload: z.object({
-    request_id: z.string().min(1),
-    decision: z.enum(['approve', 'deny']),
-    by: userRef.optional(),
-    reason: z.string().default(''),
-  }),
+  payload: z
+    .object({
+      request_id: z.string().min(1),
+      // The plugin sends "approve" with `approve_all: true` for Approve all; "approve_all" itself is taken too.
+      decision: z.enum(['approve', 'approve_all', 'deny']),
+      by: userRef.optional(),
+      reason: z.string().default(''),
+      approve_all: z.boolean().default(false),
+    })
+    .transform(({decision, approve_all, ...rest}) => ({
+      ...rest,
+      decision: decision === 'deny' ? ('deny' as const) : ('approve' as const),
+      approve_all: decision !== 'deny' && (approve_all || decision === 'approve_all'),
+    })),
 });
+/** A file attached to a participant's reply (rich cards). */
+export const fileRef = z.object({id: z.string().min(1), name: z.string(), mime_type: z.string().default(''), size: z.number().nonnegative().default(0)});
+export type FileRef = z.infer<typeof fileRef>;
 export const messageEvent = z.object({
   ...base,
   type: z.literal('message'),
-  payload: z.object({text: z.string(), user: userRef.optional(), post_id: z.string().optional()}),
+  payload: z.object({text: z.string(), user: userRef.optional(), post_id: z.string().optional(), files: z.array(fileRef).default([])}),
+});
+/** The answer to a question card (AskUserQuestion): per question text, the label(s) or free text. */
+export const answerEvent = z.object({
+  ...base,
+  type: z.literal('answer'),
+  payload: z.object({
+    request_id: z.string().min(1),
+    // Multi-select answers are comma-joined labels; a list is joined here the same way.
+    answers: z.record(z.string(), z.union([z.string(), z.array(z.string()).transform((a) => a.join(', '))])),
+    by: userRef.optional(),
+  }),
 });
 export const stopEvent = z.object({
   ...base,
@@ -77,7 +99,7 @@ export const stopEvent = z.object({
   payload: z.object({by: userRef.optional()}).default({}),
 });
 
-export const COMMAND_NAMES = ['escape', 'cd', 'permissions', 'model', 'compact', 'worktree'] as const;
+export const COMMAND_NAMES = ['escape', 'cd', 'permissions', 'model', 'compact', 'worktree', 'file'] as const;
 export const commandEvent = z.object({
   ...base,
   type: z.literal('command'),
@@ -85,16 +107,19 @@ export const commandEvent = z.object({
   payload: z.object({name: z.string().min(1), args: z.string().default(''), by: userRef.optional()}),
 });
 
-export const EVENT_TYPES = ['start', 'decision', 'message', 'stop', 'command'] as const;
-export const agentEvent = z.discriminatedUnion('type', [startEvent, decisionEvent, messageEvent, stopEvent, commandEvent]);
+export const EVENT_TYPES = ['start', 'decision', 'message', 'stop', 'command', 'answer'] as const;
+export const agentEvent = z.discriminatedUnion('type', [startEvent, decisionEvent, messageEvent, stopEvent, commandEvent, answerEvent]);
 export type AgentEvent = z.infer<typeof agentEvent>;
 export type StartEvent = z.infer<typeof startEvent>;
 export type DecisionEvent = z.infer<typeof decisionEvent>;
 export type MessageEvent = z.infer<typeof messageEvent>;
 export type StopEvent = z.infer<typeof stopEvent>;
 export type CommandEvent = z.infer<typeof commandEvent>;
+export type AnswerEvent = z.infer<typeof answerEvent>;
+export type Answer = AnswerEvent['payload'];
 export type UserRef = z.infer<typeof userRef>;
-export type Decision = DecisionEvent['payload'];
+/** A decision for a waiting tool call; a question's answer arrives as an approve with `answers`. */
+export type Decision = Omit<DecisionEvent['payload'], 'approve_all'> & {approve_all?: boolean; answers?: Record<string, string>};
 
 /** Events are parsed one by one so that one unknown event type cannot wedge the inbox. */
 export const eventsResponse = z.object({
@@ -120,6 +145,24 @@ export type StatusOutput = {
   context_window?: number;
 };
 export type TextOutput = {kind: 'text'; message_id: string; text: string; done: boolean};
+/**
+ * What an approval card shows beyond the input (rich cards). `note` is an
+ * agent addition: why a diff preview has no diff (binary, too large, …).
+ */
+export type DiffPreview = {
+  kind: 'diff';
+  file_path: string;
+  diff: string;
+  language: string;
+  added: number;
+  removed: number;
+  truncated?: boolean;
+  note?: string;
+};
+export type NewFilePreview = {kind: 'new_file'; file_path: string; content: string; language: string; lines: number; truncated?: boolean};
+export type McpPreview = {kind: 'mcp'; server: string; tool: string};
+export type Preview = DiffPreview | NewFilePreview | McpPreview;
+
 export type ApprovalOutput = {
   kind: 'approval';
   request_id: string;
@@ -127,10 +170,30 @@ export type ApprovalOutput = {
   input: Record<string, unknown>;
   cwd?: string;
   description?: string;
+  preview?: Preview;
 };
 /** A plain bot reply in the thread: what a command did, or why not. */
 export type NoticeOutput = {kind: 'notice'; text: string};
-export type Output = StatusOutput | TextOutput | ApprovalOutput | NoticeOutput;
+/** An Edit / MultiEdit / Write that ran without a card (accept-edits, approve-all, allow rules). */
+export type DiffOutput = {
+  kind: 'diff';
+  tool_use_id: string;
+  file_path: string;
+  diff: string;
+  language: string;
+  added: number;
+  removed: number;
+  truncated?: boolean;
+};
+export type Todo = {content: string; status: 'pending' | 'in_progress' | 'completed'; activeForm: string};
+export type TodoOutput = {kind: 'todo'; todos: Todo[]};
+export type Question = {question: string; header: string; multiSelect: boolean; options: Array<{label: string; description: string}>};
+export type QuestionOutput = {kind: 'question'; request_id: string; questions: Question[]};
+export type ToolOutputOutput = {kind: 'tool_output'; tool_use_id: string; tool_name: string; summary: string; output: string; is_error: boolean};
+export type Output = StatusOutput | TextOutput | ApprovalOutput | NoticeOutput | DiffOutput | TodoOutput | QuestionOutput | ToolOutputOutput;
 
 export const MAX_TEXT_CHARS = 200_000;
 export const MAX_NOTICE_CHARS = 16_000;
+export const MAX_TOOL_OUTPUT_CHARS = 1_000_000;
+/** Files to and from the thread (attachments, `!file`). */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;

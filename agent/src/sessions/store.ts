@@ -34,7 +34,7 @@ export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
  * Kept on disk so that a restart delivers what was queued.
  */
 export const queuedItemSchema = z.discriminatedUnion('type', [
-  z.object({type: z.literal('message'), text: z.string()}),
+  z.object({type: z.literal('message'), text: z.string(), images: z.array(z.object({path: z.string(), media_type: z.string()})).optional()}),
   z.object({type: z.literal('cd'), dir: z.string(), branch: z.string().default(''), notice: z.string()}),
 ]);
 export type QueuedItem = z.infer<typeof queuedItemSchema>;

@@ -21,6 +21,8 @@ export interface FakeModel {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** Image blocks that reached the model in a latest user turn, each once (sha256 of the base64 data). */
+  images: Array<{media_type: string; bytes: number; sha256: string}>;
   /** Requests from Claude Code's main loop (they carry tools). */
   mainRequests(): RecordedRequest[];
   reset(): void;

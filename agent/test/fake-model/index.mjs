@@ -10,6 +10,16 @@
 //   [[bash: <command>]]  → text "I'll run `<command>`." + a Bash tool_use
 //     (a command starting with `sleep` runs as `echo started && <command>`:
 //     Claude Code refuses a Bash call that starts with a long sleep)
+//   [[plan: <text>]] → ExitPlanMode with a plan built from the text; approved →
+//     "Plan approved. …", denied → "Revised plan: <text> … <the reviewer's words>"
+//   [[ask: Q | a, b]] / [[ask-multi: Q | a, b, c]] → AskUserQuestion (single /
+//     multi-select); after the answer: "You chose: <answers>"
+//   [[todos: a; b; c]] → TodoWrite (first item in progress); [[todos-advance]] →
+//     TodoWrite with the next item completed
+//   [[edit: <path> | <old> => <new>]] → Read, then Edit; [[write: <path> | <content>]] → Read, then Write
+//   [[image?]] → "I see N image(s)" (image blocks in the latest user turn)
+//   Tools Claude Code defers (ExitPlanMode, TodoWrite, …) are loaded first with
+//   ToolSearch "select:<name>", as a real model does.
 //   a tool_result for our tool_use (and no new user text) → final text quoting
 //     the result ("The command was denied: …", "The command failed: …", "Done. Output: …")
 //   anything else → "You said: <text>"
@@ -23,6 +33,13 @@ import {createHash} from 'node:crypto';
 const BASH_RE = /\[\[bash:\s*([\s\S]+?)\]\]/;
 const AGAIN_RE = /make the same (\S+) call again/i;
 const RECALL_RE = /\[\[recall\]\]/i;
+const PLAN_RE = /\[\[plan:\s*([\s\S]+?)\]\]/;
+const ASK_RE = /\[\[ask(-multi)?:\s*([^|\]]+?)\s*\|\s*([^\]]+?)\s*\]\]/;
+const TODOS_RE = /\[\[todos:\s*([\s\S]+?)\]\]/;
+const TODOS_ADVANCE_RE = /\[\[todos-advance\]\]/;
+const EDIT_RE = /\[\[edit:\s*([^|\]]+?)\s*\|\s*([\s\S]*?)\s*=>\s*([\s\S]*?)\s*\]\]/;
+const WRITE_RE = /\[\[write:\s*([^|\]]+?)\s*\|\s*([\s\S]*?)\]\]/;
+const IMAGE_RE = /\[\[image\?\]\]/;
 const COMPACT_RE = /Your task is to create a detailed summary of the conversation so far/;
 const SIDE_ANSWER = 'Fake reply';
 
@@ -36,6 +53,8 @@ export async function startFakeModel(opts = {}) {
   /** @type {Array<{method: string, path: string, headers: Record<string, unknown>, body: unknown, at: number}>} */
   const requests = [];
   const sockets = new Set();
+  /** Image blocks that reached the model in a latest user turn, each once: {media_type, bytes, sha256}. */
+  const images = [];
 
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -66,8 +85,10 @@ export async function startFakeModel(opts = {}) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (req.method === 'GET' && path === '/_requests') return json(res, 200, requests);
+    if (req.method === 'GET' && path === '/_images') return json(res, 200, images);
     if (req.method === 'POST' && path === '/_reset') {
       requests.length = 0;
+      images.length = 0;
       return json(res, 200, {ok: true});
     }
     requests.push({
@@ -83,6 +104,7 @@ export async function startFakeModel(opts = {}) {
       return json(res, 200, {input_tokens: estimateTokens(body)});
     }
     if (req.method === 'POST' && path === '/v1/messages') {
+      if (isMain(body)) images.push(...latestImages(body, images));
       const reply = script(body);
       const message = {
         id: 'msg_fake_' + hash(JSON.stringify(body)).slice(0, 20),
@@ -147,10 +169,12 @@ export async function startFakeModel(opts = {}) {
     url: `http://${host}:${port}`,
     port,
     requests,
+    images,
     /** Requests to /v1/messages that Claude Code's main loop made (they carry tools). */
     mainRequests: () => requests.filter((r) => r.path.startsWith('/v1/messages') && !r.path.includes('count_tokens') && isMain(r.body)),
     reset: () => {
       requests.length = 0;
+      images.length = 0;
     },
     close: () =>
       new Promise((resolve) => {
@@ -200,6 +224,14 @@ export function script(body) {
     const all = [...earlier, ...context];
     return {blocks: [{type: 'text', text: ['Recall:', ...(all.length > 0 ? all : ['(nothing)'])].join('\n')}], stopReason: 'end_turn'};
   }
+  // Multi-step tool flows ([[plan:]], [[ask:]], [[todos:]], [[edit:]], [[write:]]):
+  // started by the latest prompt, or continued after a tool_result of one.
+  const flowReply = continueFlow(body, messages, lastIndex, prompt, results);
+  if (flowReply) return flowReply;
+  if (IMAGE_RE.test(prompt)) {
+    const n = blocksOf(last).filter((b) => b && b.type === 'image').length;
+    return {blocks: [{type: 'text', text: `I see ${n} image(s).`}], stopReason: 'end_turn'};
+  }
   // A turn cut short (interrupt) leaves its tool_result in the same user message as the next prompt: the prompt wins.
   if (results.length > 0 && !prompt) {
     const r = results[results.length - 1];
@@ -235,6 +267,200 @@ export function script(body) {
 }
 
 /**
+ * A scripted flow: the tool calls a trigger makes, in order, and the final
+ * answer once they are done (or one of them failed or was denied).
+ * @typedef {{name: string, input: Record<string, unknown>, text?: string, mayFail?: boolean}} Call
+ * @typedef {{calls: Call[], finish: (result: {content: string, isError: boolean, toolName: string}) => string}} Flow
+ */
+
+/** @returns {Flow | undefined} */
+function flowFor(prompt, all, triggerIndex) {
+  const messages = all.slice(0, triggerIndex);
+  let m = PLAN_RE.exec(prompt);
+  if (m) {
+    const text = m[1].trim();
+    const plan = `# Plan\n\n1. ${text}`;
+    // In plan mode Claude Code names a plan file; ExitPlanMode presents what that file holds.
+    // Claude Code's plan-mode reminder comes with the turn (a system entry after it)
+    // and names a plan file; ExitPlanMode presents what that file holds. Outside
+    // plan mode the model enters it first.
+    const planFile = planFilePath(all);
+    const write = {name: 'Write', input: {file_path: planFile || 'PLAN.md', content: plan}};
+    const calls = inPlanMode(all, triggerIndex)
+      ? [{...write, text: 'Here is my plan.'}, {name: 'ExitPlanMode', input: {}}]
+      : [{name: 'EnterPlanMode', input: {}, text: 'Let me plan this first.'}, write, {name: 'ExitPlanMode', input: {}}];
+    return {
+      calls,
+      finish: (r) => {
+        if (!r.isError) return `Plan approved. Working on: ${text}`;
+        return `Revised plan: ${text}, changed as asked: ${reviewerWords(r.content)}`;
+      },
+    };
+  }
+  m = ASK_RE.exec(prompt);
+  if (m) {
+    const multi = Boolean(m[1]);
+    const question = m[2].trim();
+    const labels = m[3].split(',').map((l) => l.trim()).filter(Boolean);
+    const input = {
+      questions: [{question, header: multi ? 'Choices' : 'Choice', multiSelect: multi, options: labels.map((label) => ({label, description: `Pick ${label}`}))}],
+    };
+    return {
+      calls: [{name: 'AskUserQuestion', input, text: 'I have a question.'}],
+      finish: (r) => (r.isError ? `No answer: ${r.content}` : `You chose: ${chosenAnswers(r.content).join('; ')}`),
+    };
+  }
+  m = TODOS_RE.exec(prompt);
+  if (m) {
+    const items = m[1].split(';').map((t) => t.trim()).filter(Boolean);
+    const todos = items.map((content, i) => ({content, status: i === 0 ? 'in_progress' : 'pending', activeForm: `Working on ${content}`}));
+    return {calls: [{name: 'TodoWrite', input: {todos}, text: 'Planning the tasks.'}], finish: (r) => (r.isError ? `Could not update the tasks: ${r.content}` : `Tasks: ${progress(todos)}`)};
+  }
+  if (TODOS_ADVANCE_RE.test(prompt)) {
+    const prev = messages
+      .filter((x) => x && x.role === 'assistant')
+      .flatMap(blocksOf)
+      .filter((b) => b.type === 'tool_use' && b.name === 'TodoWrite')
+      .at(-1);
+    if (!prev || !Array.isArray(prev.input?.todos)) return undefined;
+    const todos = prev.input.todos.map((t) => ({...t}));
+    const current = todos.findIndex((t) => t.status !== 'completed');
+    if (current >= 0) todos[current].status = 'completed';
+    const next = todos.findIndex((t) => t.status === 'pending');
+    if (next >= 0) todos[next].status = 'in_progress';
+    return {calls: [{name: 'TodoWrite', input: {todos}, text: 'Next task.'}], finish: (r) => (r.isError ? `Could not update the tasks: ${r.content}` : `Tasks: ${progress(todos)}`)};
+  }
+  m = EDIT_RE.exec(prompt);
+  if (m) {
+    // Relative paths are fine: Claude Code takes them from its working directory.
+    const file_path = m[1].trim();
+    return {
+      calls: [
+        {name: 'Read', input: {file_path}, text: `Reading ${m[1].trim()}.`},
+        {name: 'Edit', input: {file_path, old_string: m[2], new_string: m[3]}},
+      ],
+      finish: toolResultText,
+    };
+  }
+  m = WRITE_RE.exec(prompt);
+  if (m) {
+    const file_path = m[1].trim();
+    return {
+      calls: [
+        // Claude Code refuses to overwrite a file that was not read first; a missing file is fine.
+        {name: 'Read', input: {file_path}, text: `Writing ${m[1].trim()}.`, mayFail: true},
+        {name: 'Write', input: {file_path, content: m[2]}},
+      ],
+      finish: toolResultText,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Start or continue a flow. The trigger is the latest user turn with text;
+ * the calls made so far are the assistant's tool_uses after it (ToolSearch
+ * calls that load a deferred tool do not count).
+ */
+function continueFlow(body, messages, lastIndex, prompt, results) {
+  let triggerIndex = lastIndex;
+  if (!prompt) {
+    if (results.length === 0) return undefined;
+    triggerIndex = messages.slice(0, lastIndex).findLastIndex((m) => m && m.role === 'user' && userText(m));
+    if (triggerIndex < 0) return undefined;
+  }
+  const trigger = userText(messages[triggerIndex]);
+  const flow = flowFor(trigger, messages, triggerIndex);
+  if (!flow) return undefined;
+  const uses = messages
+    .slice(triggerIndex + 1)
+    .filter((m) => m && m.role === 'assistant')
+    .flatMap(blocksOf)
+    .filter((b) => b.type === 'tool_use');
+  const made = uses.filter((b) => b.name !== 'ToolSearch');
+  const lastUse = uses.at(-1);
+  const id = 'toolu_fake_' + hash(JSON.stringify(messages)).slice(0, 24);
+  if (prompt === '' && lastUse && lastUse.name !== 'ToolSearch') {
+    const r = results[results.length - 1];
+    const outcome = {content: resultText(r.content), isError: Boolean(r.is_error), toolName: lastUse.name};
+    const step = flow.calls[made.length - 1];
+    if ((outcome.isError && !step?.mayFail) || made.length >= flow.calls.length) {
+      return {blocks: [{type: 'text', text: flow.finish(outcome)}], stopReason: 'end_turn'};
+    }
+  }
+  const next = flow.calls[made.length];
+  if (!next) return undefined;
+  const intro = made.length === 0 && !uses.some((b) => b.name === 'ToolSearch') && next.text ? [{type: 'text', text: next.text}] : [];
+  if (needsToolSearch(next.name, body, messages)) {
+    return {
+      blocks: [...intro, {type: 'tool_use', id, name: 'ToolSearch', input: {query: `select:${next.name}`, max_results: 5}}],
+      stopReason: 'tool_use',
+    };
+  }
+  return {blocks: [...intro, {type: 'tool_use', id, name: next.name, input: next.input}], stopReason: 'tool_use'};
+}
+
+/** A deferred tool (only its name is in the prompt) must be loaded with ToolSearch before it can be called. */
+function needsToolSearch(name, body, messages) {
+  const tools = Array.isArray(body?.tools) ? body.tools : [];
+  if (tools.some((t) => t && t.name === name && !t.defer_loading)) return false;
+  if (!tools.some((t) => t && t.name === 'ToolSearch')) return false;
+  return !messages
+    .filter((m) => m && m.role === 'assistant')
+    .flatMap(blocksOf)
+    .some((b) => b.type === 'tool_use' && (b.name === name || (b.name === 'ToolSearch' && String(b.input?.query ?? '').split(/[:,\s]+/).includes(name))));
+}
+
+function toolResultText(r) {
+  if (r.isError && /denied|doesn't want|rejected|not allowed/i.test(r.content)) return `The command was denied: ${r.content}`;
+  if (r.isError) return `The command failed: ${r.content}`;
+  return `Done. Output: ${r.content}`;
+}
+
+/** The reviewer's own words in a denial: what follows "Denied by @who:" (else the whole text). */
+function reviewerWords(content) {
+  const m = /Denied by @[^:\s]+:\s*([^\n]+)/.exec(content);
+  return (m ? m[1] : content).trim();
+}
+
+/** Answers in Claude Code's AskUserQuestion result: `"<question>"="<answer>"` pairs. */
+function chosenAnswers(content) {
+  const out = [];
+  const re = /"((?:[^"\\]|\\.)*)"="((?:[^"\\]|\\.)*)"/g;
+  let m;
+  while ((m = re.exec(content))) out.push(m[2]);
+  return out.length > 0 ? out : [content.trim()];
+}
+
+function progress(todos) {
+  return `${todos.filter((t) => t.status === 'completed').length}/${todos.length} done`;
+}
+
+/** The plan file Claude Code's plan-mode reminder names ("…create your plan at <path> using…", "A plan file exists at <path>"). */
+function planFilePath(messages) {
+  const text = messages.map(rawText).join('\n');
+  const all = [...text.matchAll(/(?:create your plan at|plan file exists at)\s+(\/\S+?\.md)\b/gi)];
+  return all.at(-1)?.[1] ?? '';
+}
+
+/** Whether plan mode was on when the trigger came: the reminder is in the trigger turn or the entries that follow it. */
+function inPlanMode(messages, triggerIndex) {
+  for (let i = triggerIndex; i < messages.length; i++) {
+    const m = messages[i];
+    if (!m || (i > triggerIndex && m.role === 'assistant')) break;
+    if (/Plan mode is active/.test(rawText(m))) return true;
+  }
+  return false;
+}
+
+/** Every text of a message, reminders and tool results included. */
+function rawText(m) {
+  if (!m) return '';
+  if (typeof m.content === 'string') return m.content;
+  return JSON.stringify(m.content ?? '');
+}
+
+/**
  * A first prompt with earlier thread messages (the agent's `<thread_context>`
  * block, with the line that introduces it): the messages, one per line, and
  * the rest of the text.
@@ -253,6 +479,20 @@ function recallLines(text) {
   return own ? [...context, own] : context;
 }
 
+/** Image blocks of the latest user turn not recorded yet (Claude Code sends the whole conversation every time). */
+function latestImages(body, seen) {
+  const messages = Array.isArray(body?.messages) ? body.messages : [];
+  const last = messages.findLast((m) => m && m.role === 'user');
+  const out = [];
+  for (const b of blocksOf(last)) {
+    if (!b || b.type !== 'image' || b.source?.type !== 'base64' || typeof b.source.data !== 'string') continue;
+    const sha256 = hash(b.source.data);
+    if (seen.some((i) => i.sha256 === sha256) || out.some((i) => i.sha256 === sha256)) continue;
+    out.push({media_type: b.source.media_type, bytes: Buffer.from(b.source.data, 'base64').length, sha256});
+  }
+  return out;
+}
+
 function isMain(body) {
   return Array.isArray(body?.tools) && body.tools.length > 0;
 }
@@ -266,7 +506,8 @@ function blocksOf(message) {
 /**
  * The user's own words in a message: text blocks minus what Claude Code adds
  * itself (<system-reminder> blocks, the record of local commands such as
- * `/model` or `/compact`, "[Request interrupted by user…]" markers).
+ * `/model` or `/compact`, "[Request interrupted by user…]" markers, the
+ * "Tool loaded." that follows a ToolSearch).
  */
 function userText(message) {
   return blocksOf(message)
@@ -276,6 +517,8 @@ function userText(message) {
         .replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '')
         .replace(/<(local-command-caveat|local-command-stdout|local-command-stderr|command-name|command-message|command-args)>[\s\S]*?<\/\1>/g, '')
         .replace(/^\[Request interrupted by user[^\]]*\]$/gm, '')
+        // What Claude Code says after a ToolSearch loaded a deferred tool.
+        .replace(/^Tool loaded\.$/gm, '')
         .trim(),
     )
     .filter(Boolean)

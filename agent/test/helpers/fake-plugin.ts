@@ -109,8 +109,15 @@ export class FakePlugin {
     return this.of(sessionId, 'notice').map((o) => String(o.body.text));
   }
 
-  decide(sessionId: string, requestId: string, decision: 'approve' | 'deny', reason = ''): void {
-    this.push('decision', sessionId, {request_id: requestId, decision, by: {id: 'u2', username: 'bob'}, reason});
+  /** A decision as the plugin queues it: Approve all is `approve` with `approve_all: true`. */
+  decide(sessionId: string, requestId: string, decision: 'approve' | 'approve_all' | 'deny', reason = ''): void {
+    const extra = decision === 'approve_all' ? {decision: 'approve', approve_all: true} : {decision};
+    this.push('decision', sessionId, {request_id: requestId, by: {id: 'u2', username: 'bob'}, reason, ...extra});
+  }
+
+  /** An answer to a question card. */
+  answer(sessionId: string, requestId: string, answers: Record<string, string>): void {
+    this.push('answer', sessionId, {request_id: requestId, answers, by: {id: 'u2', username: 'bob'}});
   }
 
   message(sessionId: string, text: string): void {
@@ -222,7 +229,7 @@ export class FakePlugin {
       const answer =
         body.kind === 'text'
           ? {post_id: 'post-' + body.message_id}
-          : body.kind === 'approval'
+          : body.kind === 'approval' || body.kind === 'question'
             ? {post_id: 'post-' + body.request_id, request_id: body.request_id}
             : body.kind === 'notice'
               ? {post_id: 'post-' + key}

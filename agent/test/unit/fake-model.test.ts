@@ -106,6 +106,70 @@ describe('fake model script', () => {
   });
 });
 
+describe('fake model tool flows', () => {
+  const deferred = [{name: 'Bash'}, {name: 'Read'}, {name: 'Edit'}, {name: 'Write'}, {name: 'AskUserQuestion'}, {name: 'ToolSearch'}, {name: 'DeferredToolPlaceholder', defer_loading: true}];
+  const asst = (...content: unknown[]) => ({role: 'assistant', content});
+  const use = (name: string, input: unknown = {}, id = 'tu') => ({type: 'tool_use', id, name, input});
+  const result = (content: string, is_error = false, id = 'tu') => user([{type: 'tool_result', tool_use_id: id, content, is_error}]);
+  const loaded = (name: string) => [asst(use('ToolSearch', {query: `select:${name}`})), user([{type: 'tool_result', tool_use_id: 'tu', content: [{type: 'tool_reference', tool_name: name}]}, {type: 'text', text: 'Tool loaded.'}])];
+  const calls = (messages: unknown[]) => script({tools: deferred, messages}).blocks.filter((b) => b.type === 'tool_use').map((b) => [(b as {name: string}).name, (b as {input: unknown}).input]);
+  const answer = (messages: unknown[]) => (script({tools: deferred, messages}).blocks.find((b) => b.type === 'text') as {text: string} | undefined)?.text;
+  const planMode = {role: 'system', content: 'Plan mode is active. … No plan file exists yet. You should create your plan at /h/.claude/plans/p.md using the Write tool.'};
+
+  const table: Array<[string, unknown[], unknown]> = [
+    ['a deferred tool is loaded with ToolSearch first', [user('[[todos: a; b]]')], [['ToolSearch', {query: 'select:TodoWrite', max_results: 5}]]],
+    [
+      '[[todos: …]] → TodoWrite with the first item in progress',
+      [user('[[todos: a; b]]'), ...loaded('TodoWrite')],
+      [['TodoWrite', {todos: [{content: 'a', status: 'in_progress', activeForm: 'Working on a'}, {content: 'b', status: 'pending', activeForm: 'Working on b'}]}]],
+    ],
+    [
+      '[[todos-advance]] completes the current item and starts the next',
+      [user('x'), asst(use('TodoWrite', {todos: [{content: 'a', status: 'in_progress', activeForm: 'A'}, {content: 'b', status: 'pending', activeForm: 'B'}]})), result('ok'), asst({type: 'text', text: 'ok'}), user('[[todos-advance]]')],
+      [['TodoWrite', {todos: [{content: 'a', status: 'completed', activeForm: 'A'}, {content: 'b', status: 'in_progress', activeForm: 'B'}]}]],
+    ],
+    [
+      '[[ask-multi: …]] → one multi-select question',
+      [user('[[ask-multi: Which? | x, y, z]]')],
+      [['AskUserQuestion', {questions: [{question: 'Which?', header: 'Choices', multiSelect: true, options: ['x', 'y', 'z'].map((l) => ({label: l, description: `Pick ${l}`}))}]}]],
+    ],
+    [
+      '[[ask: …]] → one single-select question',
+      [user('[[ask: Which? | x, y]]')],
+      [['AskUserQuestion', {questions: [{question: 'Which?', header: 'Choice', multiSelect: false, options: ['x', 'y'].map((l) => ({label: l, description: `Pick ${l}`}))}]}]],
+    ],
+    ['[[edit: …]] reads the file first', [user('[[edit: a.ts | one => two]]')], [['Read', {file_path: 'a.ts'}]]],
+    ['… then edits it', [user('[[edit: a.ts | one => two]]'), asst(use('Read')), result('1\tone')], [['Edit', {file_path: 'a.ts', old_string: 'one', new_string: 'two'}]]],
+    ['[[write: …]] writes even when the read found no file', [user('[[write: n.txt | hi there]]'), asst(use('Read')), result('File does not exist.', true)], [['Write', {file_path: 'n.txt', content: 'hi there'}]]],
+    ['[[plan: …]] in plan mode writes the plan file named by Claude Code', [user('[[plan: add X]]'), planMode], [['Write', {file_path: '/h/.claude/plans/p.md', content: '# Plan\n\n1. add X'}]]],
+    [
+      '… then calls ExitPlanMode',
+      [user('[[plan: add X]]'), planMode, asst(use('Write')), result('created'), ...loaded('ExitPlanMode')],
+      [['ExitPlanMode', {}]],
+    ],
+    ['[[plan: …]] outside plan mode enters it first', [user('[[plan: add X]]'), ...loaded('EnterPlanMode')], [['EnterPlanMode', {}]]],
+  ];
+  for (const [rule, messages, want] of table) it(rule, () => assert.deepEqual(calls(messages), want));
+
+  const finals: Array<[string, unknown[], string]> = [
+    ['after the answer: "You chose: …"', [user('[[ask-multi: Which? | x, y]]'), asst(use('AskUserQuestion')), result('The user answered: "Which?"="x, y". Read the answers…')], 'You chose: x, y'],
+    [
+      'a denied plan is revised with the reviewer\'s words',
+      [user('[[plan: add X]]'), planMode, asst(use('Write')), result('created'), asst(use('ExitPlanMode')), result('Denied by @bob: smaller please', true)],
+      'Revised plan: add X, changed as asked: smaller please',
+    ],
+    ['an approved plan goes ahead', [user('[[plan: add X]]'), planMode, asst(use('Write')), result('created'), asst(use('ExitPlanMode')), result('User has approved your plan.')], 'Plan approved. Working on: add X'],
+    ['a denied edit says so', [user('[[edit: a | x => y]]'), asst(use('Read')), result('x'), asst(use('Edit')), result('Denied by @bob: no', true)], 'The command was denied: Denied by @bob: no'],
+    ['todos: the progress', [user('[[todos: a; b]]'), asst(use('TodoWrite')), result('ok')], 'Tasks: 0/2 done'],
+    [
+      '[[image?]] counts the image blocks of the latest user turn',
+      [user([{type: 'text', text: 'look [[image?]]'}, {type: 'image', source: {type: 'base64', media_type: 'image/png', data: 'AA=='}}, {type: 'image', source: {type: 'base64', media_type: 'image/png', data: 'AQ=='}}])],
+      'I see 2 image(s).',
+    ],
+  ];
+  for (const [rule, messages, want] of finals) it(rule, () => assert.equal(answer(messages), want));
+});
+
 describe('fake model server', () => {
   let fake: FakeModel;
   before(async () => {
