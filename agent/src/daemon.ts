@@ -3,8 +3,11 @@
  * and run one SessionRunner per session. Never exits on a transient fault;
  * exits (rejects with FatalError) on a revoked token or an incompatible plugin.
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type {Config} from './config/config.js';
-import {resolveSessionDir} from './config/roots.js';
+import {resolveFileInRoots, resolveSessionDir} from './config/roots.js';
+import {imagesOf, isImage, saveUpload, uploadDir, withAttachments, type SavedFile} from './claude/attachments.js';
 import {loadState, saveState, type AgentState} from './config/state.js';
 import type {Paths} from './config/paths.js';
 import {ANSWERED_AFTER_RESTART, recoveryPrompt} from './claude/approvals.js';
@@ -12,10 +15,12 @@ import {NOTICES, withThreadContext} from './claude/commands.js';
 import {SessionRunner, type QueryFn} from './claude/session.js';
 import {currentBranch, ensureWorktree} from './git/worktree.js';
 import {Outbox} from './outbox/outbox.js';
-import {ApiMismatchError, PluginClient, RevokedTokenError} from './plugin/client.js';
+import {ApiMismatchError, PluginClient, RejectedError, RevokedTokenError} from './plugin/client.js';
 import {
   API_VERSION,
+  MAX_FILE_BYTES,
   type AgentEvent,
+  type FileRef,
   type AnswerEvent,
   type CommandEvent,
   type DecisionEvent,
@@ -87,7 +92,10 @@ export class Daemon {
     if (this.state.machine_id && this.state.machine_id !== this.opts.config.machine.id) this.state = {cursor: 0};
     this.state.machine_id = this.opts.config.machine.id;
     this.outbox = await Outbox.open(this.opts.paths.outbox, {
-      send: (e) => this.client.output(e.session_id, e.key, e.body),
+      send: async (e) =>
+        e.body.kind === 'file_upload'
+          ? this.client.uploadFile(e.session_id, e.key, e.body.name, await fs.readFile(e.body.spool))
+          : this.client.output(e.session_id, e.key, e.body),
       log,
       onFatal: (err) => this.die(err),
     });
@@ -294,19 +302,81 @@ export class Daemon {
   private async onMessage(e: MessageEvent): Promise<void> {
     const sid = e.session_id;
     const live = this.runners.get(sid);
-    if (live?.alive) {
-      this.log.info(`session ${shortId(sid)}: new message${e.payload.user ? ` from @${e.payload.user.username}` : ''}`);
-      live.send(e.payload.text);
-      return;
-    }
     const rec = this.store.get(sid);
-    if (!rec || rec.state === 'ended') {
+    if (!live?.alive && (!rec || rec.state === 'ended')) {
       this.log.warn(`session ${shortId(sid)}: message for a session that is ${rec ? 'ended' : 'unknown here'}; ignoring it`);
       this.emit(sid, {kind: 'status', status: rec ? 'ended' : 'error', error: rec ? undefined : 'This machine has no record of this session.'});
       return;
     }
-    this.log.info(`session ${shortId(sid)}: ${rec.claude_session_id ? 'resuming' : 'starting'} Claude Code for a new message`);
-    this.runner(rec, rec.claude_session_id).start(e.payload.text);
+    let text = e.payload.text;
+    let saved: SavedFile[] = [];
+    if (e.payload.files.length > 0) {
+      const cwd = live?.alive ? live.cwd : rec!.cwd;
+      const got = await this.fetchFiles(sid, cwd, e.payload.post_id ?? `seq${e.seq}`, e.payload.files);
+      saved = got.saved;
+      text = withAttachments(text, got.saved, got.failed, cwd);
+    }
+    if (live?.alive) {
+      this.log.info(`session ${shortId(sid)}: new message${e.payload.user ? ` from @${e.payload.user.username}` : ''}${saved.length ? ` with ${saved.length} file(s)` : ''}`);
+      live.send(text, imagesOf(saved));
+      return;
+    }
+    this.log.info(`session ${shortId(sid)}: ${rec!.claude_session_id ? 'resuming' : 'starting'} Claude Code for a new message`);
+    const runner = this.runner(rec!, rec!.claude_session_id);
+    runner.start();
+    runner.send(text, imagesOf(saved));
+  }
+
+  /**
+   * Download a message's attachments (each ≤ 20 MB) into the session's
+   * uploads directory. A transient failure is tried again a few times; what
+   * still fails is reported to Claude with the reason.
+   */
+  private async fetchFiles(sid: string, cwd: string, postId: string, files: FileRef[]): Promise<{saved: SavedFile[]; failed: Array<{name: string; reason: string}>}> {
+    const saved: SavedFile[] = [];
+    const failed: Array<{name: string; reason: string}> = [];
+    const dir = uploadDir(cwd, postId);
+    for (const f of files) {
+      if (f.size > MAX_FILE_BYTES) {
+        failed.push({name: f.name, reason: `larger than ${MAX_FILE_BYTES / (1024 * 1024)} MB`});
+        continue;
+      }
+      const b = backoff({baseMs: 500, capMs: 5_000});
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const bytes = await this.client.file(f.id, MAX_FILE_BYTES);
+          const file = await saveUpload(dir, f.name, bytes);
+          const media = isImage(f);
+          saved.push({name: f.name, path: file, ...(media ? {media_type: media} : {})});
+          this.log.info(`session ${shortId(sid)}: saved attachment ${path.basename(file)} (${bytes.length} bytes)`);
+          break;
+        } catch (err) {
+          if (err instanceof RevokedTokenError) throw err;
+          if (err instanceof RejectedError || attempt >= 3 || this.stopped) {
+            this.log.warn(`session ${shortId(sid)}: could not fetch attachment ${f.name}: ${describeError(err)}`);
+            failed.push({name: f.name, reason: describeError(err)});
+            break;
+          }
+          await sleep(b.next(), this.abort.signal);
+        }
+      }
+    }
+    return {saved, failed};
+  }
+
+  /** `!file`: check the file, then queue its upload through the outbox (the copy there is what gets sent). */
+  private async sendFile(sid: string, file: string, base: string): Promise<string | undefined> {
+    const check = await resolveFileInRoots(file, {allowedRoots: this.allowedRoots, base, maxBytes: MAX_FILE_BYTES});
+    if (!check.ok) return check.reason;
+    try {
+      await this.outbox.enqueueFile(sid, path.basename(check.file), check.file, {
+        onRejected: (err) => this.emit(sid, {kind: 'notice', text: `Could not send \`${file}\`: Mattermost refused it (${err.message}).`}),
+      });
+    } catch (err) {
+      return `it could not be read (${describeError(err)})`;
+    }
+    this.log.info(`session ${shortId(sid)}: sending ${check.file} (${check.size} bytes) to the thread`);
+    return undefined;
   }
 
   private async onCommand(e: CommandEvent): Promise<void> {
@@ -454,6 +524,7 @@ export class Daemon {
         env: this.opts.env ?? process.env,
         throttleMs: this.opts.throttleMs,
         resolveDir: (dir, base) => resolveSessionDir(dir, {allowedRoots: this.allowedRoots, defaultDir: base}),
+        sendFile: (file, base) => this.sendFile(sid, file, base),
       },
       {resume, branch: rec.branch, permissionMode: rec.permission_mode, model: rec.model, queued: rec.queued},
     );

@@ -14,6 +14,7 @@ export type CommandPlan =
   | {do: 'model'; model: string}
   | {do: 'compact'}
   | {do: 'worktree'; branch: string}
+  | {do: 'file'; path: string}
   | {do: 'refuse'; notice: string};
 
 /** The plugin normalises `!permissions` to SDK names; the user-facing names are taken too, in case. */
@@ -48,6 +49,8 @@ export function planCommand(name: string, rawArgs: string): CommandPlan {
       const problem = branchProblem(args);
       return problem ? {do: 'refuse', notice: `Cannot make a worktree: ${problem}. Usage: \`!worktree <branch>\``} : {do: 'worktree', branch: args};
     }
+    case 'file':
+      return args ? {do: 'file', path: args} : {do: 'refuse', notice: 'Usage: `!file <path>`'};
     default:
       return {do: 'refuse', notice: `This machine's agent does not know the command \`!${name}\`.`};
   }
@@ -83,6 +86,7 @@ export const NOTICES = {
   mode: (mode: PermissionMode, by?: string) => `Permission mode is now ${MODE_LABELS[mode]}${by ? ` (set by @${by})` : ''}.`,
   model: (model: string, by?: string) => `Model is now \`${model}\`${by ? ` (set by @${by})` : ''}.`,
   failed: (what: string, why: string) => `Could not ${what}: ${why}`,
+  fileRefused: (file: string, why: string) => `Cannot send \`${file}\`: ${why}`,
 };
 
 /**

@@ -44,6 +44,8 @@ export interface RunnerDeps {
   pathToClaudeCodeExecutable?: string;
   /** The allowed-roots check for `!cd` / `!worktree` targets; relative paths are taken from `base`. */
   resolveDir?: (dir: string, base: string) => Promise<RootCheck>;
+  /** `!file`: check the file (allowed roots, size) and queue its upload; resolves to why not, or undefined when queued. */
+  sendFile?: (file: string, base: string) => Promise<string | undefined>;
 }
 
 export interface RunnerOptions {
@@ -207,6 +209,12 @@ export class SessionRunner {
         if (!where.ok) return this.notice(NOTICES.cdRefused(plan.dir, where.reason));
         const branch = await currentBranch(where.dir);
         return this.enqueueMove(where.dir, branch, NOTICES.movedTo(where.dir, branch));
+      }
+      case 'file': {
+        if (!this.deps.sendFile) return this.notice(NOTICES.fileRefused(plan.path, 'this agent cannot send files'));
+        const why = await this.deps.sendFile(plan.path, this.cwd);
+        if (why) this.notice(NOTICES.fileRefused(plan.path, why));
+        return;
       }
       case 'worktree': {
         const wt = await ensureWorktree(this.cwd, plan.branch);
@@ -543,13 +551,21 @@ export class SessionRunner {
     } else {
       preview = previewFor(toolName, input, undefined, this.cwd);
     }
+    // Why a diff preview has no diff (binary, too large, …) is not a preview field: the card shows it as the description.
+    let note: string | undefined;
+    if (preview && 'note' in preview) {
+      const {note: why, ...rest} = preview;
+      note = why;
+      preview = rest;
+    }
+    const description = typeof input.description === 'string' ? input.description : note;
     const d = await this.waitFor(toolName, input, options, (requestId) => ({
       kind: 'approval',
       request_id: requestId,
       tool_name: toolName,
       input: shown,
       cwd: this.cwd,
-      description: typeof input.description === 'string' ? clipField(input.description) : undefined,
+      description: description ? clipField(description) : undefined,
       ...(preview ? {preview} : {}),
     }));
     if (!d) return {behavior: 'deny', message: 'The Mattermost agent is restarting'};

@@ -82,16 +82,26 @@ export function resultOutputs(r: ToolResult): Array<TodoOutput | ToolOutputOutpu
   return [toolOutput(r)];
 }
 
+/** The plugin takes at most 200 items of 2 000 characters each. */
+export const MAX_TODOS = 200;
+const MAX_TODO_CHARS = 2000;
+
 /** The todo panel: TodoWrite always carries the whole list. */
 export function todoOutput(input: Record<string, unknown>): TodoOutput | undefined {
   if (!Array.isArray(input.todos)) return undefined;
   const todos: Todo[] = [];
   for (const t of input.todos as unknown[]) {
-    if (!isRecord(t) || typeof t.content !== 'string') continue;
+    if (!isRecord(t) || typeof t.content !== 'string' || t.content.trim() === '') continue;
     const status = t.status === 'in_progress' || t.status === 'completed' ? t.status : 'pending';
-    todos.push({content: t.content, status, activeForm: typeof t.activeForm === 'string' ? t.activeForm : t.content});
+    const activeForm = typeof t.activeForm === 'string' && t.activeForm.trim() !== '' ? t.activeForm : t.content;
+    todos.push({content: clip(t.content, MAX_TODO_CHARS), status, activeForm: clip(activeForm, MAX_TODO_CHARS)});
+    if (todos.length === MAX_TODOS) break;
   }
   return {kind: 'todo', todos};
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
 }
 
 export function toolOutput(r: ToolResult): ToolOutputOutput {

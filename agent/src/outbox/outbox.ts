@@ -17,11 +17,20 @@ import {backoff as makeBackoff, formatDelay, sleep, type Backoff} from '../util/
 import {writeFileAtomic} from '../util/files.js';
 import {describeError, shortId, silentLogger, type Logger} from '../util/log.js';
 
+/**
+ * A file to post in the session's thread (`!file`): a copy is kept in the
+ * outbox (`files/<key>`) until the plugin has it, so it goes out once, with
+ * its key, even after a restart, and a later change to the original does not
+ * change what is sent.
+ */
+export type FileUpload = {kind: 'file_upload'; name: string; spool: string; size: number};
+export type OutboxBody = Output | FileUpload;
+
 export interface OutboxEntry {
   seq: number;
   session_id: string;
   key: string;
-  body: Output;
+  body: OutboxBody;
   created_at: number;
 }
 
@@ -91,7 +100,7 @@ export class Outbox {
    * newer one carries the whole text), so an outage does not turn into a
    * burst of stale updates.
    */
-  enqueue(sessionId: string, body: Output, opts: {onRejected?: (err: RejectedError) => void} = {}): Promise<void> {
+  enqueue(sessionId: string, body: OutboxBody, opts: {onRejected?: (err: RejectedError) => void} = {}): Promise<void> {
     const tail = this.slots.at(-1);
     if (
       tail &&
@@ -113,6 +122,15 @@ export class Outbox {
     this.slots.push(slot);
     this.kick();
     return slot.written;
+  }
+
+  /** Queue a file upload: the file is copied into the outbox first (the returned promise fails if that fails). */
+  async enqueueFile(sessionId: string, name: string, source: string, opts: {onRejected?: (err: RejectedError) => void} = {}): Promise<void> {
+    const spool = path.join(this.dir, 'files', randomUUID());
+    await fs.mkdir(path.dirname(spool), {recursive: true, mode: 0o700});
+    await fs.copyFile(source, spool);
+    const {size} = await fs.stat(spool);
+    await this.enqueue(sessionId, {kind: 'file_upload', name, spool, size}, opts);
   }
 
   /** Send until stopped. Never throws; transient failures are retried with backoff and jitter. */
@@ -190,6 +208,7 @@ export class Outbox {
     if (i >= 0) this.slots.splice(i, 1);
     await slot.written.catch(() => undefined);
     await fs.rm(this.file(slot.entry.seq), {force: true});
+    if (slot.entry.body.kind === 'file_upload') await fs.rm(slot.entry.body.spool, {force: true});
   }
 
   /** Persist one entry. A disk failure costs durability, not the output: it is logged and the entry is still sent. */

@@ -104,6 +104,21 @@ export class PluginClient {
     });
   }
 
+  /** A file attached in a session thread (`GET /agent/files/{id}`); more than `maxBytes` is refused (RejectedError 413). */
+  async file(fileId: string, maxBytes: number): Promise<Buffer> {
+    const data = await this.request('GET', `/agent/files/${encodeURIComponent(fileId)}`, {binary: maxBytes, timeoutMs: 120_000});
+    return data as Buffer;
+  }
+
+  /** Post a file in the session's thread (`POST /agent/sessions/{id}/files?name=`), raw body, idempotent by key. */
+  async uploadFile(sessionId: string, idempotencyKey: string, name: string, body: Uint8Array): Promise<unknown> {
+    return this.request('POST', `/agent/sessions/${encodeURIComponent(sessionId)}/files?name=${encodeURIComponent(name)}`, {
+      raw: body,
+      headers: {'Idempotency-Key': idempotencyKey, 'Content-Type': 'application/octet-stream'},
+      timeoutMs: 120_000,
+    });
+  }
+
   private parse<T>(schema: z.ZodType<T>, raw: unknown): T {
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw new TransientError(`unexpected answer from the plugin: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
@@ -113,9 +128,19 @@ export class PluginClient {
   private async request(
     method: string,
     path: string,
-    opts: {body?: unknown; headers?: Record<string, string>; auth?: boolean; timeoutMs?: number; signal?: AbortSignal} = {},
+    opts: {
+      body?: unknown;
+      /** A raw request body (file upload) instead of JSON. */
+      raw?: Uint8Array;
+      /** Read a successful answer as bytes, at most this many. */
+      binary?: number;
+      headers?: Record<string, string>;
+      auth?: boolean;
+      timeoutMs?: number;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<unknown> {
-    const headers: Record<string, string> = {Accept: 'application/json', ...opts.headers};
+    const headers: Record<string, string> = {Accept: opts.binary ? '*/*' : 'application/json', ...opts.headers};
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.auth !== false) headers.Authorization = `Bearer ${this.opts.token ?? ''}`;
     // One controller per request, unhooked from the caller's long-lived signal
@@ -126,19 +151,21 @@ export class PluginClient {
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort, {once: true});
     let res: Response;
-    let text: string;
+    let text = '';
+    let bytes: Buffer | undefined;
     try {
       try {
         res = await this.fetch(this.base + path, {
           method,
           headers,
-          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
           signal: ctl.signal,
         });
       } catch (err) {
         throw new TransientError(networkMessage(ctl.signal.reason ?? err), {cause: err});
       }
-      text = await res.text().catch(() => '');
+      if (res.ok && opts.binary) bytes = await readLimited(res, opts.binary);
+      else text = await res.text().catch(() => '');
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
@@ -149,7 +176,7 @@ export class PluginClient {
     } catch {
       data = undefined;
     }
-    if (res.ok) return data;
+    if (res.ok) return bytes ?? data;
     const message = errorMessage(data) ?? `HTTP ${res.status}`;
     if (res.status === 401) {
       if (opts.auth === false) throw new RejectedError(message, 401);
@@ -162,6 +189,28 @@ export class PluginClient {
     if (res.status === 429 || res.status === 408 || res.status >= 500) throw new TransientError(`${message} (HTTP ${res.status})`);
     throw new RejectedError(message, res.status);
   }
+}
+
+/** The body as bytes; more than `max` is a RejectedError 413 (the file is too large for the agent). */
+async function readLimited(res: Response, max: number): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new RejectedError(`the file is larger than ${max} bytes`, 413);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      size += chunk.length;
+      if (size > max) throw new RejectedError(`the file is larger than ${max} bytes`, 413);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof RejectedError) throw err;
+    throw new TransientError(`download cut short: ${networkMessage(err)}`, {cause: err});
+  }
+  return Buffer.concat(chunks);
 }
 
 function errorMessage(data: unknown): string | undefined {

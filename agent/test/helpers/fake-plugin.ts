@@ -46,6 +46,12 @@ export class FakePlugin {
   private seq = 0;
   private sessions = new Set<string>();
   private answers = new Map<string, unknown>();
+  /** Attachments the agent may download, by file id. */
+  private files = new Map<string, {name: string; mime_type: string; bytes: Buffer}>();
+  /** Files the agent posted with `POST /agent/sessions/{id}/files` (one per idempotency key). */
+  uploads: Array<{session_id: string; key: string; name: string; bytes: Buffer}> = [];
+  /** While > 0, that many file downloads fail with 503 first. */
+  fileDownloadsDown = 0;
   private pollers = new Set<() => void>();
   private outputWaiters = new Set<() => void>();
   private server: http.Server;
@@ -55,8 +61,10 @@ export class FakePlugin {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        this.route(req, res, text ? JSON.parse(text) : undefined).catch((err) => send(res, 500, {error: String(err)}));
+        const raw = Buffer.concat(chunks);
+        const isJson = (req.headers['content-type'] ?? '').startsWith('application/json');
+        const text = isJson ? raw.toString('utf8') : '';
+        this.route(req, res, text ? JSON.parse(text) : undefined, raw).catch((err) => send(res, 500, {error: String(err)}));
       });
     });
   }
@@ -120,8 +128,14 @@ export class FakePlugin {
     this.push('answer', sessionId, {request_id: requestId, answers, by: {id: 'u2', username: 'bob'}});
   }
 
-  message(sessionId: string, text: string): void {
-    this.push('message', sessionId, {text, user: {id: 'u1', username: 'alice'}, post_id: 'p' + this.seq});
+  /** A participant's reply; `files` are attachments the agent downloads from `GET /agent/files/{id}`. */
+  message(sessionId: string, text: string, files: Array<{name: string; mime_type: string; bytes: Buffer}> = []): void {
+    const refs = files.map((f) => {
+      const id = 'f' + randomUUID().replace(/-/g, '').slice(0, 25);
+      this.files.set(id, f);
+      return {id, name: f.name, mime_type: f.mime_type, size: f.bytes.length};
+    });
+    this.push('message', sessionId, {text, user: {id: 'u1', username: 'alice'}, post_id: 'p' + this.seq, ...(refs.length ? {files: refs} : {})});
   }
 
   stop(sessionId: string): void {
@@ -167,7 +181,7 @@ export class FakePlugin {
     return !this.revoked && req.headers.authorization === `Bearer ${this.token}`;
   }
 
-  private async route(req: http.IncomingMessage, res: http.ServerResponse, body: any): Promise<void> {
+  private async route(req: http.IncomingMessage, res: http.ServerResponse, body: any, raw: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const p = url.pathname.replace('/plugins/claude-mattermost/api/v1', '');
     if (req.method === 'POST' && p === '/pair') {
@@ -212,6 +226,38 @@ export class FakePlugin {
       this.events = this.events.filter((e) => e.seq > seq);
       this.acked = Math.max(this.acked, seq);
       return send(res, 200, {acked: seq});
+    }
+    const file = /^\/agent\/files\/([^/]+)$/.exec(p);
+    if (req.method === 'GET' && file) {
+      const f = this.files.get(decodeURIComponent(file[1]!));
+      if (!f) return send(res, 404, {error: 'unknown file'});
+      if (this.fileDownloadsDown > 0) {
+        this.fileDownloadsDown -= 1;
+        return send(res, 503, {error: 'try again'});
+      }
+      res.writeHead(200, {'content-type': f.mime_type || 'application/octet-stream', 'content-length': f.bytes.length});
+      return void res.end(f.bytes);
+    }
+    const upload = /^\/agent\/sessions\/([^/]+)\/files$/.exec(p);
+    if (req.method === 'POST' && upload) {
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(key)) return send(res, 400, {error: 'Idempotency-Key header is required'});
+      const name = url.searchParams.get('name') ?? '';
+      if (!name || /[/\\]/.test(name)) return send(res, 400, {error: 'name must be a base name'});
+      if (raw.length === 0 || raw.length > 20 * 1024 * 1024) return send(res, 400, {error: 'body must be 1 byte to 20 MB'});
+      const sid = decodeURIComponent(upload[1]!);
+      if (!this.sessions.has(sid)) return send(res, 404, {error: 'unknown session'});
+      const seen = this.answers.get(key);
+      if (seen) {
+        this.duplicateKeys += 1;
+        return send(res, 200, seen);
+      }
+      const answer = {post_id: 'post-' + key, file_id: 'file-' + key};
+      this.answers.set(key, answer);
+      this.uploads.push({session_id: sid, key, name, bytes: raw});
+      for (const w of this.outputWaiters) w();
+      this.outputWaiters.clear();
+      return send(res, 200, answer);
     }
     const m = /^\/agent\/sessions\/([^/]+)\/output$/.exec(p);
     if (req.method === 'POST' && m) {

@@ -151,6 +151,42 @@ describe('rich cards with real Claude Code', () => {
     assert.equal(h.plugin.of(sid, 'approval').length, 0, 'TodoWrite needs no card');
   });
 
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+  it('an attached image reaches the model as an image block; another file is saved and named in the message', async () => {
+    const dir = await dirFor('attach');
+    const sid = h.plugin.startSession('hello', dir);
+    await h.plugin.waitFor(status(sid, 'idle'), 60_000, 'idle');
+    h.model.reset();
+    h.plugin.message(sid, 'what is this? [[image?]]', [
+      {name: 'shot.png', mime_type: 'image/png', bytes: PNG},
+      {name: '../../evil name.txt', mime_type: 'text/plain', bytes: Buffer.from('notes\n')},
+    ]);
+    await h.plugin.waitFor(finalText(sid, /^I see 1 image\(s\)\.$/), 60_000, 'the model saw one image');
+    assert.equal(h.model.images.length, 1);
+    assert.equal(h.model.images[0]!.media_type, 'image/png');
+    assert.equal(h.model.images[0]!.bytes, PNG.length);
+    const uploads = path.join(dir, '.claude-mattermost', 'uploads');
+    const [postDir] = await fs.readdir(uploads);
+    assert.deepEqual((await fs.readdir(path.join(uploads, postDir!))).sort(), ['evil name.txt', 'shot.png']);
+    const prompt = JSON.stringify(h.model.mainRequests().at(-1)!.body.messages);
+    assert.ok(prompt.includes(`.claude-mattermost/uploads/${postDir}/evil name.txt`), 'Claude is told where the file is');
+  });
+
+  it('!file posts a file from the session directory; a file outside the allowed roots is refused with a notice', async () => {
+    const dir = await dirFor('send-file', {'report.txt': 'all green\n'});
+    const sid = h.plugin.startSession('hello', dir);
+    await h.plugin.waitFor(status(sid, 'idle'), 60_000, 'idle');
+    h.plugin.command(sid, 'file', 'report.txt');
+    await h.plugin.waitFor(() => h.plugin.uploads.find((u) => u.session_id === sid), 10_000, 'upload');
+    const up = h.plugin.uploads.find((u) => u.session_id === sid)!;
+    assert.equal(up.name, 'report.txt');
+    assert.equal(up.bytes.toString(), 'all green\n');
+    h.plugin.command(sid, 'file', '/etc/hostname');
+    await h.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'notice' && /^Cannot send `\/etc\/hostname`: .*outside/.test(x.body.text)), 10_000, 'refusal');
+    assert.equal(h.plugin.uploads.filter((u) => u.session_id === sid).length, 1);
+  });
+
   it('accept-edits: an Edit runs without a card and its diff is posted after it succeeded', async () => {
     const dir = await dirFor('accept-edits', {'notes.md': '# Notes\n\nold line\n'});
     const sid = h.plugin.startSession('[[edit: notes.md | old line => new line]]', dir, {permission_mode: 'acceptEdits'});

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, it} from 'node:test';
-import {Outbox, type OutboxEntry} from '../../src/outbox/outbox.js';
+import {Outbox, type OutboxBody, type OutboxEntry} from '../../src/outbox/outbox.js';
 import {RejectedError, RevokedTokenError, TransientError} from '../../src/plugin/client.js';
 import type {Output} from '../../src/plugin/protocol.js';
 import {backoff} from '../../src/util/backoff.js';
@@ -171,7 +171,7 @@ describe('outbox', () => {
 
   it('an update in flight is not replaced (it may already have reached the plugin)', async () => {
     let release!: () => void;
-    const sent: Output[] = [];
+    const sent: OutboxBody[] = [];
     const box = await Outbox.open(dir, {
       send: async (e) => {
         sent.push(e.body);
