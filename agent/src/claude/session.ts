@@ -618,7 +618,12 @@ export class SessionRunner {
     options.signal.addEventListener('abort', onAbort, {once: true});
     // No card, no decision: if the plugin refuses the request (too large, session gone), deny.
     const refused = (reason: string) =>
-      this.deliverDecision(requestId, {request_id: requestId, decision: 'deny', reason: `Mattermost refused the request (${reason})`, by: undefined});
+      this.deliverDecision(requestId, {
+        request_id: requestId,
+        decision: 'deny',
+        reason: `Mattermost refused the ${toolName === 'AskUserQuestion' ? 'question' : 'approval request'} (${reason})`,
+        by: undefined,
+      });
     this.emit(card(requestId), refused);
     this.emit({kind: 'status', status: 'waiting'});
     log.info(`session ${sid}: waiting for ${toolName === 'AskUserQuestion' ? 'an answer to a question' : `approval of ${toolName}`}${summary(input)}`);
