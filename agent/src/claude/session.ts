@@ -476,6 +476,8 @@ export class SessionRunner {
       const before = this.snapshots.get(r.id);
       this.snapshots.delete(r.id);
       if (card === 'denied') continue;
+      // Claude entered plan mode by itself: the header says so (an approved plan leaves it again).
+      if (r.name === 'EnterPlanMode' && !r.isError && this.permissionMode !== 'plan') void this.setModeRecord('plan');
       for (const out of resultOutputs(r)) this.emit(out);
       if (EDIT_TOOLS.has(r.name) && !r.isError && !card && before) {
         const diff = appliedDiff(r, before, this.cwd);
@@ -644,9 +646,14 @@ export class SessionRunner {
 
   /** An approved plan ends plan mode: Claude Code goes back to asking before tools. */
   private async leftPlanMode(): Promise<void> {
-    this.permissionMode = 'default';
-    await this.deps.store.update(this.sessionId, (r) => ({...r!, permission_mode: 'default'})).catch(() => undefined);
-    this.emit({kind: 'status', status: this.phase, permission_mode: 'default'});
+    await this.setModeRecord('default');
+  }
+
+  /** Claude Code changed its permission mode itself (plan mode entered or left): record it and tell the header. */
+  private async setModeRecord(mode: PermissionMode): Promise<void> {
+    this.permissionMode = mode;
+    this.emit({kind: 'status', status: this.phase, permission_mode: mode});
+    await this.deps.store.update(this.sessionId, (r) => ({...r!, permission_mode: mode})).catch(() => undefined);
   }
 
   notice(text: string): void {

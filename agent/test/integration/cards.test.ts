@@ -110,6 +110,17 @@ describe('rich cards with real Claude Code', () => {
     );
   });
 
+  it('outside plan mode, [[plan: …]] enters plan mode first (the header follows), then asks for approval', async () => {
+    const sid = h.plugin.startSession('[[plan: tidy up]]', await dirFor('plan-enter'));
+    const card = await h.plugin.waitFor(kindOf(sid, 'approval'), 60_000, 'plan card');
+    assert.equal(card.body.tool_name, 'ExitPlanMode');
+    assert.match(card.body.input.plan, /tidy up/);
+    assert.ok(h.plugin.of(sid, 'status').some((o) => o.body.permission_mode === 'plan'), 'the header shows plan mode');
+    h.plugin.decide(sid, card.body.request_id, 'approve');
+    await h.plugin.waitFor(finalText(sid, /^Plan approved\. Working on: tidy up$/), 60_000, 'approved');
+    assert.equal(h.plugin.of(sid, 'status').filter((o) => o.body.permission_mode).at(-1)!.body.permission_mode, 'default');
+  });
+
   it('AskUserQuestion: a question card; the multi-select answer reaches Claude', async () => {
     const sid = h.plugin.startSession('[[ask-multi: Which colours? | red, green, blue]]', await dirFor('ask'));
     const q = await h.plugin.waitFor(kindOf(sid, 'question'), 60_000, 'question');

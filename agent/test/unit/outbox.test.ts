@@ -26,6 +26,28 @@ describe('outbox', () => {
 
   const fast = () => backoff({baseMs: 1, capMs: 4});
 
+  it('a file upload sends the copy taken when it was queued, keeps it across a restart, and deletes it once sent', async () => {
+    const src = path.join(dir, '..', path.basename(dir) + '-src.txt');
+    await fs.writeFile(src, 'v1');
+    const first = await Outbox.open(dir, {send: async () => undefined, backoff: fast()});
+    await first.enqueueFile('s1', 'report.txt', src);
+    await fs.writeFile(src, 'v2'); // changed after !file: the queued copy is what goes out
+    // "Restart": a new outbox on the same directory finds the upload and sends it with its key.
+    const sent: Array<{key: string; name: string; bytes: string}> = [];
+    const box = await Outbox.open(dir, {
+      send: async (e) => {
+        if (e.body.kind === 'file_upload') sent.push({key: e.key, name: e.body.name, bytes: await fs.readFile(e.body.spool, 'utf8')});
+      },
+      backoff: fast(),
+    });
+    const [queued] = box.pending();
+    void box.run(abort.signal);
+    await box.whenIdle();
+    assert.deepEqual(sent, [{key: queued!.key, name: 'report.txt', bytes: 'v1'}]);
+    assert.deepEqual(await fs.readdir(path.join(dir, 'files')), [], 'the copy is gone once sent');
+    await fs.rm(src);
+  });
+
   it('sends in the order queued, each with its own idempotency key, and deletes sent entries', async () => {
     const sent: OutboxEntry[] = [];
     const box = await Outbox.open(dir, {send: async (e) => void sent.push(e), backoff: fast()});
