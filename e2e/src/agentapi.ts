@@ -22,7 +22,7 @@ export class AgentApi {
         const res = await fetch(this.base + path, {
             method,
             headers: {
-                ...(this.token ? {Authorization: `Bearer ${this.token}`} : {}),
+                ...(this.token ? {'X-Claude-Agent-Token': this.token} : {}),
                 ...(body === undefined ? {} : {'Content-Type': 'application/json'}),
                 ...headers,
             },

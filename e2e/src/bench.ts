@@ -11,10 +11,10 @@ import WebSocket from 'ws';
 import {agentCli, pairAgent, pairingCode} from './agent.ts';
 import {AgentApi, type InboxEvent} from './agentapi.ts';
 import {startFakeModel} from './fakemodel.ts';
-import type {Client} from './mmapi.ts';
+import {setPluginSettings, type Client} from './mmapi.ts';
 import {repoRoot, runDir} from './paths.ts';
 import {stopAll, waitFor} from './proc.ts';
-import {startStack, type Stack} from './stack.ts';
+import {pluginManifest, startStack, type Stack} from './stack.ts';
 import {actionId, waitForSession, waitForText} from './threads.ts';
 
 const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
@@ -50,7 +50,15 @@ class Inbox {
 
     private async loop() {
         while (this.running) {
-            const {events, cursor} = await this.api.events(this.cursor, 5);
+            let events: InboxEvent[];
+            let cursor: number;
+            try {
+                ({events, cursor} = await this.api.events(this.cursor, 5));
+            } catch (err) {
+                console.error(`inbox poll failed, retrying: ${(err as Error).message}`);
+                await new Promise((r) => setTimeout(r, 200));
+                continue;
+            }
             const at = performance.now();
             for (const e of events) {
                 const i = this.waiters.findIndex((w) => w.match(e));
@@ -65,8 +73,14 @@ class Inbox {
         }
     }
 
-    next(match: (e: InboxEvent) => boolean): Promise<InboxEvent> {
-        return new Promise((resolve) => this.waiters.push({match, resolve}));
+    next(match: (e: InboxEvent) => boolean, what = 'an inbox event', timeoutMs = 60_000): Promise<InboxEvent> {
+        return new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+            this.waiters.push({match, resolve: (e) => {
+                clearTimeout(timer);
+                resolve(e);
+            }});
+        });
     }
 
     async stop() {
@@ -76,7 +90,7 @@ class Inbox {
 }
 
 async function startSession(stack: Stack, inbox: Inbox, prompt: string): Promise<string> {
-    const started = inbox.next((e) => e.type === 'start' && String(e.payload.prompt ?? '').includes(prompt));
+    const started = inbox.next((e) => e.type === 'start' && String(e.payload.prompt ?? '').includes(prompt), `the start of "${prompt}"`);
     await stack.alice.post(stack.channel.id, `@claude ${prompt}`);
     return (await started).session_id;
 }
@@ -219,6 +233,8 @@ const dir = runDir('bench');
 console.log(`bench: starting PostgreSQL and Mattermost (logs in ${dir})`);
 const stack = await startStack(dir);
 try {
+    // The ingest case opens SESSIONS sessions for one user.
+    await setPluginSettings(stack.admin, pluginManifest.id, {MaxSessionsPerUser: 0});
     const api = new AgentApi(stack.url);
     await api.pair(await pairingCode(stack.alice, stack.channel.id), 'bench');
     const inbox = new Inbox(api);

@@ -147,3 +147,12 @@ export async function setPluginSettings(admin: Client, pluginId: string, setting
     config.PluginSettings.Plugins[pluginId] = current;
     await admin.request('PUT', '/api/v4/config', config, 'save the plugin settings');
 }
+
+/** Uploads a file into a channel as the apps do before posting it. */
+export async function uploadFile(user: Client, channelId: string, name: string, data: Buffer, mime: string): Promise<string> {
+    const form = new FormData();
+    form.set('channel_id', channelId);
+    form.set('files', new Blob([data], {type: mime}), name);
+    const res = await user.request<{file_infos: Array<{id: string}>}>('POST', '/api/v4/files', form, `upload ${name}`);
+    return (res.file_infos[0] as {id: string}).id;
+}

@@ -49,7 +49,13 @@ export function startProcess(name: string, cmd: string, args: string[], logFile:
             stopped = true;
             live.delete(proc);
             if (child.exitCode === null && child.signalCode === null && child.pid) {
-                killGroup(child.pid, signal);
+                // The leader first, so it can stop its own children cleanly
+                // (Mattermost deactivates its plugins); the group goes after.
+                try {
+                    process.kill(child.pid, signal);
+                } catch {
+                    // already gone
+                }
                 let timer: NodeJS.Timeout | undefined;
                 const done = await Promise.race([
                     exited.then(() => true),
@@ -62,6 +68,9 @@ export function startProcess(name: string, cmd: string, args: string[], logFile:
                     killGroup(child.pid, 'SIGKILL');
                     await exited;
                 }
+            }
+            if (child.pid) {
+                killGroup(child.pid, 'SIGKILL');
             }
             out.end();
         },

@@ -88,13 +88,22 @@ func agentFrom(ctx context.Context) *agent {
 	return a
 }
 
-// requireAgent authenticates the bearer token and puts the machine and its
+// TokenHeader carries the agent token. Mattermost tries every
+// "Authorization: Bearer" token on a plugin request as one of its own
+// sessions (two database look-ups that fail for an agent token); a header of
+// our own skips that. The Bearer form is still accepted.
+const TokenHeader = "X-Claude-Agent-Token"
+
+// requireAgent authenticates the agent token and puts the machine and its
 // user in the request context. Revocation takes effect on the next request:
 // nothing about tokens is cached.
 func (h *handler) requireAgent(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		const unauthorized = "agent token is missing, unknown or revoked"
-		token := bearerToken(r.Header.Get("Authorization"))
+		token := strings.TrimSpace(r.Header.Get(TokenHeader))
+		if token == "" {
+			token = bearerToken(r.Header.Get("Authorization"))
+		}
 		if token == "" {
 			httpx.Error(w, r, http.StatusUnauthorized, unauthorized, errors.New("no bearer token"))
 			return

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/claude-mattermost/claude-mattermost/server/agentapi"
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 )
 
@@ -124,6 +125,13 @@ func TestAgentAuth(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a token sent as Authorization: Bearer is accepted too", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		if res := h.do(req{method: "GET", path: "/api/v1/agent/hello?api_version=1", bearer: tok}); res.Code != 200 {
+			t.Fatalf("got %d %s, want 200", res.Code, res.Body)
+		}
+	})
 }
 
 func TestHello(t *testing.T) {
@@ -253,7 +261,7 @@ func TestLongPoll(t *testing.T) {
 			defer srv.Close()
 			start := time.Now()
 			httpReq, _ := http.NewRequest("GET", srv.URL+"/api/v1/agent/events?after=0&wait=20", nil)
-			httpReq.Header.Set("Authorization", "Bearer "+tok)
+			httpReq.Header.Set(agentapi.TokenHeader, tok)
 			resp, err := http.DefaultClient.Do(httpReq)
 			if err != nil {
 				done <- result{events: -1}

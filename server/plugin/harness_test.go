@@ -14,6 +14,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/claude-mattermost/claude-mattermost/server/agentapi"
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
 	"github.com/claude-mattermost/claude-mattermost/server/config"
@@ -121,8 +122,9 @@ func (r response) Error(t *testing.T) string {
 type req struct {
 	method  string
 	path    string
-	body    any // string, []byte or a value to encode
-	token   string
+	body    any    // string, []byte or a value to encode
+	token   string // sent in agentapi.TokenHeader, as the agent does
+	bearer  string // sent as "Authorization: Bearer", the older form
 	userID  string
 	idemKey string
 }
@@ -145,7 +147,10 @@ func (h *harness) do(r req) response {
 	}
 	httpReq := httptest.NewRequest(r.method, r.path, body)
 	if r.token != "" {
-		httpReq.Header.Set("Authorization", "Bearer "+r.token)
+		httpReq.Header.Set(agentapi.TokenHeader, r.token)
+	}
+	if r.bearer != "" {
+		httpReq.Header.Set("Authorization", "Bearer "+r.bearer)
 	}
 	if r.userID != "" {
 		httpReq.Header.Set("Mattermost-User-Id", r.userID)

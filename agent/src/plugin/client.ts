@@ -1,5 +1,6 @@
 import os from 'node:os';
 import {z} from 'zod';
+
 import {
   API_BASE,
   API_VERSION,
@@ -13,6 +14,9 @@ import {
   type Output,
   type PairResponse,
 } from './protocol.js';
+
+/** The header that carries the agent token (docs/protocol.md). */
+export const TOKEN_HEADER = 'X-Claude-Agent-Token';
 
 /** The plugin refused the token: it was revoked or never existed. Fatal. */
 export class RevokedTokenError extends Error {}
@@ -142,7 +146,10 @@ export class PluginClient {
   ): Promise<unknown> {
     const headers: Record<string, string> = {Accept: opts.binary ? '*/*' : 'application/json', ...opts.headers};
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (opts.auth !== false) headers.Authorization = `Bearer ${this.opts.token ?? ''}`;
+    // Our own header, not `Authorization: Bearer`: Mattermost tries every
+    // Bearer token on a plugin route as one of its sessions first (two
+    // database look-ups per request) before handing the request over.
+    if (opts.auth !== false) headers[TOKEN_HEADER] = this.opts.token ?? '';
     // One controller per request, unhooked from the caller's long-lived signal
     // afterwards (AbortSignal.any would leave a listener behind on every poll).
     const ctl = new AbortController();

@@ -178,7 +178,7 @@ export class FakePlugin {
   }
 
   private authed(req: http.IncomingMessage): boolean {
-    return !this.revoked && req.headers.authorization === `Bearer ${this.token}`;
+    return !this.revoked && req.headers['x-claude-agent-token'] === this.token;
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse, body: any, raw: Buffer): Promise<void> {

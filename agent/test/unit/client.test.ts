@@ -25,7 +25,7 @@ describe('plugin client', () => {
     const {c, calls} = client(() => json(200, {plugin_version: '0.1.0', api_version: 1, machine: {id: 'm', name: 'n'}, user: {id: 'u', username: 'a'}}));
     await c.hello();
     assert.equal(calls[0]!.url, 'https://chat.example.com/plugins/claude-mattermost/api/v1/agent/hello?api_version=1&agent_version=1.2.3');
-    assert.equal((calls[0]!.init.headers as Record<string, string>).Authorization, 'Bearer cmt_t');
+    assert.equal((calls[0]!.init.headers as Record<string, string>)['X-Claude-Agent-Token'], 'cmt_t');
   });
 
   it('sends output with its Idempotency-Key', async () => {
