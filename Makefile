@@ -79,6 +79,7 @@ e2e: dist agent
 	npm test -w e2e
 
 bench: dist agent
+	npm run bench -w webapp
 	npm run bench -w e2e
 
 ## Running ---------------------------------------------------------------------
