@@ -81,60 +81,60 @@ func (s *Service) meta(machineID string) (meta, error) {
 // A seq is taken by creating its event key with compare-and-set ("only if
 // absent"), so two writers on any nodes never share one, and the queue
 // never has a hole a reader could stall on. The head record is only a hint
-// for where to start; when an ack has moved past the slot we took (possible
-// only if the head we read was stale), the slot is given back and we retry.
+// for where to start: an acknowledged slot keeps a tombstone for a while
+// (see Ack), so a writer that read a stale head cannot take a slot below the
+// acknowledged mark, where no reader would ever see its event. A slot, once
+// taken, is never given back: a reader may already have handed it out.
 func (s *Service) Enqueue(machineID string, typ EventType, sessionID string, payload any) (int64, error) {
 	body, err := json.Marshal(payload)
 	if err != nil {
 		return 0, fmt.Errorf("encode %s payload: %w", typ, err)
 	}
-	for range claimAttempts {
-		m, err := s.meta(machineID)
-		if err != nil {
-			return 0, err
-		}
-		seq := max(m.Last, m.Acked) + 1
-		var raw []byte
-		for {
-			ev := Event{Seq: seq, Type: typ, SessionID: sessionID, CreatedAt: s.clock.Now().UnixMilli(), Payload: body}
-			if raw, err = json.Marshal(ev); err != nil {
-				return 0, fmt.Errorf("encode event: %w", err)
-			}
-			ok, err := s.kv.CompareAndSet(eventKey(machineID, seq), nil, raw, 0)
-			if err != nil {
-				return 0, fmt.Errorf("store event: %w", err)
-			}
-			if ok {
-				break
-			}
-			seq++
-		}
-		after, err := s.meta(machineID)
-		if err != nil {
-			return 0, err
-		}
-		if after.Acked >= seq {
-			if _, err := s.kv.CompareAndDelete(eventKey(machineID, seq), raw); err != nil {
-				return 0, fmt.Errorf("give back event slot: %w", err)
-			}
-			continue
-		}
-		if _, err := kvstore.Update(s.kv, metaKey(machineID), 0, func(cur *meta) (*meta, error) {
-			if cur == nil {
-				cur = &meta{}
-			}
-			if cur.Last >= seq {
-				return nil, nil
-			}
-			cur.Last = seq
-			return cur, nil
-		}); err != nil {
-			return 0, fmt.Errorf("advance inbox head: %w", err)
-		}
-		s.wake(machineID)
-		return seq, nil
+	m, err := s.meta(machineID)
+	if err != nil {
+		return 0, err
 	}
-	return 0, fmt.Errorf("enqueue for machine %s: %w", machineID, kvstore.ErrConflict)
+	seq := max(m.Last, m.Acked) + 1
+	for attempt := 0; ; attempt++ {
+		if attempt == claimAttempts {
+			return 0, fmt.Errorf("enqueue for machine %s: %w", machineID, kvstore.ErrConflict)
+		}
+		ev := Event{Seq: seq, Type: typ, SessionID: sessionID, CreatedAt: s.clock.Now().UnixMilli(), Payload: body}
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			return 0, fmt.Errorf("encode event: %w", err)
+		}
+		ok, err := s.kv.CompareAndSet(eventKey(machineID, seq), nil, raw, 0)
+		if err != nil {
+			return 0, fmt.Errorf("store event: %w", err)
+		}
+		if ok {
+			break
+		}
+		seq++
+		// Many writers at once: jump to the head rather than probing
+		// every slot they took.
+		if attempt%8 == 7 {
+			if m, err = s.meta(machineID); err != nil {
+				return 0, err
+			}
+			seq = max(seq, m.Last+1, m.Acked+1)
+		}
+	}
+	if _, err := kvstore.Update(s.kv, metaKey(machineID), 0, func(cur *meta) (*meta, error) {
+		if cur == nil {
+			cur = &meta{}
+		}
+		if cur.Last >= seq {
+			return nil, nil
+		}
+		cur.Last = seq
+		return cur, nil
+	}); err != nil {
+		return 0, fmt.Errorf("advance inbox head: %w", err)
+	}
+	s.wake(machineID)
+	return seq, nil
 }
 
 func (s *Service) wake(machineID string) {
@@ -208,7 +208,14 @@ func (s *Service) read(machineID string, after int64) ([]Event, error) {
 	return events, nil
 }
 
-// Ack deletes every event with seq <= upTo.
+// tombstone replaces an acknowledged event until tombstoneTTL passes: long
+// enough that no writer's view of the head is that stale, short enough that
+// the store does not grow with every event ever sent.
+var tombstone = []byte(`{"acked":true}`)
+
+const tombstoneTTL = time.Hour
+
+// Ack retires every event with seq <= upTo (its payload is gone at once).
 func (s *Service) Ack(machineID string, upTo int64) error {
 	var from int64
 	if _, err := kvstore.Update(s.kv, metaKey(machineID), 0, func(cur *meta) (*meta, error) {
@@ -232,8 +239,8 @@ func (s *Service) Ack(machineID string, upTo int64) error {
 		return fmt.Errorf("ack inbox: %w", err)
 	}
 	for seq := from + 1; seq <= upTo; seq++ {
-		if err := s.kv.Delete(eventKey(machineID, seq)); err != nil {
-			return fmt.Errorf("delete acked event: %w", err)
+		if err := s.kv.Set(eventKey(machineID, seq), tombstone, tombstoneTTL); err != nil {
+			return fmt.Errorf("retire acked event: %w", err)
 		}
 	}
 	return nil

@@ -155,14 +155,48 @@ func TestAck(t *testing.T) {
 	if err := ib.Ack("m", 2); err != nil {
 		t.Fatal(err)
 	}
-	if keys := kv.Keys("inbox/"); len(keys) != 1 || keys[0] != "inbox/m/3" {
-		t.Fatalf("stored after ack 2: %v", keys)
+	for _, key := range []string{"inbox/m/1", "inbox/m/2"} {
+		if v, _ := kv.Get(key); string(v) != string(tombstone) {
+			t.Fatalf("%s after ack 2 holds %s, want the tombstone", key, v)
+		}
+	}
+	if v, _ := kv.Get("inbox/m/3"); string(v) == string(tombstone) || v == nil {
+		t.Fatalf("the unacked event 3 was touched: %s", v)
 	}
 	if err := ib.Ack("m", 1); err != nil {
 		t.Fatalf("an older ack must be harmless: %v", err)
 	}
 	if seq, _ := ib.Enqueue("m", TypeStop, "s", StopPayload{}); seq != 4 {
 		t.Fatalf("next seq %d, want 4", seq)
+	}
+}
+
+// A writer whose view of the head is stale must not put its event in a slot
+// below the acknowledged mark, where no reader would ever look.
+func TestStaleHeadCannotTakeAnAcknowledgedSlot(t *testing.T) {
+	ib, kv := newInbox()
+	for range 3 {
+		if _, err := ib.Enqueue("m", TypeStop, "s", StopPayload{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ib.Ack("m", 3); err != nil {
+		t.Fatal(err)
+	}
+	// The head as a slow writer on another node may still have read it.
+	if err := kv.Set(metaKey("m"), []byte(`{"last":0,"acked":0}`), 0); err != nil {
+		t.Fatal(err)
+	}
+	seq, err := ib.Enqueue("m", TypeMessage, "s", MessagePayload{Text: "late"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq != 4 {
+		t.Fatalf("took seq %d, want 4 (1..3 are acknowledged)", seq)
+	}
+	evs, _, err := ib.Fetch(context.Background(), "m", 3, 0)
+	if err != nil || len(evs) != 1 || evs[0].Seq != 4 {
+		t.Fatalf("fetch after 3: %v %v", evs, err)
 	}
 }
 

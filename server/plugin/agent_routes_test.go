@@ -208,8 +208,10 @@ func TestInbox(t *testing.T) {
 		if left, _ := h.events(tok, 0); len(left) != 0 {
 			t.Fatalf("after ack of all: %+v", left)
 		}
-		if keys := h.kv.Keys("inbox/"); len(keys) != 0 {
-			t.Errorf("acked events still stored: %v", keys)
+		for _, key := range h.kv.Keys("inbox/") {
+			if v, _ := h.kv.Get(key); strings.Contains(string(v), "payload") {
+				t.Errorf("acked event %s still holds its payload: %s", key, v)
+			}
 		}
 		// New events continue the sequence.
 		h.post(aliceID, sess.RootID, "three")
