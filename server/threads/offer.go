@@ -143,7 +143,7 @@ func (s *Service) threadContext(mention *model.Post) (string, int, error) {
 // DecideOffer answers a context offer for userID: "include" or "without".
 // The session starts in the offer's thread. It returns what to tell the
 // clicker when nothing started.
-func (s *Service) DecideOffer(offerID, userID, action string) (string, error) {
+func (s *Service) DecideOffer(offerID, postID, userID, action string) (string, error) {
 	var o Offer
 	found, err := kvstore.GetJSON(s.kv, offerKey(offerID), &o)
 	if err != nil {
@@ -214,7 +214,9 @@ func (s *Service) DecideOffer(offerID, userID, action string) (string, error) {
 	if !answered {
 		return "", ErrOfferAnswered
 	}
-	if post, appErr := s.api.GetPost(updated.PostID); appErr == nil {
+	// The clicked post: the record may not name it yet when the click
+	// comes right after the card appeared (the card is linked after posting).
+	if post, appErr := s.api.GetPost(postID); appErr == nil {
 		cards.ApplyOffer(post, updated.OfferProps)
 		if _, appErr := s.api.UpdatePost(post); appErr != nil {
 			s.log.Warn("Cannot update a context offer card", "offer_id", offerID, "err", appErr)

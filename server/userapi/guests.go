@@ -39,7 +39,13 @@ func (h *handler) guestAction(w http.ResponseWriter, r *http.Request) {
 		refuse("This button does not belong to a Claude guest card.", appErr)
 		return
 	}
-	if stored, err := h.Guests.Get(sessionID, requestID); err != nil || stored.PostID != post.Id {
+	if _, err := awaitCard(post.Id, func() (*guests.Request, string, error) {
+		g, err := h.Guests.Get(sessionID, requestID)
+		if err != nil {
+			return nil, "", err
+		}
+		return g, g.PostID, nil
+	}); err != nil {
 		refuse("This message request no longer exists.", err)
 		return
 	}

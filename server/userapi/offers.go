@@ -34,7 +34,7 @@ func (h *handler) offerAction(w http.ResponseWriter, r *http.Request) {
 		say("This button does not belong to a Claude card.", appErr)
 		return
 	}
-	msg, err := h.Offers.DecideOffer(offerID, userID(r.Context()), action)
+	msg, err := h.Offers.DecideOffer(offerID, post.Id, userID(r.Context()), action)
 	switch {
 	case err == nil && msg == "":
 		httpx.Logger(r.Context()).Info("Context offer answered", "action", action)

@@ -103,8 +103,14 @@ func (h *handler) questionAction(w http.ResponseWriter, r *http.Request) {
 		refuse("This button does not belong to a Claude question card.", appErr)
 		return
 	}
-	q, err := h.Approvals.GetQuestion(sessionID, requestID)
-	if err != nil || q.PostID != post.Id {
+	q, err := awaitCard(post.Id, func() (*approvals.Question, string, error) {
+		q, err := h.Approvals.GetQuestion(sessionID, requestID)
+		if err != nil {
+			return nil, "", err
+		}
+		return q, q.PostID, nil
+	})
+	if err != nil {
 		refuse("This question no longer exists.", err)
 		return
 	}

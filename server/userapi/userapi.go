@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 	"github.com/mattermost/mattermost/server/public/model"
@@ -38,7 +39,7 @@ type Config struct {
 
 // OfferDecider answers context offers (threads.Service).
 type OfferDecider interface {
-	DecideOffer(offerID, userID, action string) (string, error)
+	DecideOffer(offerID, postID, userID, action string) (string, error)
 	OfferCardMatches(post *model.Post, offerID string) bool
 }
 
@@ -160,8 +161,14 @@ func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
 		refuse("This button does not belong to a Claude approval card.", appErr)
 		return
 	}
-	stored, err := h.Approvals.Get(sessionID, requestID)
-	if err != nil || stored.PostID != post.Id {
+	stored, err := awaitCard(post.Id, func() (*approvals.Approval, string, error) {
+		a, err := h.Approvals.Get(sessionID, requestID)
+		if err != nil {
+			return nil, "", err
+		}
+		return a, a.PostID, nil
+	})
+	if err != nil {
 		refuse("This approval request no longer exists.", err)
 		return
 	}
@@ -260,3 +267,30 @@ func (h *handler) decide(w http.ResponseWriter, r *http.Request) {
 		httpx.Fail(w, r, err)
 	}
 }
+
+// errOtherCard: the record of a request names another post than the one
+// clicked.
+var errOtherCard = errors.New("the request belongs to another card")
+
+// awaitCard loads the record behind a clicked card. A card is posted before
+// its record is linked to the post, so a click can arrive in between (the
+// apps show the card at once): an unlinked record is re-read for a moment
+// rather than refused.
+func awaitCard[T any](postID string, load func() (T, string, error)) (T, error) {
+	deadline := time.Now().Add(cardLinkWait)
+	for {
+		v, linked, err := load()
+		switch {
+		case err != nil:
+			return v, err
+		case linked == postID:
+			return v, nil
+		case linked != "" || time.Now().After(deadline):
+			return v, errOtherCard
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// cardLinkWait bounds awaitCard; linking takes one KV write.
+var cardLinkWait = 2 * time.Second
