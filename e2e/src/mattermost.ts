@@ -79,7 +79,7 @@ export async function startMattermost(opts: {dataSource: string; dir: string; po
         MM_ANNOUNCEMENTSETTINGS_USERNOTICESENABLED: 'false',
         MM_METRICSSETTINGS_ENABLE: 'false',
     };
-    const proc = startProcess('mattermost', join(home, 'bin', 'mattermost'), ['server', '--config', join(dir, 'config', 'config.json')], join(dir, 'mattermost.log'), {cwd: opts.clientDir ? dir : home, env});
+    const proc = startProcess('mattermost', join(home, 'bin', 'mattermost'), ['server', '--config', join(dir, 'config', 'config.json')], join(dir, 'mattermost.log'), {cwd: opts.clientDir ? dir : home, env, leaderFirst: true});
     await waitFor('the Mattermost server to answer /api/v4/system/ping', async () => {
         if (proc.child.exitCode !== null) {
             throw new Error(`mattermost exited with ${proc.child.exitCode}: ${proc.log().slice(-3000)}`);

@@ -17,9 +17,15 @@ export interface Proc {
 
 const live = new Set<Proc>();
 
-export function startProcess(name: string, cmd: string, args: string[], logFile: string, opts: SpawnOptions = {}): Proc {
+/**
+ * `leaderFirst`: stop() signals only the leader and kills what is left of its
+ * group after it exits; otherwise the whole group gets the signal at once (a
+ * machine's agent killed with everything it runs).
+ */
+export function startProcess(name: string, cmd: string, args: string[], logFile: string, opts: SpawnOptions & {leaderFirst?: boolean} = {}): Proc {
+    const {leaderFirst = false, ...spawnOpts} = opts;
     const out = createWriteStream(logFile, {flags: 'a'});
-    const child = spawn(cmd, args, {...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+    const child = spawn(cmd, args, {...spawnOpts, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
     child.stdout?.pipe(out, {end: false});
     child.stderr?.pipe(out, {end: false});
     const exited = new Promise<number | null>((resolve) => {
@@ -49,12 +55,16 @@ export function startProcess(name: string, cmd: string, args: string[], logFile:
             stopped = true;
             live.delete(proc);
             if (child.exitCode === null && child.signalCode === null && child.pid) {
-                // The leader first, so it can stop its own children cleanly
-                // (Mattermost deactivates its plugins); the group goes after.
-                try {
-                    process.kill(child.pid, signal);
-                } catch {
-                    // already gone
+                if (leaderFirst) {
+                    // The leader alone first, so it can stop its children
+                    // itself (Mattermost deactivates its plugins).
+                    try {
+                        process.kill(child.pid, signal);
+                    } catch {
+                        // already gone
+                    }
+                } else {
+                    killGroup(child.pid, signal);
                 }
                 let timer: NodeJS.Timeout | undefined;
                 const done = await Promise.race([

@@ -96,8 +96,8 @@ describe('thread commands, settings and sharing', () => {
         await say(stack.alice, root, '!cost');
         await waitForBotPost(stack.alice, root.id, stack.bot.id, /Cost so far: \*\*\$\d/);
         // The same commands as /claude <command> inside the thread.
-        await stack.alice.executeCommand(stack.channel.id, '/claude help', root.id);
-        await waitFor('/claude help in the thread', async () => (await stack.alice.thread(root.id)).filter((p) => p.user_id === stack.bot.id && /!escape[\s\S]*!worktree/.test(p.message)).length >= 2, 30_000);
+        await stack.alice.executeCommand(stack.channel.id, '/claude cost', root.id);
+        await waitFor('/claude cost in the thread', async () => (await stack.alice.thread(root.id)).filter((p) => p.user_id === stack.bot.id && /Cost so far/.test(p.message)).length >= 2, 30_000);
         await say(stack.alice, root, '!context');
         await waitForBotPost(stack.alice, root.id, stack.bot.id, /Context: [\d,]+ of [\d,]+ tokens/);
 

@@ -187,7 +187,8 @@ describe('team sessions', () => {
         await agent.start();
         await waitForBotPost(stack.alice, root.id, stack.bot.id, /restarted.*resumed/i, 60_000);
         await stack.alice.post(stack.channel.id, 'what did I say? [[recall]]', root.id);
-        const recall = await waitForText(stack.alice, root.id, /Recall:/);
+        // Streamed text is saved at checkpoints: wait for the whole answer.
+        const recall = await waitForText(stack.alice, root.id, /Recall:[\s\S]*remember the word pelican/);
         assert.match(recall.message, /remember the word pelican/, 'the resumed Claude session sent the model the earlier turn');
     });
 
@@ -202,7 +203,7 @@ describe('team sessions', () => {
             await setPluginSettings(stack.admin, pluginManifest.id, {IdleTimeoutSecondsForTesting: 0});
         }
         await stack.alice.post(stack.channel.id, 'back again [[recall]]', root.id);
-        const recall = await waitForText(stack.alice, root.id, /Recall:/, 90_000);
+        const recall = await waitForText(stack.alice, root.id, /Recall:[\s\S]*flamingo/, 90_000);
         assert.match(recall.message, /flamingo/);
         await waitForHeader(stack.alice, root.id, (s) => s.status !== 'ended', 'the session to be live again');
     });
@@ -239,7 +240,7 @@ describe('team sessions', () => {
         await stack.alice.post(stack.channel.id, '@claude what do we know? [[recall]]', first.id);
         const offer = await waitFor('the context offer', async () => (await stack.alice.thread(first.id)).find((p) => p.type === 'custom_claude_offer'), 30_000);
         await stack.alice.clickAction(offer.id, actionId(offer, 'Include'));
-        const answer = await waitForText(stack.alice, first.id, /Recall:|You said:/, 60_000);
+        const answer = await waitForText(stack.alice, first.id, /(Recall:|You said:)[\s\S]*timezone maybe/, 60_000);
         assert.match(answer.message, /timezone maybe/, 'Claude got the earlier messages');
         await waitForHeader(stack.alice, first.id, () => true, 'the session header in the same thread');
     });
