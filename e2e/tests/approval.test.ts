@@ -5,11 +5,11 @@ import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {pairAgent, type Agent} from '../src/agent.ts';
-import {startFakeModel, type FakeModel} from '../src/fakemodel.ts';
-import {runDir} from '../src/paths.ts';
+import type {Agent} from '../src/agent.ts';
+import type {FakeModel} from '../src/fakemodel.ts';
+import {startSuite, type Suite} from '../src/suite.ts';
 import {stopAll, waitFor} from '../src/proc.ts';
-import {startStack, type Stack} from '../src/stack.ts';
+import type {Stack} from '../src/stack.ts';
 import {actionId, approvalOf, waitForApproval, waitForSession, waitForText} from '../src/threads.ts';
 
 describe('approval round trip', () => {
@@ -17,21 +17,16 @@ describe('approval round trip', () => {
     let model: FakeModel;
     let agent: Agent;
     let dir: string;
+    let suite: Suite | undefined;
 
     before(async () => {
-        dir = runDir('approval');
-        stack = await startStack(dir);
-        model = await startFakeModel();
-        agent = await pairAgent({url: stack.url, user: stack.alice, channelId: stack.channel.id, dir, modelUrl: model.url});
-        await agent.start();
+        suite = await startSuite('approval');
+        ({dir, stack, model, agent} = suite);
     });
 
     after(async () => {
-        await agent?.stop();
-        await model?.close();
-        await stack?.stop();
+        await suite?.stop();
         await stopAll();
-        console.log(`logs: ${dir}`);
     });
 
     /** Alice asks Claude to run a command; returns the session root and its pending card. */

@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {pairAgent, type Agent} from '../src/agent.ts';
-import {startFakeModel, type FakeModel} from '../src/fakemodel.ts';
-import {setPluginSettings, uploadFile, type Client, type Post} from '../src/mmapi.ts';
-import {repoRoot, runDir} from '../src/paths.ts';
+import type {Agent} from '../src/agent.ts';
+import type {FakeModel} from '../src/fakemodel.ts';
+import {uploadFile, type Client, type Post} from '../src/mmapi.ts';
+import {repoRoot} from '../src/paths.ts';
+import {startSuite, type Suite} from '../src/suite.ts';
 import {stopAll, waitFor} from '../src/proc.ts';
-import {pluginManifest, startStack, type Stack} from '../src/stack.ts';
+import {pluginManifest, type Stack} from '../src/stack.ts';
 import {actionId, approvalOf, sessionOf, waitForApproval, waitForHeader, waitForSession, waitForText} from '../src/threads.ts';
 
 describe('rich cards', () => {
@@ -17,22 +18,16 @@ describe('rich cards', () => {
     let model: FakeModel;
     let agent: Agent;
     let dir: string;
+    let suite: Suite | undefined;
 
     before(async () => {
-        dir = runDir('cards');
-        stack = await startStack(dir);
-        model = await startFakeModel();
-        agent = await pairAgent({url: stack.url, user: stack.alice, channelId: stack.channel.id, dir, modelUrl: model.url});
-        await agent.start();
-        await setPluginSettings(stack.admin, pluginManifest.id, {MaxSessionsPerUser: 50});
+        suite = await startSuite('cards');
+        ({dir, stack, model, agent} = suite);
     });
 
     after(async () => {
-        await agent?.stop();
-        await model?.close();
-        await stack?.stop();
+        await suite?.stop();
         await stopAll();
-        console.log(`logs: ${dir}`);
     });
 
     async function start(prompt: string): Promise<Post> {

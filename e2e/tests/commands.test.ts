@@ -8,12 +8,12 @@ import {join} from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {promisify} from 'node:util';
-import {agentCli, claudeEnv, pairAgent, type Agent} from '../src/agent.ts';
-import {startFakeModel, type FakeModel} from '../src/fakemodel.ts';
+import {agentCli, claudeEnv, type Agent} from '../src/agent.ts';
+import type {FakeModel} from '../src/fakemodel.ts';
 import {setPluginSettings, type Client, type Post} from '../src/mmapi.ts';
-import {runDir} from '../src/paths.ts';
+import {startSuite, type Suite} from '../src/suite.ts';
 import {stopAll, waitFor} from '../src/proc.ts';
-import {pluginManifest, startStack, type Stack} from '../src/stack.ts';
+import {pluginManifest, type Stack} from '../src/stack.ts';
 import {actionId, approvalOf, sessionOf, waitForApproval, waitForBotPost, waitForHeader, waitForSession, waitForText} from '../src/threads.ts';
 import {Viewer} from '../src/websocket.ts';
 
@@ -24,15 +24,12 @@ describe('thread commands, settings and sharing', () => {
     let model: FakeModel;
     let agent: Agent;
     let dir: string;
+    let suite: Suite | undefined;
     let repo: string;
 
     before(async () => {
-        dir = runDir('commands');
-        stack = await startStack(dir);
-        model = await startFakeModel();
-        agent = await pairAgent({url: stack.url, user: stack.alice, channelId: stack.channel.id, dir, modelUrl: model.url});
-        await agent.start();
-        await setPluginSettings(stack.admin, pluginManifest.id, {MaxSessionsPerUser: 50});
+        suite = await startSuite('commands');
+        ({dir, stack, model, agent} = suite);
         mkdirSync(join(agent.workDir, 'sub'));
         repo = join(agent.workDir, 'repo');
         mkdirSync(repo);
@@ -44,11 +41,8 @@ describe('thread commands, settings and sharing', () => {
     });
 
     after(async () => {
-        await agent?.stop();
-        await model?.close();
-        await stack?.stop();
+        await suite?.stop();
         await stopAll();
-        console.log(`logs: ${dir}`);
     });
 
     async function start(user: Client, text: string, prompt: string): Promise<Post> {

@@ -6,13 +6,13 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {pairAgent, pairingCode, type Agent} from '../src/agent.ts';
+import {pairingCode, type Agent} from '../src/agent.ts';
 import {AgentApi} from '../src/agentapi.ts';
-import {startFakeModel, type FakeModel} from '../src/fakemodel.ts';
+import type {FakeModel} from '../src/fakemodel.ts';
 import {Client, setPluginSettings, type Post} from '../src/mmapi.ts';
-import {runDir} from '../src/paths.ts';
+import {startSuite, type Suite} from '../src/suite.ts';
 import {stopAll, waitFor} from '../src/proc.ts';
-import {PASSWORD, pluginManifest, startStack, type Stack} from '../src/stack.ts';
+import {PASSWORD, pluginManifest, type Stack} from '../src/stack.ts';
 import {actionId, approvalOf, POST_TYPE, sessionOf, waitForApproval, waitForBotPost, waitForHeader, waitForSession, waitForText} from '../src/threads.ts';
 import {Viewer} from '../src/websocket.ts';
 
@@ -50,16 +50,12 @@ describe('team sessions', () => {
     let model: FakeModel;
     let agent: Agent;
     let dir: string;
+    let suite: Suite | undefined;
     let carol: Client;
 
     before(async () => {
-        dir = runDir('team');
-        stack = await startStack(dir);
-        model = await startFakeModel();
-        agent = await pairAgent({url: stack.url, user: stack.alice, channelId: stack.channel.id, dir, modelUrl: model.url});
-        await agent.start();
-        // Alice keeps many sessions open across these cases; the limit case sets its own.
-        await setPluginSettings(stack.admin, pluginManifest.id, {MaxSessionsPerUser: 50});
+        suite = await startSuite('team');
+        ({dir, stack, model, agent} = suite);
         await stack.admin.createUser('carol', PASSWORD);
         carol = await new Client(stack.url).login('carol', PASSWORD);
         await stack.admin.addToTeam(stack.team.id, carol.user.id);
@@ -67,11 +63,8 @@ describe('team sessions', () => {
     });
 
     after(async () => {
-        await agent?.stop();
-        await model?.close();
-        await stack?.stop();
+        await suite?.stop();
         await stopAll();
-        console.log(`logs: ${dir}`);
     });
 
     /** Alice starts a session; resolves when Claude has answered the first prompt. */
