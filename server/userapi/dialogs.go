@@ -18,10 +18,7 @@ import (
 // decision gets (participant, still pending), so nobody types a reason
 // that cannot count.
 func (h *handler) openDenyDialog(w http.ResponseWriter, r *http.Request, a *approvals.Approval, triggerID string) {
-	refuse := func(msg string, cause error) {
-		httpx.Logger(r.Context()).Warn("Deny dialog refused", "reason", msg, "err", cause)
-		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
-	}
+	refuse := refuser(w, r, "Deny dialog refused")
 	sess, err := h.Sessions.Get(a.SessionID)
 	switch {
 	case err != nil:

@@ -17,13 +17,9 @@ import (
 // Invite, Deny). Like the approval buttons it answers 200, refusals as
 // ephemeral_text, and the card is updated by the plugin for everyone.
 func (h *handler) guestAction(w http.ResponseWriter, r *http.Request) {
-	refuse := func(msg string, cause error) {
-		httpx.Logger(r.Context()).Warn("Guest click refused", "reason", msg, "err", cause)
-		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
-	}
-	var req actionRequest
-	if err := httpx.DecodeJSON(w, r, &req); err != nil {
-		httpx.Fail(w, r, err)
+	refuse := refuser(w, r, "Guest click refused")
+	req, ok := decodeClick(w, r)
+	if !ok {
 		return
 	}
 	action := ctxString(req.Context, cards.ContextAction)

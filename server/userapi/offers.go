@@ -4,8 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/mattermost/mattermost/server/public/model"
-
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
 	"github.com/claude-mattermost/claude-mattermost/server/threads"
@@ -13,13 +11,9 @@ import (
 
 // offerAction is the context offer card's Include thread / Start without buttons.
 func (h *handler) offerAction(w http.ResponseWriter, r *http.Request) {
-	say := func(msg string, cause error) {
-		httpx.Logger(r.Context()).Warn("Context offer click refused", "reason", msg, "err", cause)
-		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
-	}
-	var req actionRequest
-	if err := httpx.DecodeJSON(w, r, &req); err != nil {
-		httpx.Fail(w, r, err)
+	say := refuser(w, r, "Context offer click refused")
+	req, ok := decodeClick(w, r)
+	if !ok {
 		return
 	}
 	action := ctxString(req.Context, cards.ContextAction)

@@ -81,13 +81,9 @@ func alreadyAnswered(q *approvals.Question) string {
 // questionAction is the question card's buttons: an option answers at
 // once; Other… and Answer… open a dialog.
 func (h *handler) questionAction(w http.ResponseWriter, r *http.Request) {
-	refuse := func(msg string, cause error) {
-		httpx.Logger(r.Context()).Warn("Question click refused", "reason", msg, "err", cause)
-		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
-	}
-	var req actionRequest
-	if err := httpx.DecodeJSON(w, r, &req); err != nil {
-		httpx.Fail(w, r, err)
+	refuse := refuser(w, r, "Question click refused")
+	req, ok := decodeClick(w, r)
+	if !ok {
 		return
 	}
 	option, kind, known := questionButton(ctxString(req.Context, cards.ContextAction))

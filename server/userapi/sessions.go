@@ -14,13 +14,9 @@ import (
 
 // sessionAction is the header card's Interrupt / Stop buttons.
 func (h *handler) sessionAction(w http.ResponseWriter, r *http.Request) {
-	refuse := func(msg string, cause error) {
-		httpx.Logger(r.Context()).Warn("Session click refused", "reason", msg, "err", cause)
-		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
-	}
-	var req actionRequest
-	if err := httpx.DecodeJSON(w, r, &req); err != nil {
-		httpx.Fail(w, r, err)
+	refuse := refuser(w, r, "Session click refused")
+	req, ok := decodeClick(w, r)
+	if !ok {
 		return
 	}
 	action := ctxString(req.Context, cards.ContextAction)

@@ -137,13 +137,9 @@ func ctxString(m map[string]any, k string) string {
 // nothing to the clicker for other statuses). The card is updated by the
 // plugin itself, for everyone, so the response carries no "update".
 func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
-	refuse := func(msg string, cause error) {
-		httpx.Logger(r.Context()).Warn("Approval click refused", "reason", msg, "err", cause)
-		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
-	}
-	var req actionRequest
-	if err := httpx.DecodeJSON(w, r, &req); err != nil {
-		httpx.Fail(w, r, err)
+	refuse := refuser(w, r, "Approval click refused")
+	req, ok := decodeClick(w, r)
+	if !ok {
 		return
 	}
 	action, known := approvalActions[ctxString(req.Context, "action")]
@@ -294,3 +290,24 @@ func awaitCard[T any](postID string, load func() (T, string, error)) (T, error) 
 
 // cardLinkWait bounds awaitCard; linking takes one KV write.
 var cardLinkWait = 2 * time.Second
+
+// refuser answers a button click or dialog with a message only the clicker
+// sees (Mattermost shows nothing for other statuses) and logs why, as
+// "<what>" with the reason.
+func refuser(w http.ResponseWriter, r *http.Request, what string) func(msg string, cause error) {
+	return func(msg string, cause error) {
+		httpx.Logger(r.Context()).Warn(what, "reason", msg, "err", cause)
+		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
+	}
+}
+
+// decodeClick reads the body Mattermost posts for a button click; on bad
+// input it has answered 400 and reports false.
+func decodeClick(w http.ResponseWriter, r *http.Request) (*actionRequest, bool) {
+	var req actionRequest
+	if err := httpx.DecodeJSON(w, r, &req); err != nil {
+		httpx.Fail(w, r, err)
+		return nil, false
+	}
+	return &req, true
+}
