@@ -54,10 +54,10 @@ async function findWebClient(): Promise<{dir?: string; line: string}> {
 
 async function main() {
     const client = await findWebClient();
-    console.log(client.line);
     if (stopping) {
         return;
     }
+    console.log(client.line);
     console.log('starting PostgreSQL and Mattermost …');
     stack = await startStack(dir, {port, clientDir: client.dir});
     if (!realModel) {

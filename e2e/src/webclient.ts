@@ -112,6 +112,9 @@ export async function webClient(opts: WebClientOptions): Promise<WebClient> {
         try {
             await run('tar', ['-xzf', part, '-C', unpack, '--no-same-owner', 'mattermost/client'], {signal: opts.signal, maxBuffer: 16 * 1024 * 1024});
         } catch (err) {
+            if (opts.signal?.aborted) {
+                return {ok: false, reason: 'stopped'};
+            }
             const stderr = String((err as {stderr?: string}).stderr ?? '').trim().split('\n').filter(Boolean).slice(0, 2).join('; ');
             if (/not found in archive/i.test(stderr)) {
                 return {ok: false, reason: `${tarballName(pin.version)} has no mattermost/client/ folder: deleted the download`};

@@ -277,6 +277,17 @@ describe('the demo web client', () => {
         assertNothingKept(stalled.cacheDir);
     });
 
+    it('stopping the demo during the download keeps nothing', async () => {
+        const opts = setup(good);
+        host.mode = 'stall';
+        const ctl = new AbortController();
+        // Ctrl-C once the download has begun.
+        const got = await webClient({...opts, signal: ctl.signal, log: () => ctl.abort(new Error('stopped'))});
+        assert.equal(got.ok, false);
+        assert.match(!got.ok ? got.reason : '', /\(stopped\): deleted it$/);
+        assertNothingKept(opts.cacheDir);
+    });
+
     it('a missing release and a pin for another server version are refused', async () => {
         const missing = setup(good, {version: '11.3.9'});
         const notFound = await webClient({...missing, serverVersion: '11.3.9'});
