@@ -2,6 +2,8 @@
 // installed with `npm install -g` into a temporary prefix under a clean HOME,
 // then run from that copy only: --version, --help, doctor, a pairing with a
 // code from /claude connect against the real server, and a first answer.
+// The prepack rebuilds agent/dist, which the other files run: like `make e2e`,
+// run the files one at a time (--test-concurrency=1).
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
 import {existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync} from 'node:fs';
