@@ -1,7 +1,8 @@
 # Claude Code for Mattermost: one entry point for building, testing and running.
 #   make            build the plugin bundle and the agent
 #   make test       lint, type-check, unit tests, browser test and the end-to-end suite
-#   make demo       a local Mattermost + PostgreSQL with the plugin and a paired agent
+#   make demo       a local Mattermost + PostgreSQL with the plugin and a paired agent,
+#                   and the official web client where it can be downloaded
 # See README.md for the rest.
 
 SHELL := /bin/bash
