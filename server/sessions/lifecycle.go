@@ -344,9 +344,9 @@ type StatusUpdate struct {
 // session again once it was resumed.
 func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 	now := s.clock.Now().UnixMilli()
-	var before, beforeIn string
+	var before, beforeIn, beforeClaude string
 	sess, err := s.update(id, func(cur *Session) error {
-		before, beforeIn = cur.Status, cur.RunsIn
+		before, beforeIn, beforeClaude = cur.Status, cur.RunsIn, cur.ClaudeSessionID
 		switch {
 		case u.Status == StatusEnded && cur.PendingStops > 0:
 			cur.PendingStops-- // the agent handled a stop we queued
@@ -391,7 +391,7 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 	if sess.Status != before {
 		s.Refresh(cards.RefreshSessions, sess.OwnerID)
 	}
-	if u.ClaudeSessionID != nil {
+	if sess.ClaudeSessionID != beforeClaude {
 		s.indexClaudeSession(sess)
 	}
 	return sess, nil
