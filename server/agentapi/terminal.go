@@ -70,10 +70,9 @@ func checkOpen(req *openRequest) error {
 		return httpx.Invalid(`field "cwd" is required for origin "terminal": the absolute directory Claude Code runs in`)
 	case !plain(req.Cwd) || utf8.RuneCountInString(req.Cwd) > maxFieldRunes:
 		return httpx.Invalid(`field "cwd" must be a path of at most %d characters without control characters`, maxFieldRunes)
-	case !terminal && req.Branch != "" && !sessions.ValidBranch(req.Branch):
-		return httpx.Invalid(`field "branch" must be a git branch name: letters, digits and . _ / -, no "..", not starting with "-"`)
-	case !plain(req.Branch) || utf8.RuneCountInString(req.Branch) > maxMetaRunes:
-		return httpx.Invalid(`field "branch" must be at most %d characters without control characters`, maxMetaRunes)
+	case !plain(req.Branch) || strings.ContainsFunc(req.Branch, unicode.IsSpace) || strings.HasPrefix(req.Branch, "-") ||
+		strings.Contains(req.Branch, "..") || utf8.RuneCountInString(req.Branch) > maxMetaRunes:
+		return httpx.Invalid(`field "branch" must be a git branch name (no spaces, "..", or leading "-"; at most %d characters)`, maxMetaRunes)
 	case !plain(req.Model) || strings.ContainsFunc(req.Model, unicode.IsSpace) || utf8.RuneCountInString(req.Model) > maxMetaRunes:
 		return httpx.Invalid(`field "model" must be a model name (no spaces, at most %d characters)`, maxMetaRunes)
 	case req.PermissionMode != "" && !sessions.ValidPermissionMode(req.PermissionMode):
