@@ -1,6 +1,7 @@
 // The plugin's routes on a real Mattermost server: every rule of
 // docs/protocol.md for bad input, and that a refused request changes nothing.
 import assert from 'node:assert/strict';
+import {randomUUID} from 'node:crypto';
 import {after, before, describe, it} from 'node:test';
 import {pairingCode} from '../src/agent.ts';
 import {AgentApi, type InboxEvent} from '../src/agentapi.ts';
@@ -116,6 +117,70 @@ describe('plugin routes on a real server', () => {
         assert.equal(approvalOf(await stack.alice.getPost(res.body.post_id)).status, winner);
         const decisions = (await alice.events(0, 0)).events.filter((e) => e.type === 'decision' && e.payload.request_id === 'decide-1');
         assert.equal(decisions.length, 1, 'one decision queued for the agent');
+    });
+
+    it('POST /agent/sessions opens terminal and cli sessions where the user may have them, once', async () => {
+        type Opened = {session_id: string; channel_id: string; root_id: string; permalink: string; existing: boolean; error?: string};
+        const open = (api: AgentApi, body: Record<string, unknown>, key: string = randomUUID()) => api.call<Opened>('POST', '/agent/sessions', body, {'Idempotency-Key': key});
+        const claudeId = randomUUID();
+        const terminal = {origin: 'terminal', claude_session_id: claudeId, cwd: '/src/app', branch: 'main', model: 'claude-opus-4'};
+
+        // The direct messages with @claude by default: a header that says where Claude runs.
+        const first = await open(alice, terminal);
+        assert.equal(first.status, 200, JSON.stringify(first.body));
+        const dm = await stack.alice.request<{type: string; name: string}>('GET', `/api/v4/channels/${first.body.channel_id}`);
+        assert.equal(dm.type, 'D');
+        assert.ok(dm.name.includes(stack.bot.id), 'the DM is the one with the bot');
+        const header = await stack.alice.getPost(first.body.root_id);
+        assert.equal(header.type, 'custom_claude_session');
+        assert.match(header.message, /in a terminal on `alice-box`/);
+        assert.deepEqual(header.props.attachments?.[0]?.actions?.map((a) => a.id), ['away', 'continue', 'stop']);
+        assert.ok(first.body.permalink.endsWith(`/_redirect/pl/${first.body.root_id}`));
+
+        // The same Claude session id continues the thread; another machine may not take it.
+        const again = await open(alice, terminal);
+        assert.equal(again.body.session_id, first.body.session_id);
+        assert.equal(again.body.existing, true);
+        const stolen = await open(bob, terminal);
+        assert.equal(stolen.status, 403);
+        assert.match(stolen.body.error ?? '', /another machine/);
+
+        // A named channel: the bot becomes a member, and the cli session starts as /claude new does.
+        const before = (await alice.events(0, 0)).cursor;
+        const cli = await open(alice, {origin: 'cli', cwd: '/src/app', prompt: 'headless run', channel: `${stack.team.name}/${stack.channel.name}`});
+        assert.equal(cli.status, 200, JSON.stringify(cli.body));
+        assert.equal(cli.body.channel_id, stack.channel.id);
+        await stack.admin.request('GET', `/api/v4/channels/${stack.channel.id}/members/${stack.bot.id}`, undefined, 'the bot is a channel member');
+        const start = (await alice.events(before, 5)).events.find((e) => e.type === 'start' && e.session_id === cli.body.session_id);
+        assert.equal(start?.payload.prompt, 'headless run');
+
+        // Refusals change nothing.
+        const closed = await stack.admin.createChannel(stack.team.id, 'closed', 'Closed');
+        await stack.admin.addToChannel(closed.id, stack.bob.user.id);
+        const notMember = await open(alice, {...terminal, claude_session_id: randomUUID(), channel: 'closed'});
+        assert.equal(notMember.status, 403);
+        assert.match(notMember.body.error ?? '', /not a member of ~closed/);
+        const unknown = await open(alice, {...terminal, claude_session_id: randomUUID(), channel: 'no-such-channel'});
+        assert.equal(unknown.status, 400);
+        const relative = await open(alice, {...terminal, claude_session_id: randomUUID(), cwd: 'src/app'});
+        assert.equal(relative.status, 400);
+        assert.match(relative.body.error ?? '', /cwd/);
+
+        // The terminal outputs: what the owner typed, a card closed in the terminal, a mention.
+        const sid = first.body.session_id;
+        assert.equal((await alice.output(sid, {kind: 'prompt', text: 'fix the flaky test', source: 'terminal'})).status, 200);
+        const card = await alice.output<{post_id: string}>(sid, {kind: 'approval', request_id: 'r1', tool_name: 'Bash', input: {command: 'go test ./...'}, terminal: true});
+        assert.equal(card.status, 200);
+        const resolved = await alice.output<{status: string}>(sid, {kind: 'resolved', request_id: 'r1', outcome: 'terminal_allowed'});
+        assert.equal(resolved.body.status, 'resolved');
+        const closedCard = await stack.alice.getPost(card.body.post_id);
+        assert.equal((closedCard.props.claude_approval as {status: string}).status, 'resolved');
+        assert.match(closedCard.message, /Answered in the terminal: allowed/);
+        assert.equal(closedCard.props.attachments, undefined);
+        assert.equal((await alice.output(sid, {kind: 'attention', reason: 'turn_ended'})).status, 200);
+        const thread = await stack.alice.thread(first.body.root_id);
+        assert.ok(thread.some((p) => p.message === '🖥️ **alice** in the terminal:\n> fix the flaky test'), 'the prompt is in the thread');
+        assert.ok(thread.some((p) => p.message.startsWith('@alice Claude finished its turn')), 'the owner is mentioned');
     });
 
     it('/claude machines lists the machine and /claude disconnect revokes its token at once', async () => {

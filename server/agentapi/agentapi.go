@@ -61,6 +61,7 @@ func Register(r *mux.Router, c Config) {
 	agent.HandleFunc("/hello", h.hello).Methods(http.MethodGet)
 	agent.HandleFunc("/events", h.events).Methods(http.MethodGet)
 	agent.HandleFunc("/events/ack", h.ack).Methods(http.MethodPost)
+	agent.HandleFunc("/sessions", h.openSession).Methods(http.MethodPost)
 	agent.HandleFunc("/sessions/{session_id}/output", h.output).Methods(http.MethodPost)
 	agent.HandleFunc("/sessions/{session_id}/files", h.upload).Methods(http.MethodPost)
 	agent.HandleFunc("/files/{file_id}", h.file).Methods(http.MethodGet)

@@ -33,10 +33,14 @@ const (
 	KindTodo       = "todo"
 	KindQuestion   = "question"
 	KindToolOutput = "tool_output"
+	// Sessions that run in a terminal (terminal.go).
+	KindPrompt    = "prompt"
+	KindResolved  = "resolved"
+	KindAttention = "attention"
 )
 
 // kindList is the kinds for error messages.
-const kindList = "status, text, approval, notice, diff, todo, question or tool_output"
+const kindList = "status, text, approval, notice, diff, todo, question, tool_output, prompt, resolved or attention"
 
 // Limits of the rich outputs.
 const (
@@ -113,6 +117,15 @@ type Output struct {
 
 	// question (and RequestID)
 	Questions []cards.Question `json:"questions"`
+
+	// Terminal sessions: status RunsIn; approval and question Terminal
+	// (Claude Code asks in the terminal too); prompt Source (and Text);
+	// resolved Outcome (and RequestID); attention Reason (and Text).
+	RunsIn   *string `json:"runs_in"`
+	Terminal bool    `json:"terminal"`
+	Source   *string `json:"source"`
+	Outcome  string  `json:"outcome"`
+	Reason   string  `json:"reason"`
 }
 
 // ParseOutput decodes and checks an output body. Every error is a
@@ -142,6 +155,9 @@ func ParseOutput(data []byte) (*Output, error) {
 		}
 		if o.PermissionMode != nil && !sessions.ValidPermissionMode(*o.PermissionMode) {
 			return nil, httpx.Invalid(`field "permission_mode" must be one of default, acceptEdits, plan, bypassPermissions`)
+		}
+		if o.RunsIn != nil && *o.RunsIn != cards.RunsInTerminal && *o.RunsIn != cards.RunsInAgent {
+			return nil, httpx.Invalid(`field "runs_in" must be "terminal" or "agent"`)
 		}
 	case KindText:
 		if err := checkID("message_id", o.MessageID); err != nil {
@@ -202,6 +218,10 @@ func ParseOutput(data []byte) (*Output, error) {
 		}
 		if !utf8.ValidString(o.Output) || utf8.RuneCountInString(o.Output) > MaxToolOutputRunes {
 			return nil, httpx.Invalid(`field "output" must be text of at most %d characters`, MaxToolOutputRunes)
+		}
+	case KindPrompt, KindResolved, KindAttention:
+		if err := checkTerminalOutput(&o); err != nil {
+			return nil, err
 		}
 	case KindNotice:
 		if strings.TrimSpace(o.Text) == "" {
@@ -417,6 +437,7 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 			Status: out.Status, ClaudeSessionID: out.ClaudeSessionID, Cwd: out.Cwd, Model: out.Model,
 			Error: out.Error, CostUSD: out.CostUSD, InputTokens: out.InputTokens, OutputTokens: out.OutputTokens,
 			Branch: out.Branch, PermissionMode: out.PermissionMode, ContextTokens: out.ContextTokens, ContextWindow: out.ContextWindow,
+			RunsIn: out.RunsIn,
 		})
 		resp = map[string]any{"ok": true}
 	case KindNotice:
@@ -435,7 +456,7 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		var ap *approvals.Approval
 		ap, err = h.Approvals.Create(sess, approvals.Request{
 			RequestID: out.RequestID, ToolName: out.ToolName, Input: out.Input, Cwd: cwd, Description: out.Description,
-			Preview: out.Preview,
+			Preview: out.Preview, Terminal: out.Terminal,
 		})
 		if errors.Is(err, approvals.ErrTooLarge) {
 			httpx.Fail(w, r, httpx.Invalid("%s", err.Error()))
@@ -446,7 +467,7 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		}
 	case KindQuestion:
 		var q *approvals.Question
-		q, err = h.Approvals.Ask(sess, out.RequestID, out.Questions)
+		q, err = h.Approvals.Ask(sess, out.RequestID, out.Questions, out.Terminal)
 		if q != nil {
 			resp = map[string]any{"post_id": q.PostID, "request_id": q.RequestID}
 		}
@@ -465,6 +486,12 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		var postID string
 		postID, err = h.ToolPosts.ToolOutput(sess, out.ToolUseID, out.ToolName, out.Summary, out.Output, out.IsError)
 		resp = map[string]any{"post_id": postID}
+	case KindPrompt, KindResolved, KindAttention:
+		resp, err = h.terminalOutput(a, sess, out)
+		if errors.Is(err, approvals.ErrNotFound) {
+			httpx.Error(w, r, http.StatusNotFound, "unknown request_id: no approval, plan or question card has it", err)
+			return
+		}
 	}
 	if err != nil {
 		httpx.Fail(w, r, fmt.Errorf("%s output: %w", out.Kind, err))

@@ -65,6 +65,7 @@ type Request struct {
 	Cwd         string
 	Description string
 	Preview     *cards.Preview
+	Terminal    bool // Claude Code asks in the terminal too
 }
 
 // Service manages approvals.
@@ -208,6 +209,7 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 			Description: req.Description,
 			Preview:     req.Preview,
 			Status:      cards.ApprovalPending,
+			Terminal:    req.Terminal,
 
 			AllowApproveAll: s.settings.Get().AllowApproveAll,
 		},
@@ -412,6 +414,7 @@ func (s *Service) Expire(ref PendingRef, after time.Duration) (bool, error) {
 		cur.DecidedAt = s.clock.Now().UnixMilli()
 		cur.Reason = TimedOutReason
 		cur.ExpiredAfter = cards.Duration(after)
+		leftToTerminal(cur.Terminal, &cur.Status, &cur.Resolution)
 		expired = true
 		return cur, nil
 	})

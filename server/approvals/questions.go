@@ -63,7 +63,8 @@ func (s *Service) GetQuestion(sessionID, requestID string) (*Question, error) {
 
 // Ask records Claude's question and posts its card. A second call with the
 // same request id returns the existing question and posts nothing more.
-func (s *Service) Ask(sess *sessions.Session, requestID string, questions []cards.Question) (*Question, error) {
+// terminal: Claude Code asks in the terminal too.
+func (s *Service) Ask(sess *sessions.Session, requestID string, questions []cards.Question, terminal bool) (*Question, error) {
 	shown := make([]cards.Question, len(questions))
 	for i, q := range questions {
 		q.Question = s.sessions.Redact(q.Question)
@@ -78,7 +79,7 @@ func (s *Service) Ask(sess *sessions.Session, requestID string, questions []card
 	fresh := &Question{
 		QuestionProps: cards.QuestionProps{
 			SessionID: sess.ID, RequestID: requestID, Questions: shown,
-			Status: cards.QuestionPending, Answers: map[string]string{},
+			Status: cards.QuestionPending, Answers: map[string]string{}, Terminal: terminal,
 		},
 		Raw:       questions,
 		CreatedAt: s.clock.Now().UnixMilli(),
@@ -255,6 +256,7 @@ func (s *Service) expireQuestion(ref PendingRef, after time.Duration) (bool, err
 		cur.Status = cards.QuestionExpired
 		cur.AnsweredAt = s.clock.Now().UnixMilli()
 		cur.ExpiredAfter = cards.Duration(after)
+		leftToTerminal(cur.Terminal, &cur.Status, &cur.Resolution)
 		expired = true
 		return cur, nil
 	})

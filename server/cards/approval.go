@@ -59,6 +59,12 @@ type ApprovalProps struct {
 	// ExpiredAfter says how long the card waited ("30 minutes") when the
 	// plugin denied it for lack of an answer (status expired).
 	ExpiredAfter string `json:"expired_after,omitempty"`
+	// Terminal: Claude Code asks in the owner's terminal too (a session
+	// mirrored from there); the first answer, here or there, counts.
+	Terminal bool `json:"terminal,omitempty"`
+	// Resolution says how a resolved request was settled in the terminal
+	// (ResolvedTerminalAllowed, …).
+	Resolution string `json:"resolution,omitempty"`
 }
 
 // IsPlan tells whether the approval is a plan approval (ExitPlanMode).
@@ -304,6 +310,12 @@ func approvalFooter(a ApprovalProps) string {
 		return s
 	case ApprovalExpired:
 		return "⏱️ Expired — denied after " + a.ExpiredAfter + " without an answer"
+	case ApprovalResolved:
+		return resolvedFooter(a.Resolution, a.ExpiredAfter)
+	case ApprovalPending:
+		if a.Terminal {
+			return terminalPendingNote
+		}
 	}
 	return ""
 }
@@ -348,6 +360,12 @@ func planMessage(a ApprovalProps) string {
 		}
 	case ApprovalExpired:
 		footer = "⏱️ Expired — nobody answered within " + a.ExpiredAfter + ", so Claude was told no"
+	case ApprovalResolved:
+		footer = resolvedFooter(a.Resolution, a.ExpiredAfter)
+	case ApprovalPending:
+		if a.Terminal {
+			footer = terminalPendingNote
+		}
 	}
 	plan := strings.TrimSpace(input.Plan)
 	room := MaxMessageRunes - utf8.RuneCountInString(head) - utf8.RuneCountInString(footer) - 200

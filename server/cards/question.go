@@ -32,6 +32,9 @@ type QuestionProps struct {
 	AnsweredAt int64             `json:"answered_at"` // unix ms, 0 while pending
 	// ExpiredAfter says how long the card waited ("30 minutes") once expired.
 	ExpiredAfter string `json:"expired_after,omitempty"`
+	// Terminal and Resolution: as on an approval card.
+	Terminal   bool   `json:"terminal,omitempty"`
+	Resolution string `json:"resolution,omitempty"`
 }
 
 // OptionButtons tells whether the card answers with one button per option
@@ -125,11 +128,16 @@ func QuestionMessage(q QuestionProps) string {
 		}
 	case QuestionExpired:
 		b.WriteString("\n\n⏱️ Expired — nobody answered within " + q.ExpiredAfter)
+	case QuestionResolved:
+		b.WriteString("\n\n" + resolvedFooter(q.Resolution, q.ExpiredAfter))
 	default:
 		if q.OptionButtons() {
 			b.WriteString("\n\n_Pick an answer below, or Other… to write your own._")
 		} else {
 			b.WriteString("\n\n_Answer… opens a form for your answers._")
+		}
+		if q.Terminal {
+			b.WriteString("\n" + terminalPendingNote)
 		}
 	}
 	return Truncate(b.String(), MaxMessageRunes)

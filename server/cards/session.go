@@ -28,7 +28,29 @@ type SessionProps struct {
 	ContextWindow   int64    `json:"context_window"`
 	LastActivity    int64    `json:"last_activity"` // unix ms
 	EndedReason     string   `json:"ended_reason"`
+	// Origin is where the session began: OriginMattermost, OriginTerminal or
+	// OriginCLI. RunsIn is where its conversation runs now: RunsInAgent
+	// (the agent's Claude Code, driven from Mattermost) or RunsInTerminal.
+	Origin string `json:"origin"`
+	RunsIn string `json:"runs_in"`
+	// Away: someone marked the owner away from the terminal, so Claude
+	// waits for Mattermost (only while it runs in a terminal).
+	Away  bool   `json:"away"`
+	Title string `json:"title,omitempty"`
 }
+
+// Origins and places a session's conversation runs in (props origin, runs_in).
+const (
+	OriginMattermost = "mattermost"
+	OriginTerminal   = "terminal"
+	OriginCLI        = "cli"
+
+	RunsInAgent    = "agent"
+	RunsInTerminal = "terminal"
+)
+
+// InTerminal tells whether the conversation runs in a terminal now.
+func (p SessionProps) InTerminal() bool { return p.RunsIn == RunsInTerminal }
 
 // SessionCard is what the header card shows.
 type SessionCard struct {
@@ -39,6 +61,9 @@ type SessionCard struct {
 // maxPromptRunes bounds the quoted prompt on the header; the full prompt is
 // the user's own post right above it.
 const maxPromptRunes = 3000
+
+// maxTitleRunes bounds a session's title (the agent may name a session it opens).
+const maxTitleRunes = 200
 
 var statusIcons = map[string]string{
 	"starting": "⏳",
@@ -63,12 +88,15 @@ func SessionMessage(c SessionCard) string {
 			status = statusIcons["ended"] + " ended (" + p.EndedReason + ")"
 		}
 	}
-	b.WriteString("**Claude Code session** · " + status + " · machine " + Code(p.MachineName))
+	b.WriteString("**Claude Code session** · " + status + " · " + where(p))
 	if p.Cwd != "" {
 		b.WriteString(" · " + Code(p.Cwd))
 	}
 	if p.Branch != "" {
 		b.WriteString(" · branch " + Code(p.Branch))
+	}
+	if p.Title != "" {
+		b.WriteString("\n" + Truncate(oneLine(p.Title), maxTitleRunes))
 	}
 	var details []string
 	if p.PermissionMode != "" && p.PermissionMode != "default" {
@@ -87,7 +115,7 @@ func SessionMessage(c SessionCard) string {
 		details = append(details, fmt.Sprintf("context %d%%", p.ContextTokens*100/p.ContextWindow))
 	}
 	if p.OwnerUsername != "" {
-		details = append(details, "started by @"+p.OwnerUsername)
+		details = append(details, "started by @"+p.OwnerUsername+startedFrom(p))
 	}
 	if len(p.Participants) > 1 {
 		others := make([]string, 0, len(p.Participants)-1)
@@ -99,15 +127,22 @@ func SessionMessage(c SessionCard) string {
 	if len(details) > 0 {
 		b.WriteString("\n" + strings.Join(details, " · "))
 	}
+	if p.Away && p.InTerminal() {
+		b.WriteString("\n🚶 **Away** — Claude waits for replies and approvals here until someone writes `!back`.")
+	}
 	if p.Error != "" {
 		b.WriteString("\n**Error:** " + Truncate(strings.ReplaceAll(p.Error, "\n", " "), 1000))
 	}
 	if strings.TrimSpace(c.Prompt) != "" {
 		b.WriteString("\n\n" + Quote(Truncate(c.Prompt, maxPromptRunes)))
 	}
-	if p.Status == "ended" {
+	switch {
+	case p.Status == "ended":
 		b.WriteString("\n\n_Reply in this thread to resume the session._")
-	} else {
+	case p.InTerminal():
+		b.WriteString("\n\n_Replies here reach Claude in the terminal when its turn ends; `!away` makes it wait for you here, " +
+			"`!continue` (the owner) moves the session here, `!help` lists the commands._")
+	default:
 		b.WriteString("\n\n_Reply in this thread to talk to Claude; `!stop` stops it, `!help` lists the commands._")
 	}
 	return b.String()
@@ -127,13 +162,19 @@ func ApplySession(post *model.Post, c SessionCard) {
 	if c.Props.Participants == nil {
 		c.Props.Participants = []string{}
 	}
+	if c.Props.Origin == "" {
+		c.Props.Origin = OriginMattermost
+	}
+	if c.Props.RunsIn == "" {
+		c.Props.RunsIn = RunsInAgent
+	}
 	post.Type = string(PostTypeSession)
 	post.Message = SessionMessage(c)
 	post.AddProp(string(PropSession), propValue(c.Props))
 	if c.Props.Status == "ended" {
 		post.DelProp(string(PropAttachments))
 	} else {
-		post.AddProp(string(PropAttachments), sessionButtons(c.Props.ID))
+		post.AddProp(string(PropAttachments), sessionButtons(c.Props))
 	}
 }
 
@@ -144,15 +185,25 @@ var endedReasons = map[string]string{
 	"exited":  "Claude exited",
 }
 
-func sessionButtons(sessionID string) []*model.SlackAttachment {
+func sessionButtons(p SessionProps) []*model.SlackAttachment {
 	button := func(id, name, style string) *model.PostAction {
 		return &model.PostAction{
 			Id: id, Type: model.PostActionTypeButton, Name: name, Style: style,
 			Integration: &model.PostActionIntegration{
 				URL:     SessionActionURL,
-				Context: map[string]any{ContextAction: id, ContextSessionID: sessionID},
+				Context: map[string]any{ContextAction: id, ContextSessionID: p.ID},
 			},
 		}
+	}
+	if p.InTerminal() {
+		away := button(ActionAway, "Away", "default")
+		if p.Away {
+			away = button(ActionBack, "Back", "default")
+		}
+		return []*model.SlackAttachment{{
+			Fallback: "Mark the owner away or back, continue the session here, or stop it",
+			Actions:  []*model.PostAction{away, button(ActionContinue, "Continue here", "primary"), button(ActionStop, "Stop", "danger")},
+		}}
 	}
 	return []*model.SlackAttachment{{
 		Fallback: "Interrupt or stop the session",
@@ -161,4 +212,27 @@ func sessionButtons(sessionID string) []*model.SlackAttachment {
 			button(ActionStop, "Stop", "danger"),
 		},
 	}}
+}
+
+// where says where the conversation runs: "in a terminal on `laptop`", "in
+// Mattermost on `laptop`" once a terminal session moved here, else the
+// machine.
+func where(p SessionProps) string {
+	switch {
+	case p.InTerminal():
+		return "in a terminal on " + Code(p.MachineName)
+	case p.Origin == OriginTerminal:
+		return "in Mattermost on " + Code(p.MachineName)
+	}
+	return "machine " + Code(p.MachineName)
+}
+
+func startedFrom(p SessionProps) string {
+	switch p.Origin {
+	case OriginTerminal:
+		return " in a terminal"
+	case OriginCLI:
+		return " from the command line"
+	}
+	return ""
 }

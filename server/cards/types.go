@@ -117,10 +117,14 @@ const (
 	GuestActionURL = "/plugins/" + PluginID + "/api/v1/actions/guest"
 )
 
-// Session header buttons.
+// Session header buttons. Away, Back and Continue here replace Interrupt
+// while the session runs in a terminal.
 const (
 	ActionInterrupt = "interrupt"
 	ActionStop      = "stop"
+	ActionAway      = "away"
+	ActionBack      = "back"
+	ActionContinue  = "continue"
 
 	SessionActionURL = "/plugins/" + PluginID + "/api/v1/actions/session"
 )
@@ -149,6 +153,19 @@ const (
 	// ApprovalExpired: nobody answered within the approval timeout; the
 	// plugin denied it.
 	ApprovalExpired = "expired"
+	// ApprovalResolved: answered in the terminal, or left to it (props
+	// resolution says which); no decision came from Mattermost.
+	ApprovalResolved = "resolved"
+)
+
+// How a request asked in a terminal was resolved there (the agent's
+// `resolved` output; props resolution of a resolved approval or question).
+const (
+	ResolvedTerminalAllowed = "terminal_allowed"
+	ResolvedTerminalDenied  = "terminal_denied"
+	// ResolvedTerminalAsks: the hook stepped aside and the terminal asks
+	// (also a terminal card nobody answered in time).
+	ResolvedTerminalAsks = "terminal_asks"
 )
 
 // Question statuses as shown in props.claude_question.status.
@@ -156,6 +173,7 @@ const (
 	QuestionPending  = "pending"
 	QuestionAnswered = "answered"
 	QuestionExpired  = "expired"
+	QuestionResolved = "resolved" // answered in the terminal, or left to it
 )
 
 // Todo statuses as the agent reports them (TodoWrite).

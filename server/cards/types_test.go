@@ -21,7 +21,7 @@ func TestPostTypesFitMattermostsColumn(t *testing.T) {
 // Mattermost refuses an action id with anything but letters and digits.
 func TestActionIDsAreLettersAndDigits(t *testing.T) {
 	ids := []string{ActionApprove, ActionApproveAll, ActionDeny, ActionDenyReason, ActionAllow, ActionInvite,
-		ActionInterrupt, ActionStop, ActionInclude, ActionWithout, ActionOther, ActionAnswer, ActionOptionPrefix + "12"}
+		ActionInterrupt, ActionStop, ActionAway, ActionBack, ActionContinue, ActionInclude, ActionWithout, ActionOther, ActionAnswer, ActionOptionPrefix + "12"}
 	for _, id := range ids {
 		for _, r := range id {
 			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {

@@ -62,7 +62,7 @@ func Definition() *model.Command {
 		DisplayName:      "Claude Code",
 		Description:      "Work with Claude Code running on your machines",
 		AutoComplete:     true,
-		AutoCompleteDesc: "Available commands: new, sessions, status, connect, machines, share, unshare, disconnect, help; in a session thread also stop, escape, cd, permissions, model, cost, context, compact, invite, kick, worktree",
+		AutoCompleteDesc: "Available commands: new, sessions, status, connect, machines, share, unshare, disconnect, help; in a session thread also stop, escape, cd, permissions, model, cost, context, compact, invite, kick, worktree, file; in a terminal session away, back, continue",
 		AutoCompleteHint: "[command]",
 		AutocompleteData: ac,
 	}

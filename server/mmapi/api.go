@@ -29,6 +29,15 @@ type API interface {
 	GetFile(fileID string) ([]byte, *model.AppError)
 	UploadFile(data []byte, channelID string, filename string) (*model.FileInfo, *model.AppError)
 
+	// Channels a session opened from the agent may live in.
+	GetDirectChannel(userID1, userID2 string) (*model.Channel, *model.AppError)
+	GetChannelByNameForTeamName(teamName, channelName string, includeDeleted bool) (*model.Channel, *model.AppError)
+	GetChannelByName(teamID, name string, includeDeleted bool) (*model.Channel, *model.AppError)
+	GetTeamsForUser(userID string) ([]*model.Team, *model.AppError)
+	GetTeamMember(teamID, userID string) (*model.TeamMember, *model.AppError)
+	CreateTeamMember(teamID, userID string) (*model.TeamMember, *model.AppError)
+	AddChannelMember(channelID, userID string) (*model.ChannelMember, *model.AppError)
+
 	LogDebug(msg string, keyValuePairs ...any)
 	LogInfo(msg string, keyValuePairs ...any)
 	LogWarn(msg string, keyValuePairs ...any)

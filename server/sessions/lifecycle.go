@@ -25,6 +25,15 @@ type StartSpec struct {
 	Cwd          string
 	Branch       string
 	Context      string // earlier messages of the thread, for the start event only
+	// Set when the agent opens the session (terminal.go): ID is claimed
+	// beforehand; a session that runs in a terminal gets no start event.
+	ID              string
+	Origin          string
+	RunsIn          string
+	Title           string
+	Model           string
+	PermissionMode  string
+	ClaudeSessionID string
 }
 
 // UserRef names u in event payloads.
@@ -34,8 +43,14 @@ func UserRef(u *model.User) inbox.UserRef { return inbox.UserRef{ID: u.Id, Usern
 // and the start event for the machine's agent.
 func (s *Service) Start(spec StartSpec) (*Session, error) {
 	now := s.clock.Now().UnixMilli()
+	if spec.ID == "" {
+		spec.ID = model.NewId()
+	}
+	if spec.PermissionMode == "" {
+		spec.PermissionMode = ModeDefault
+	}
 	sess := &Session{
-		ID:             model.NewId(),
+		ID:             spec.ID,
 		OwnerID:        spec.User.Id,
 		OwnerUsername:  spec.User.Username,
 		Participants:   []Participant{{ID: spec.User.Id, Username: spec.User.Username}},
@@ -46,10 +61,19 @@ func (s *Service) Start(spec StartSpec) (*Session, error) {
 		Cwd:            spec.Cwd,
 		Branch:         spec.Branch,
 		Status:         StatusStarting,
-		PermissionMode: ModeDefault,
+		PermissionMode: spec.PermissionMode,
 		CreatedAt:      now,
 		UpdatedAt:      now,
 		LastActivity:   now,
+
+		Origin:          spec.Origin,
+		RunsIn:          spec.RunsIn,
+		Title:           spec.Title,
+		Model:           spec.Model,
+		ClaudeSessionID: spec.ClaudeSessionID,
+	}
+	if sess.InTerminal() {
+		sess.Status = StatusIdle // Claude Code waits at its prompt until the agent reports more
 	}
 	post, appErr := s.api.CreatePost(cards.NewSessionPost(s.botID, spec.ChannelID, spec.ThreadRootID, sess.Card(s.Redact)))
 	if appErr != nil {
@@ -72,8 +96,10 @@ func (s *Service) Start(spec StartSpec) (*Session, error) {
 	if err := s.addUserSession(sess.OwnerID, sess.ID); err != nil {
 		return nil, err
 	}
-	if _, err := s.inbox.Enqueue(sess.MachineID, inbox.TypeStart, sess.ID, s.startPayload(sess, spec.Prompt, spec.Context, "", UserRef(spec.User))); err != nil {
-		return nil, fmt.Errorf("queue start of session %s: %w", sess.ID, err)
+	if !sess.InTerminal() {
+		if _, err := s.inbox.Enqueue(sess.MachineID, inbox.TypeStart, sess.ID, s.startPayload(sess, spec.Prompt, spec.Context, "", UserRef(spec.User))); err != nil {
+			return nil, fmt.Errorf("queue start of session %s: %w", sess.ID, err)
+		}
 	}
 	s.Refresh(cards.RefreshSessions, sess.OwnerID)
 	return sess, nil
@@ -134,6 +160,7 @@ func (s *Service) Resume(sess *Session, by *model.User, prompt string) (*Session
 		if cur.PermissionMode == ModeBypass && !s.Settings().AllowApproveAll {
 			cur.PermissionMode = ModeDefault
 		}
+		leaveTerminal(cur) // the agent resumes it
 		return nil
 	})
 	if err != nil {
@@ -307,6 +334,7 @@ type StatusUpdate struct {
 	PermissionMode  *string
 	ContextTokens   *int64
 	ContextWindow   *int64
+	RunsIn          *string
 }
 
 // ApplyStatus records a status report and refreshes the header card. A
@@ -316,9 +344,9 @@ type StatusUpdate struct {
 // session again once it was resumed.
 func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 	now := s.clock.Now().UnixMilli()
-	var before string
+	var before, beforeIn, beforeClaude string
 	sess, err := s.update(id, func(cur *Session) error {
-		before = cur.Status
+		before, beforeIn, beforeClaude = cur.Status, cur.RunsIn, cur.ClaudeSessionID
 		switch {
 		case u.Status == StatusEnded && cur.PendingStops > 0:
 			cur.PendingStops-- // the agent handled a stop we queued
@@ -339,6 +367,11 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 		set(&cur.PermissionMode, u.PermissionMode)
 		set(&cur.ContextTokens, u.ContextTokens)
 		set(&cur.ContextWindow, u.ContextWindow)
+		if u.RunsIn != nil && *u.RunsIn != cards.RunsInTerminal {
+			leaveTerminal(cur)
+		} else {
+			set(&cur.RunsIn, u.RunsIn)
+		}
 		if u.Status != StatusError && u.Error == nil {
 			cur.Error = ""
 		}
@@ -354,9 +387,12 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 			s.log.Warn("Session ended but still indexed as live", "session_id", id, "err", err)
 		}
 	}
-	s.RefreshHeader(sess, sess.Status != before)
+	s.RefreshHeader(sess, sess.Status != before || sess.RunsIn != beforeIn)
 	if sess.Status != before {
 		s.Refresh(cards.RefreshSessions, sess.OwnerID)
+	}
+	if sess.ClaudeSessionID != beforeClaude {
+		s.indexClaudeSession(sess)
 	}
 	return sess, nil
 }

@@ -117,7 +117,19 @@ type Session struct {
 	PendingStops int `json:"pending_stops,omitempty"`
 	// TodoPostID is the session's todo panel, made on the first todo report.
 	TodoPostID string `json:"todo_post_id,omitempty"`
+	// Origin is "" for a session started in Mattermost, cards.OriginTerminal
+	// or cards.OriginCLI for one the agent opened (terminal.go).
+	Origin string `json:"origin,omitempty"`
+	// RunsIn is cards.RunsInTerminal while the conversation runs in the
+	// owner's terminal, else "" or cards.RunsInAgent.
+	RunsIn string `json:"runs_in,omitempty"`
+	// Away: the owner is away from the terminal; Claude waits for Mattermost.
+	Away  bool   `json:"away,omitempty"`
+	Title string `json:"title,omitempty"`
 }
+
+// InTerminal tells whether the conversation runs in a terminal now.
+func (s *Session) InTerminal() bool { return s.RunsIn == cards.RunsInTerminal }
 
 // IsParticipant tells whether userID may talk to and decide for the session.
 func (s *Session) IsParticipant(userID string) bool {
@@ -177,6 +189,10 @@ func (s *Session) Card(redact func(string) string) cards.SessionCard {
 			ContextWindow:   s.ContextWindow,
 			LastActivity:    s.LastActivity,
 			EndedReason:     s.EndedReason,
+			Origin:          s.Origin,
+			RunsIn:          s.RunsIn,
+			Away:            s.Away,
+			Title:           redact(s.Title),
 		},
 	}
 }
@@ -405,7 +421,7 @@ func (s *Service) LimitReached(userID string) (string, error) {
 	if limit <= 0 {
 		return "", nil
 	}
-	n, err := s.ActiveCount(userID)
+	n, err := s.countTowardLimit(userID)
 	if err != nil {
 		return "", err
 	}

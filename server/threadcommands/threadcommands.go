@@ -58,6 +58,7 @@ func init() {
 		{"worktree", false, "<branch>", "work in a new git worktree for the branch", (*Service).worktree},
 		{"file", false, "<path>", "post a file from the session's directory here", (*Service).file},
 	}
+	commands = append(commands, terminalCommands...)
 }
 
 func find(name string) *command {
@@ -123,10 +124,13 @@ func (s *Service) failed(c call, what string, err error) Outcome {
 	return Outcome{Ephemeral: "Sorry, `!" + what + "` did not work. Please try again."}
 }
 
-func (s *Service) help(call) Outcome {
+func (s *Service) help(h call) Outcome {
 	var b strings.Builder
 	b.WriteString("**Commands in a Claude session thread** (also as `/claude <command>` here):\n")
 	for _, c := range commands {
+		if !listed(c, h.sess) {
+			continue
+		}
 		line := "`!" + c.name
 		if c.usage != "" {
 			line += " " + c.usage

@@ -72,6 +72,9 @@ func alreadyAnswered(q *approvals.Question) string {
 	if q != nil && q.Status == cards.QuestionExpired {
 		return "This question expired: nobody answered in time."
 	}
+	if q != nil && q.Status == cards.QuestionResolved {
+		return cards.ResolvedRefusal(q.Resolution)
+	}
 	if q != nil && q.AnsweredBy != "" {
 		return "This question was already answered by @" + q.AnsweredBy + "."
 	}

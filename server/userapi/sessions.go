@@ -21,8 +21,8 @@ func (h *handler) sessionAction(w http.ResponseWriter, r *http.Request) {
 	}
 	action := ctxString(req.Context, cards.ContextAction)
 	sessionID := ctxString(req.Context, cards.ContextSessionID)
-	if action != cards.ActionInterrupt && action != cards.ActionStop || !validID(sessionID) || !validID(req.PostID) {
-		httpx.Fail(w, r, httpx.Invalid("post_id and context.action (interrupt or stop) and context.session_id are required"))
+	if !sessionActions[action] || !validID(sessionID) || !validID(req.PostID) {
+		httpx.Fail(w, r, httpx.Invalid("post_id and context.action (interrupt or stop; away, back or continue for a terminal session) and context.session_id are required"))
 		return
 	}
 	r = httpx.AddLogFields(r, "session_id", sessionID, "post_id", req.PostID)
@@ -46,9 +46,11 @@ func (h *handler) sessionAction(w http.ResponseWriter, r *http.Request) {
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{})
 	case errors.Is(err, sessions.ErrNotParticipant):
-		refuse("Only the people in this Claude session can interrupt or stop it.", err)
+		refuse("Only the people in this Claude session can use its buttons.", err)
 	case errors.Is(err, sessions.ErrEnded):
 		refuse("This session has already ended.", err)
+	case sessions.ControlRefusal(err) != "":
+		refuse(sessions.ControlRefusal(err), err)
 	default:
 		httpx.Logger(r.Context()).Error("Session click failed", "err", err)
 		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: "Something went wrong. Please try again."})
@@ -64,6 +66,9 @@ func (h *handler) control(uid string, sess *sessions.Session, action string) (st
 	user, appErr := h.API.GetUser(uid)
 	if appErr != nil {
 		return "", appErr
+	}
+	if terminalActions[action] {
+		return h.terminalControl(user, sess, action)
 	}
 	if action == cards.ActionInterrupt {
 		return "Interrupting Claude…", h.Sessions.Interrupt(sess, user)
@@ -109,6 +114,10 @@ func (h *handler) controlRoute(w http.ResponseWriter, r *http.Request, action st
 		httpx.Error(w, r, http.StatusForbidden, "only the session's participants can do that", err)
 	case errors.Is(err, sessions.ErrEnded):
 		httpx.Error(w, r, http.StatusConflict, "the session has ended", err)
+	case errors.Is(err, sessions.ErrNotInTerminal):
+		httpx.Error(w, r, http.StatusConflict, "the session does not run in a terminal", err)
+	case sessions.ControlRefusal(err) != "":
+		httpx.Error(w, r, http.StatusForbidden, sessions.ControlRefusal(err), err)
 	default:
 		httpx.Fail(w, r, err)
 	}

@@ -59,6 +59,9 @@ func Register(r *mux.Router, c Config) {
 	user.HandleFunc("/actions/session", h.sessionAction).Methods(http.MethodPost)
 	user.HandleFunc("/sessions/{session_id}/interrupt", h.interrupt).Methods(http.MethodPost)
 	user.HandleFunc("/sessions/{session_id}/stop", h.stop).Methods(http.MethodPost)
+	user.HandleFunc("/sessions/{session_id}/away", h.away).Methods(http.MethodPost)
+	user.HandleFunc("/sessions/{session_id}/back", h.back).Methods(http.MethodPost)
+	user.HandleFunc("/sessions/{session_id}/continue", h.continueHere).Methods(http.MethodPost)
 	user.HandleFunc("/actions/context_offer", h.offerAction).Methods(http.MethodPost)
 	user.HandleFunc("/dialogs/deny", h.denyDialog).Methods(http.MethodPost)
 	user.HandleFunc("/actions/question", h.questionAction).Methods(http.MethodPost)
@@ -200,6 +203,8 @@ func alreadyDecided(a *approvals.Approval) string {
 		return "This request was already denied by @" + a.DecidedBy + "."
 	case cards.ApprovalExpired:
 		return "This request expired: nobody answered in time, so it was denied."
+	case cards.ApprovalResolved:
+		return cards.ResolvedRefusal(a.Resolution)
 	}
 	return "This request was already approved by @" + a.DecidedBy + "."
 }

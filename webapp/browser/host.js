@@ -85,6 +85,7 @@
         ['session-ended-idle', post('p-s7', 'custom_claude_session', {claude_session: session('ended', {id: 'sess-ended-idle', ended_reason: 'idle'})}, 'Claude Code session')],
         ['session-error', post('p-s6', 'custom_claude_session', {claude_session: session('error', {id: 'sess-error', error: 'Claude Code exited with code 1: API Error: 529 {"type":"overloaded_error","message":"Overloaded"}'})}, 'Claude Code session')],
         ['session-refused', post('p-s8', 'custom_claude_session', {claude_session: session('working', {id: 'sess-refused'})}, 'Claude Code session')],
+        ['session-terminal-away', post('p-s10', 'custom_claude_session', {claude_session: session('idle', {id: 'sess-terminal', origin: 'terminal', runs_in: 'terminal', away: true, title: 'Nightly dependency bump'})}, 'Claude Code session')],
         ['session-watcher', post('p-s9', 'custom_claude_session', {claude_session: session('working', {id: 'sess-watcher', owner_id: BOB.id, owner_username: 'bob', participants: ['bob']})}, 'Claude Code session')],
         ['guest-pending', post('p-g1', 'custom_claude_guest', {claude_guest: guest('g-ok')}, '@carol wants to add a message')],
         ['guest-refused', post('p-g2', 'custom_claude_guest', {claude_guest: guest('g-refused', {text: 'can you also bump the timeout?'})}, '@carol wants to add a message')],

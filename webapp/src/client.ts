@@ -144,6 +144,16 @@ export class PluginClient {
         await this.sessionAction(sessionId, 'stop');
     }
 
+    /** Mark the owner away from the terminal (Claude waits for Mattermost), or back. */
+    async setAway(sessionId: string, away: boolean): Promise<void> {
+        await this.sessionAction(sessionId, away ? 'away' : 'back');
+    }
+
+    /** Move a session that runs in a terminal here (its owner only). */
+    async continueHere(sessionId: string): Promise<void> {
+        await this.sessionAction(sessionId, 'continue');
+    }
+
     private async sessionAction(sessionId: string, action: SessionAction): Promise<void> {
         await this.post(this.pluginURL(`/sessions/${encodeURIComponent(sessionId)}/${action}`), {});
     }

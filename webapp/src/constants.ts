@@ -53,8 +53,11 @@ export type SessionStatus = (typeof SessionStatuses)[number];
 export const PermissionModes = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
 export type PermissionMode = (typeof PermissionModes)[number];
 
-/** `expired`: nobody answered within the admin's approval timeout, so the plugin denied it. */
-export const ApprovalStatuses = ['pending', 'approved', 'denied', 'expired'] as const;
+/**
+ * `expired`: nobody answered within the admin's approval timeout, so the plugin denied it.
+ * `resolved`: settled in the terminal Claude Code also asked in (`resolution` says how).
+ */
+export const ApprovalStatuses = ['pending', 'approved', 'denied', 'expired', 'resolved'] as const;
 export type ApprovalStatus = (typeof ApprovalStatuses)[number];
 
 /** `approve_all` approves the card and switches the session to `bypassPermissions`. */
@@ -84,7 +87,7 @@ export const PLAN_TOOL = 'ExitPlanMode';
 export const TodoStatuses = ['pending', 'in_progress', 'completed'] as const;
 export type TodoStatus = (typeof TodoStatuses)[number];
 
-export const QuestionStatuses = ['pending', 'answered', 'expired'] as const;
+export const QuestionStatuses = ['pending', 'answered', 'expired', 'resolved'] as const;
 export type QuestionStatus = (typeof QuestionStatuses)[number];
 
 /** Kinds of `GET /me/approvals` items: plain tool approvals get buttons in the panel, the rest a link. */
@@ -115,8 +118,17 @@ export const ContextOfferActions: Record<ContextOfferChoice, {ids: readonly stri
     skip: {ids: ['without', 'skip'], name: 'Start without'},
 };
 
-export const SessionActions = ['interrupt', 'stop'] as const;
+/** `away`, `back` and `continue` (Continue here) are for a session that runs in a terminal. */
+export const SessionActions = ['interrupt', 'stop', 'away', 'back', 'continue'] as const;
 export type SessionAction = (typeof SessionActions)[number];
+
+/** Where a session began: in Mattermost, in the owner's terminal, or from `claude-mattermost new`. */
+export const SessionOrigins = ['mattermost', 'terminal', 'cli'] as const;
+export type SessionOrigin = (typeof SessionOrigins)[number];
+
+/** Where its conversation runs now: the agent (driven from Mattermost) or the owner's terminal. */
+export const RunsInPlaces = ['agent', 'terminal'] as const;
+export type RunsIn = (typeof RunsInPlaces)[number];
 
 /** Route prefix under the site URL; client.ts is the only user. */
 export const API_PATH = `/plugins/${pluginId}/api/v1`;

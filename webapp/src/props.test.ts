@@ -25,7 +25,16 @@ describe('reading props', () => {
         expect(readSession({claude_session: {id: 's1', participants: ['a', 3, '']}})).toEqual({
             id: 's1', status: 'starting', machine_name: '', cwd: '', branch: '', owner_id: '', owner_username: '', participants: ['a'],
             model: '', permission_mode: '', cost_usd: 0, input_tokens: 0, output_tokens: 0, context_tokens: 0, context_window: 0,
-            last_activity: 0, ended_reason: '', error: '', claude_session_id: '',
+            last_activity: 0, ended_reason: '', error: '', claude_session_id: '', origin: 'mattermost', runs_in: 'agent', away: false, title: '',
+        });
+    });
+
+    it('reads where a terminal session runs, and a header from an older plugin as one started here', () => {
+        expect(readSession({claude_session: {origin: 'terminal', runs_in: 'terminal', away: true, title: 'Nightly'}})).toMatchObject({
+            origin: 'terminal', runs_in: 'terminal', away: true, title: 'Nightly',
+        });
+        expect(readSession({claude_session: {origin: 'ide', runs_in: 'cloud', away: 'yes'}})).toMatchObject({
+            origin: 'mattermost', runs_in: 'agent', away: false,
         });
     });
 
@@ -127,8 +136,14 @@ describe('reading props', () => {
             const question = parseQuestion({session_id: 's1', request_id: 'q1', status: 'answered', answered_at: 1735814520, answers: {'A?': 'x', 'B?': 3},
                 questions: [{question: 'A?', header: 'H', multiSelect: true, options: [{label: 'x', description: 'd'}, {label: ''}]}, {header: 'no question'}]});
             expect(question).toEqual({session_id: 's1', request_id: 'q1', status: 'answered', answered_by: '', answered_at: 1735814520000, answers: {'A?': 'x'},
-                questions: [{question: 'A?', header: 'H', multiSelect: true, options: [{label: 'x', description: 'd'}]}]});
+                questions: [{question: 'A?', header: 'H', multiSelect: true, options: [{label: 'x', description: 'd'}]}], resolution: ''});
             expect(parseQuestion({session_id: 's1', request_id: 'q1'})).toBeNull();
+        });
+
+        it('reads approvals and questions settled in the terminal', () => {
+            expect(parseApproval({session_id: 's1', request_id: 'r1', status: 'resolved', resolution: 'terminal_asks'})).toMatchObject({status: 'resolved', resolution: 'terminal_asks'});
+            expect(parseQuestion({session_id: 's1', request_id: 'q1', questions: [], status: 'resolved', resolution: 'terminal_allowed'}))
+                .toMatchObject({status: 'resolved', resolution: 'terminal_allowed'});
         });
 
         it('reads a tool output and counts the preview\'s lines when the server did not', () => {

@@ -1,7 +1,7 @@
 // Reads the plugin's post props and websocket payloads. They arrive as untyped JSON,
 // so every field is checked here once and the components get whole, typed objects.
-import {ApprovalStatuses, ContextOfferStatuses, GuestStatuses, PermissionModes, PropKeys, QuestionStatuses, RefreshTargets, SessionStatuses, TodoStatuses} from './constants';
-import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, QuestionStatus, RefreshTarget, SessionStatus, TodoStatus} from './constants';
+import {ApprovalStatuses, ContextOfferStatuses, GuestStatuses, PermissionModes, PropKeys, QuestionStatuses, RefreshTargets, RunsInPlaces, SessionOrigins, SessionStatuses, TodoStatuses} from './constants';
+import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, QuestionStatus, RefreshTarget, RunsIn, SessionOrigin, SessionStatus, TodoStatus} from './constants';
 import type {
     AppliedDiffInfo, ApprovalInfo, ApprovalPreview, ContextOfferInfo, GuestInfo, MachineSummary, PendingRequest, PostActionRef, QuestionInfo,
     QuestionItem, SessionInfo, SessionSummary, TextEvent, TextInfo, TodoInfo, TodoItem, ToolOutputInfo, UserRef,
@@ -72,6 +72,10 @@ export function readSession(props: Props): SessionInfo | null {
         ended_reason: str(raw.ended_reason),
         error: str(raw.error),
         claude_session_id: str(raw.claude_session_id),
+        origin: oneOf<SessionOrigin>(SessionOrigins, raw.origin, 'mattermost'),
+        runs_in: oneOf<RunsIn>(RunsInPlaces, raw.runs_in, 'agent'),
+        away: raw.away === true,
+        title: str(raw.title),
     };
 }
 
@@ -91,6 +95,7 @@ export function parseApproval(raw: unknown): ApprovalInfo | null {
         decided_at: toMillis(raw.decided_at),
         reason: str(raw.reason),
         expired_after: str(raw.expired_after),
+        resolution: str(raw.resolution),
         preview: readPreview(raw.preview),
         approve_all: raw.approve_all === true || raw.decision === 'approve_all',
     };
@@ -185,6 +190,7 @@ export function parseQuestion(raw: unknown): QuestionInfo | null {
         answers,
         answered_by: str(raw.answered_by),
         answered_at: toMillis(raw.answered_at),
+        resolution: str(raw.resolution),
     };
 }
 

@@ -1,4 +1,4 @@
-import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, QuestionStatus, SessionStatus, TodoStatus} from './constants';
+import type {ApprovalStatus, ContextOfferStatus, GuestStatus, PermissionMode, QuestionStatus, RunsIn, SessionOrigin, SessionStatus, TodoStatus} from './constants';
 
 /** `props.claude_session` of a session header post. Numbers are 0 and strings '' when not known yet. */
 export interface SessionInfo {
@@ -29,6 +29,18 @@ export interface SessionInfo {
     ended_reason: string;
     error: string;
     claude_session_id: string;
+
+    /** 'mattermost' for a session started here (and from older plugins). */
+    origin: SessionOrigin;
+
+    /** 'terminal' while the conversation runs in the owner's terminal. */
+    runs_in: RunsIn;
+
+    /** The owner is away from the terminal: Claude waits for replies and approvals here. */
+    away: boolean;
+
+    /** A name the agent gave the session; '' when none. */
+    title: string;
 }
 
 /** `props.claude_approval` of an approval card, and the `approval` of the decide route. */
@@ -50,6 +62,9 @@ export interface ApprovalInfo {
 
     /** How long an `expired` request waited, in the server's words ("30 minutes"); '' if not sent. */
     expired_after: string;
+
+    /** How a `resolved` request was settled in the terminal: terminal_allowed, terminal_denied or terminal_asks. */
+    resolution?: string;
 
     /** What the agent worked out for the card (a diff, a new file's content, an MCP tool's names); null for the rest. */
     preview: ApprovalPreview | null;
@@ -139,6 +154,9 @@ export interface QuestionInfo {
     answers: Record<string, string>;
     answered_by: string;
     answered_at: number;
+
+    /** As on an approval: how a `resolved` question was settled in the terminal. */
+    resolution?: string;
 }
 
 /** `props.claude_tool_output`: what a tool printed; the first lines are on the post, the rest on request. */

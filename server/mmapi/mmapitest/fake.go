@@ -38,6 +38,7 @@ type API struct {
 	channels      map[string]*model.Channel
 	teams         map[string]*model.Team
 	members       map[string]bool // channelID/userID
+	teamMembers   map[string]bool // teamID/userID
 	ephemeral     []*model.Post
 	wsEvents      []WebSocketEvent
 	clusterEvents []model.PluginClusterEvent
@@ -54,15 +55,16 @@ type API struct {
 // New returns an empty fake with site URL http://mm.example.com.
 func New() *API {
 	return &API{
-		SiteURL:  "http://mm.example.com",
-		posts:    map[string]*model.Post{},
-		users:    map[string]*model.User{},
-		channels: map[string]*model.Channel{},
-		teams:    map[string]*model.Team{},
-		members:  map[string]bool{},
-		updates:  map[string]int{},
-		files:    map[string]*model.FileInfo{},
-		fileData: map[string][]byte{},
+		SiteURL:     "http://mm.example.com",
+		posts:       map[string]*model.Post{},
+		users:       map[string]*model.User{},
+		channels:    map[string]*model.Channel{},
+		teams:       map[string]*model.Team{},
+		members:     map[string]bool{},
+		teamMembers: map[string]bool{},
+		updates:     map[string]int{},
+		files:       map[string]*model.FileInfo{},
+		fileData:    map[string][]byte{},
 	}
 }
 
@@ -94,13 +96,17 @@ func (a *API) AddTeam(id, name string) {
 	a.teams[id] = &model.Team{Id: id, Name: name, DisplayName: name}
 }
 
-// AddChannel registers a channel (type model.ChannelTypeOpen, …) with members.
+// AddChannel registers a channel (type model.ChannelTypeOpen, …) with
+// members, who join its team too.
 func (a *API) AddChannel(id, teamID, name string, typ model.ChannelType, members ...string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.channels[id] = &model.Channel{Id: id, TeamId: teamID, Name: name, DisplayName: name, Type: typ}
 	for _, uid := range members {
 		a.members[id+"/"+uid] = true
+		if teamID != "" {
+			a.teamMembers[teamID+"/"+uid] = true // a channel's members are in its team
+		}
 	}
 }
 
@@ -468,4 +474,135 @@ func (a *API) GetFile(fileID string) ([]byte, *model.AppError) {
 		return nil, model.NewAppError("GetFile", "app.file.get.app_error", nil, "", http.StatusNotFound)
 	}
 	return append([]byte(nil), b...), nil
+}
+
+// AddTeamMember makes a user a member of a team.
+func (a *API) AddTeamMember(teamID, userID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.teamMembers[teamID+"/"+userID] = true
+}
+
+// ArchiveChannel marks a channel deleted.
+func (a *API) ArchiveChannel(channelID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.channels[channelID]; ok {
+		c.DeleteAt = model.GetMillis()
+	}
+}
+
+// IsMember tells whether a user is a member of a channel.
+func (a *API) IsMember(channelID, userID string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.members[channelID+"/"+userID]
+}
+
+// GetDirectChannel implements mmapi.API: the direct message channel of two
+// users, made when there is none yet.
+func (a *API) GetDirectChannel(userID1, userID2 string) (*model.Channel, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, id := range []string{userID1, userID2} {
+		if _, ok := a.users[id]; !ok {
+			return nil, model.NewAppError("GetDirectChannel", "app.user.missing_account.const", nil, "", http.StatusNotFound)
+		}
+	}
+	name := model.GetDMNameFromIds(userID1, userID2)
+	for _, c := range a.channels {
+		if c.Type == model.ChannelTypeDirect && c.Name == name {
+			cc := *c
+			return &cc, nil
+		}
+	}
+	c := &model.Channel{Id: model.NewId(), Name: name, Type: model.ChannelTypeDirect}
+	a.channels[c.Id] = c
+	a.members[c.Id+"/"+userID1] = true
+	a.members[c.Id+"/"+userID2] = true
+	cc := *c
+	return &cc, nil
+}
+
+func (a *API) channelByName(teamID, name string, includeDeleted bool) (*model.Channel, *model.AppError) {
+	for _, c := range a.channels {
+		if c.TeamId == teamID && c.Name == name && (includeDeleted || c.DeleteAt == 0) {
+			cc := *c
+			return &cc, nil
+		}
+	}
+	return nil, model.NewAppError("GetChannelByName", "app.channel.get_by_name.missing.app_error", nil, "", http.StatusNotFound)
+}
+
+// GetChannelByName implements mmapi.API.
+func (a *API) GetChannelByName(teamID, name string, includeDeleted bool) (*model.Channel, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.channelByName(teamID, name, includeDeleted)
+}
+
+// GetChannelByNameForTeamName implements mmapi.API.
+func (a *API) GetChannelByNameForTeamName(teamName, channelName string, includeDeleted bool) (*model.Channel, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, t := range a.teams {
+		if t.Name == teamName {
+			return a.channelByName(t.Id, channelName, includeDeleted)
+		}
+	}
+	return nil, model.NewAppError("GetChannelByNameForTeamName", "app.team.get_by_name.missing.app_error", nil, "", http.StatusNotFound)
+}
+
+// GetTeamsForUser implements mmapi.API.
+func (a *API) GetTeamsForUser(userID string) ([]*model.Team, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []*model.Team
+	for _, t := range a.teams {
+		if a.teamMembers[t.Id+"/"+userID] {
+			tt := *t
+			out = append(out, &tt)
+		}
+	}
+	return out, nil
+}
+
+// GetTeamMember implements mmapi.API.
+func (a *API) GetTeamMember(teamID, userID string) (*model.TeamMember, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.teamMembers[teamID+"/"+userID] {
+		return nil, model.NewAppError("GetTeamMember", "app.team.get_member.missing.app_error", nil, "", http.StatusNotFound)
+	}
+	return &model.TeamMember{TeamId: teamID, UserId: userID}, nil
+}
+
+// CreateTeamMember implements mmapi.API.
+func (a *API) CreateTeamMember(teamID, userID string) (*model.TeamMember, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.teams[teamID]; !ok {
+		return nil, model.NewAppError("CreateTeamMember", "app.team.get.find.app_error", nil, "", http.StatusNotFound)
+	}
+	a.teamMembers[teamID+"/"+userID] = true
+	return &model.TeamMember{TeamId: teamID, UserId: userID}, nil
+}
+
+// AddChannelMember implements mmapi.API as the server does: only open and
+// private channels, and only for a member of the channel's team.
+func (a *API) AddChannelMember(channelID, userID string) (*model.ChannelMember, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.channels[channelID]
+	if !ok {
+		return nil, model.NewAppError("AddChannelMember", "app.channel.get.existing.app_error", nil, "", http.StatusNotFound)
+	}
+	if c.Type != model.ChannelTypeOpen && c.Type != model.ChannelTypePrivate {
+		return nil, model.NewAppError("AddChannelMember", "api.channel.add_user_to_channel.type.app_error", nil, "", http.StatusBadRequest)
+	}
+	if !a.teamMembers[c.TeamId+"/"+userID] {
+		return nil, model.NewAppError("AddChannelMember", "app.team.get_member.missing.app_error", nil, "", http.StatusNotFound)
+	}
+	a.members[channelID+"/"+userID] = true
+	return &model.ChannelMember{ChannelId: channelID, UserId: userID}, nil
 }

@@ -120,6 +120,19 @@ describe('approval card', () => {
         expect(screen.getByText('Expired — denied after 30 minutes without an answer')).toBeInTheDocument();
     });
 
+    it.each([
+        ['terminal_allowed', '', 'Answered in the terminal: allowed'],
+        ['terminal_denied', '', 'Answered in the terminal: denied'],
+        ['terminal_asks', '', 'Left to the terminal, which asks there'],
+        ['terminal_asks', '30 minutes', 'Nobody answered here within 30 minutes — left to the terminal, which asks there'],
+    ])('says a request settled in the terminal (%s, %s) was, without buttons', (resolution, waited, line) => {
+        renderWithStore(<ApprovalCard post={approvalPost({status: 'resolved', resolution, expired_after: waited, decided_at: DECIDED_AT, reason: 'timed out'})}/>);
+
+        expect(screen.getByText(line)).toBeInTheDocument();
+        expect(screen.queryByText(/Reason:/)).not.toBeInTheDocument();
+        expect(screen.queryByRole('button')).not.toBeInTheDocument();
+    });
+
     it('says an expired request expired even when it cannot tell how long it waited', () => {
         renderWithStore(<ApprovalCard post={approvalPost({status: 'expired'})}/>);
 

@@ -54,7 +54,18 @@ function ClockIcon() {
     );
 }
 
-const icons = {approved: '✓', denied: '✕', expired: <ClockIcon/>} as const;
+const icons = {approved: '✓', denied: '✕', expired: <ClockIcon/>, resolved: '›'} as const;
+
+/** How a request Claude Code also asked in the terminal was settled there. */
+export function resolvedText(resolution: string, expiredAfter = ''): string {
+    switch (resolution) {
+    case 'terminal_allowed':
+        return 'Answered in the terminal: allowed';
+    case 'terminal_denied':
+        return 'Answered in the terminal: denied';
+    }
+    return expiredAfter ? `Nobody answered here within ${expiredAfter} — left to the terminal, which asks there` : 'Left to the terminal, which asks there';
+}
 
 /** "Approved by @alice · 10:42 AM" once a request is decided. */
 export default function DecisionLine({approval, askedAt, words = toolOutcome}: Props) {
@@ -64,7 +75,9 @@ export default function DecisionLine({approval, askedAt, words = toolOutcome}: P
         return null;
     }
     let text: string;
-    if (approval.status === 'expired') {
+    if (approval.status === 'resolved') {
+        text = resolvedText(approval.resolution ?? '', approval.expired_after);
+    } else if (approval.status === 'expired') {
         // Nobody answered within the admin's timeout: the plugin denied it (fail closed).
         // The server says how long; else the card's age at the decision tells.
         let waited = approval.expired_after ? ` after ${approval.expired_after}` : '';
@@ -88,7 +101,7 @@ export default function DecisionLine({approval, askedAt, words = toolOutcome}: P
             {approval.status === 'approved' && approval.approve_all && (
                 <span className='cm-approval__reason'>{'Approve all: Claude now runs every tool in this session without asking.'}</span>
             )}
-            {approval.reason && approval.status !== 'expired' && <span className='cm-approval__reason'>{`${words.reason}: ${approval.reason}`}</span>}
+            {approval.reason && approval.status !== 'expired' && approval.status !== 'resolved' && <span className='cm-approval__reason'>{`${words.reason}: ${approval.reason}`}</span>}
         </div>
     );
 }

@@ -152,6 +152,14 @@ describe('question card', () => {
         expect(screen.queryByRole('button')).not.toBeInTheDocument();
     });
 
+    it('says a question answered in the terminal was, without a form', () => {
+        render([RUNNER], {status: 'resolved', resolution: 'terminal_allowed'});
+
+        expect(screen.getByText('Answered in the terminal: allowed')).toBeInTheDocument();
+        expect(screen.queryByRole('radio')).not.toBeInTheDocument();
+        expect(screen.queryByRole('button')).not.toBeInTheDocument();
+    });
+
     it('can be answered with the keyboard alone', async () => {
         const answer = jest.spyOn(client, 'answerQuestion').mockResolvedValue(null);
         render([RUNNER]);

@@ -4,6 +4,7 @@ import {useDispatch, useSelector} from 'react-redux';
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
 import Markdown from '../../components/Markdown';
+import {resolvedText} from '../approval/DecisionLine';
 import {formatClock, formatFull} from '../../components/time';
 import {useRequest} from '../../components/useRequest';
 import {client, PluginClientError} from '../../client';
@@ -223,6 +224,11 @@ export function QuestionCardView({post}: PostTypeProps) {
             </header>
             {info.status === 'pending' && <AnswerForm info={info}/>}
             {info.status === 'answered' && <Answered info={info}/>}
+            {info.status === 'resolved' && (
+                <div className='cm-approval__decision cm-approval__decision--resolved'>
+                    <span>{resolvedText(info.resolution ?? '')}</span>
+                </div>
+            )}
             {info.status === 'expired' && (
                 <>
                     <ul className='cm-question__expired-list'>

@@ -7,18 +7,32 @@ import {useRequest} from '../../components/useRequest';
 import {client} from '../../client';
 import type {SessionAction} from '../../constants';
 import {stopRequested, stopSettled} from '../../store/actions';
-import {isStopRequested} from '../../store/selectors';
+import {getCurrentUserId, getCurrentUsername, isStopRequested} from '../../store/selectors';
 import type {HostState} from '../../store/selectors';
 import type {SessionInfo} from '../../types';
+
+import {isOwner} from './status';
 
 interface Props {
     session: SessionInfo;
 }
 
-const controls: readonly ActionChoice<SessionAction>[] = [
-    {key: 'interrupt', label: 'Interrupt', busyLabel: 'Interrupting…', variant: 'secondary'},
-    {key: 'stop', label: 'Stop', busyLabel: 'Stopping…', variant: 'danger'},
-];
+const interrupt: ActionChoice<SessionAction> = {key: 'interrupt', label: 'Interrupt', busyLabel: 'Interrupting…', variant: 'secondary'};
+const stopChoice: ActionChoice<SessionAction> = {key: 'stop', label: 'Stop', busyLabel: 'Stopping…', variant: 'danger'};
+const away: ActionChoice<SessionAction> = {key: 'away', label: 'Away', busyLabel: 'Marking away…', variant: 'secondary'};
+const back: ActionChoice<SessionAction> = {key: 'back', label: 'Back', busyLabel: 'Marking back…', variant: 'secondary'};
+const continueHere: ActionChoice<SessionAction> = {key: 'continue', label: 'Continue here', busyLabel: 'Asking the terminal…', variant: 'primary'};
+
+/**
+ * Interrupt and Stop; while the conversation runs in the owner's terminal, Away (or
+ * Back), Continue here for the owner, and Stop.
+ */
+function controlsFor(session: SessionInfo, owner: boolean): ActionChoice<SessionAction>[] {
+    if (session.runs_in !== 'terminal') {
+        return [interrupt, stopChoice];
+    }
+    return [session.away ? back : away, ...(owner ? [continueHere] : []), stopChoice];
+}
 
 /**
  * Interrupt (ends Claude's current turn, the session stays) and Stop (ends the
@@ -28,6 +42,8 @@ const controls: readonly ActionChoice<SessionAction>[] = [
 export default function SessionControls({session}: Props) {
     const dispatch = useDispatch();
     const stopping = useSelector((state: HostState) => isStopRequested(state, session.id));
+    const viewerId = useSelector(getCurrentUserId);
+    const viewerName = useSelector(getCurrentUsername);
     const {pending, error, run} = useRequest<SessionAction | 'confirm'>();
     const [confirming, setConfirming] = useState(false);
     const confirmRef = useRef<HTMLButtonElement>(null);
@@ -104,15 +120,24 @@ export default function SessionControls({session}: Props) {
     return (
         <div ref={stopRef}>
             <ActionBar
-                choices={controls}
+                choices={controlsFor(session, isOwner(session, viewerId, viewerName))}
                 pending={stopping ? 'stop' : pending as SessionAction | null}
                 error={error}
                 onChoose={(action) => {
-                    if (action === 'stop') {
+                    switch (action) {
+                    case 'stop':
                         setConfirming(true);
                         return;
+                    case 'away':
+                    case 'back':
+                        void run(action, () => client.setAway(session.id, action === 'away'));
+                        return;
+                    case 'continue':
+                        void run(action, () => client.continueHere(session.id));
+                        return;
+                    default:
+                        void run('interrupt', () => client.interruptSession(session.id));
                     }
-                    void run('interrupt', () => client.interruptSession(session.id));
                 }}
             />
         </div>

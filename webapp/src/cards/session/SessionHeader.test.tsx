@@ -31,6 +31,10 @@ function session(overrides: Partial<SessionInfo> = {}): SessionInfo {
         ended_reason: '',
         error: '',
         claude_session_id: 'c-123',
+        origin: 'mattermost',
+        runs_in: 'agent',
+        away: false,
+        title: '',
         ...overrides,
     };
 }
@@ -182,6 +186,104 @@ describe('session header card', () => {
         expect(screen.queryByRole('heading')).not.toBeInTheDocument();
         expect(screen.queryByRole('button')).not.toBeInTheDocument();
         expect(screen.getByText('Claude Code session on alice-laptop')).toBeInTheDocument();
+    });
+
+    describe('a session that runs in a terminal', () => {
+        const terminal: Partial<SessionInfo> = {origin: 'terminal', runs_in: 'terminal', status: 'idle'};
+
+        it('says it runs in a terminal on the machine, with its directory, branch and model', () => {
+            renderWithStore(<SessionHeader post={sessionPost(terminal)}/>);
+
+            expect(field('Runs in')).toHaveTextContent('Terminal on alice-laptop');
+            expect(field('Directory')).toHaveTextContent('/home/alice/src/app');
+            expect(field('Branch')).toHaveTextContent('fix/flaky-auth');
+            expect(field('Model')).toHaveTextContent('claude-sonnet-4-5');
+            expect(screen.queryByText('Machine', {selector: 'dt'})).not.toBeInTheDocument();
+            expect(screen.getByText('Claude runs in a terminal: replies here reach it when its turn ends.')).toBeInTheDocument();
+        });
+
+        it('says it runs in Mattermost once it was continued here', () => {
+            renderWithStore(<SessionHeader post={sessionPost({origin: 'terminal', runs_in: 'agent'})}/>);
+
+            expect(field('Runs in')).toHaveTextContent('Mattermost on alice-laptop');
+            expect(screen.getByRole('button', {name: 'Interrupt'})).toBeInTheDocument();
+            expect(screen.queryByRole('button', {name: 'Away'})).not.toBeInTheDocument();
+        });
+
+        it('shows its title', () => {
+            renderWithStore(<SessionHeader post={sessionPost({...terminal, title: 'Nightly dependency bump'})}/>);
+
+            expect(field('Title')).toHaveTextContent('Nightly dependency bump');
+        });
+
+        it('offers Away, Continue here and Stop to the owner, and no Interrupt', () => {
+            renderWithStore(<SessionHeader post={sessionPost(terminal)}/>);
+
+            expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Away', 'Continue here', 'Stop']);
+        });
+
+        it('offers Away but not Continue here to an invited participant', () => {
+            renderWithStore(<SessionHeader post={sessionPost(terminal)}/>, makeStore({currentUserId: BOB_ID}));
+
+            expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Away', 'Stop']);
+        });
+
+        it('offers nothing to someone who only watches', () => {
+            renderWithStore(<SessionHeader post={sessionPost(terminal)}/>, makeStore({currentUserId: CAROL_ID}));
+
+            expect(screen.queryByRole('button')).not.toBeInTheDocument();
+        });
+
+        it('shows Away and offers Back while the owner is away', () => {
+            renderWithStore(<SessionHeader post={sessionPost({...terminal, away: true})}/>);
+
+            expect(screen.getByText('Away', {selector: '.cm-chip'})).toBeInTheDocument();
+            expect(screen.getByText(/when Claude ends a turn it waits for a reply here/)).toBeInTheDocument();
+            expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Back', 'Continue here', 'Stop']);
+        });
+
+        it('Away marks the owner away, and Back marks them back', async () => {
+            const setAway = jest.spyOn(client, 'setAway').mockResolvedValue();
+            const {rerender} = renderWithStore(<SessionHeader post={sessionPost(terminal)}/>);
+
+            await userEvent.click(screen.getByRole('button', {name: 'Away'}));
+            expect(setAway).toHaveBeenLastCalledWith('sess1', true);
+
+            rerender(<SessionHeader post={sessionPost({...terminal, away: true})}/>);
+            await userEvent.click(screen.getByRole('button', {name: 'Back'}));
+            expect(setAway).toHaveBeenLastCalledWith('sess1', false);
+        });
+
+        it('Continue here asks to move the session here and says so while in flight', async () => {
+            const answer = deferred<undefined>();
+            const continueHere = jest.spyOn(client, 'continueHere').mockReturnValue(answer.promise);
+            renderWithStore(<SessionHeader post={sessionPost(terminal)}/>);
+
+            await userEvent.click(screen.getByRole('button', {name: 'Continue here'}));
+
+            expect(continueHere).toHaveBeenCalledWith('sess1');
+            expect(screen.getByText('Asking the terminal…')).toBeInTheDocument();
+            expect(screen.getByRole('button', {name: 'Away'})).toBeDisabled();
+            await act(async () => answer.resolve(undefined));
+            expect(screen.getByRole('button', {name: 'Continue here'})).toBeEnabled();
+        });
+
+        it('shows why Continue here was refused', async () => {
+            jest.spyOn(client, 'continueHere').mockRejectedValue(new PluginClientError('You have 5 active Claude sessions (the limit is 5).', 403));
+            renderWithStore(<SessionHeader post={sessionPost(terminal)}/>);
+
+            await userEvent.click(screen.getByRole('button', {name: 'Continue here'}));
+
+            expect(await screen.findByRole('alert')).toHaveTextContent('the limit is 5');
+        });
+
+        it('shows neither buttons nor the terminal hint once ended', () => {
+            renderWithStore(<SessionHeader post={sessionPost({...terminal, status: 'ended', ended_reason: 'stopped', away: true})}/>);
+
+            expect(screen.queryByRole('button')).not.toBeInTheDocument();
+            expect(screen.queryByText('Away', {selector: '.cm-chip'})).not.toBeInTheDocument();
+            expect(screen.getByText('Reply in this thread to resume the session.')).toBeInTheDocument();
+        });
     });
 
     describe('Interrupt and Stop', () => {

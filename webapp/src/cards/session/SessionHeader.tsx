@@ -11,7 +11,7 @@ import {getCurrentUserId, getCurrentUsername} from '../../store/selectors';
 
 import ContextMeter from './ContextMeter';
 import SessionControls from './SessionControls';
-import {contextUse, formatCost, isParticipant, orderedParticipants, permissionLabels, statusLabel} from './status';
+import {contextUse, formatCost, isParticipant, orderedParticipants, permissionLabels, runsIn, statusLabel} from './status';
 
 /** Shown for what the session does not know yet, so fields keep their place as values arrive. */
 const UNKNOWN = '—';
@@ -69,6 +69,8 @@ export function SessionHeaderView({post}: PostTypeProps) {
     const tokens = session.input_tokens > 0 || session.output_tokens > 0 ? `${formatTokens(session.input_tokens)} in · ${formatTokens(session.output_tokens)} out` : '';
     const mode = session.permission_mode;
     const ended = session.status === 'ended';
+    const where = runsIn(session);
+    const inTerminal = session.runs_in === 'terminal' && !ended;
     return (
         <section
             className={`cm-card cm-session cm-session--${session.status}`}
@@ -81,22 +83,33 @@ export function SessionHeaderView({post}: PostTypeProps) {
                 >
                     {'Claude Code session'}
                 </h4>
-                <span
-                    className={`cm-pill cm-pill--${session.status}`}
-                    role='status'
-                >
+                <span>
+                    {inTerminal && session.away && <span className='cm-chip'>{'Away'}</span>}
                     <span
-                        className='cm-pill__dot'
-                        aria-hidden='true'
-                    />
-                    {statusLabel(session)}
+                        className={`cm-pill cm-pill--${session.status}`}
+                        role='status'
+                    >
+                        <span
+                            className='cm-pill__dot'
+                            aria-hidden='true'
+                        />
+                        {statusLabel(session)}
+                    </span>
                 </span>
             </header>
             {session.status === 'error' && session.error && <p className='cm-session__error'>{session.error}</p>}
             <dl className='cm-session__fields'>
+                {session.title && (
+                    <Field
+                        label='Title'
+                        value={session.title}
+                        wide={true}
+                    />
+                )}
                 <Field
-                    label='Machine'
-                    value={session.machine_name}
+                    label={where ? 'Runs in' : 'Machine'}
+                    value={where || session.machine_name}
+                    wrap={where !== ''}
                 />
                 <Field
                     label='Directory'
@@ -148,6 +161,11 @@ export function SessionHeaderView({post}: PostTypeProps) {
                 </Field>
             </dl>
             {ended && <p className='cm-session__hint'>{'Reply in this thread to resume the session.'}</p>}
+            {inTerminal && (
+                <p className='cm-session__hint'>
+                    {session.away ? 'Away: when Claude ends a turn it waits for a reply here, and the terminal\'s approvals wait for this thread.' : 'Claude runs in a terminal: replies here reach it when its turn ends.'}
+                </p>
+            )}
             {isParticipant(session, viewerId, viewerName) && <SessionControls session={session}/>}
         </section>
     );

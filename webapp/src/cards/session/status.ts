@@ -75,3 +75,19 @@ export function isParticipant(session: SessionInfo, userId: string, username: st
     }
     return username !== '' && orderedParticipants(session).includes(username);
 }
+
+/** Whether the viewer started the session (only they may Continue here); true when the store does not know the viewer. */
+export function isOwner(session: SessionInfo, userId: string, username: string): boolean {
+    if (userId === '' && username === '') {
+        return true;
+    }
+    return session.owner_id !== '' ? session.owner_id === userId : session.owner_username === username;
+}
+
+/** "Terminal on alice-laptop" while the conversation runs there; "Mattermost on …" once a terminal session moved here; '' otherwise. */
+export function runsIn(session: SessionInfo): string {
+    if (session.runs_in === 'terminal') {
+        return `Terminal on ${session.machine_name}`;
+    }
+    return session.origin === 'terminal' ? `Mattermost on ${session.machine_name}` : '';
+}
