@@ -11,12 +11,10 @@ import QuestionCard from './cards/question/QuestionCard';
 import SessionHeader from './cards/session/SessionHeader';
 import StreamingText from './cards/text/StreamingText';
 import TodoPanel from './cards/todo/TodoPanel';
-import {client} from './client';
 import {PostTypes, RefreshTargets, WebSocketEvents} from './constants';
 import {pluginId} from './manifest';
 import type {PluginRegistry} from './registry';
 import reducer from './store/reducer';
-import {getSiteURL} from './store/selectors';
 import type {HostState} from './store/selectors';
 import {injectStyles} from './styles';
 import {APP_BAR_ICON, PanelIcon} from './rhs/icons';
@@ -29,7 +27,6 @@ const PANEL_TITLE = 'Claude Code';
 
 export default class Plugin {
     initialize(registry: PluginRegistry, store: Store<HostState>): void {
-        client.setSiteURL(() => getSiteURL(store.getState()));
         injectStyles();
 
         registry.registerReducer(reducer);
