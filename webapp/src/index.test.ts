@@ -1,7 +1,12 @@
+import type {Post} from '@mattermost/types/posts';
+import {screen} from '@testing-library/react';
+import React from 'react';
+
 import {PostTypes, WebSocketEvents} from './constants';
 import type Plugin from './index';
 import type {PluginRegistry} from './registry';
-import {makeStore} from './test/fixtures';
+import * as selectors from './store/selectors';
+import {makePost, makeStore, renderWithStore} from './test/fixtures';
 
 describe('plugin registration', () => {
     it('registers the cards, the websocket handler and the reducer under the plugin id', () => {
@@ -46,6 +51,62 @@ describe('plugin registration', () => {
         appBarAction();
         expect(dispatch).toHaveBeenLastCalledWith({type: 'TOGGLE_RHS'});
         expect(document.getElementById('claude-mattermost-styles')).not.toBeNull();
+    });
+});
+
+describe('what the plugin hands the web app', () => {
+    function initialize() {
+        const registerPlugin = jest.fn();
+        window.registerPlugin = registerPlugin;
+        jest.isolateModules(() => {
+            jest.requireActual('./index');
+        });
+        const registry = {
+            registerPostTypeComponent: jest.fn(),
+            registerWebSocketEventHandler: jest.fn(),
+            registerReducer: jest.fn(),
+            registerRightHandSidebarComponent: jest.fn(() => ({id: 'rhs', showRHSPlugin: {type: 'S'}, hideRHSPlugin: {type: 'H'}, toggleRHSPlugin: {type: 'T'}})),
+            registerChannelHeaderButtonAction: jest.fn(() => 'button1'),
+            registerAppBarComponent: jest.fn(() => 'appbar1'),
+            registerReconnectHandler: jest.fn(),
+        } satisfies PluginRegistry;
+        (registerPlugin.mock.calls[0][1] as Plugin).initialize(registry, makeStore());
+        return registry;
+    }
+
+    beforeEach(() => {
+        jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    });
+
+    // The web app renders these without an error boundary: one that throws would
+    // unmount the whole channel view.
+    it('wraps every card in an error boundary that shows the post\'s message', () => {
+        const registry = initialize();
+        for (const [type, Card] of registry.registerPostTypeComponent.mock.calls as [string, React.ComponentType<{post: Post}>][]) {
+            const post = makePost({type, message: `the message of ${type}`});
+            Object.defineProperty(post, 'props', {get: () => {
+                throw new Error('hostile props');
+            }});
+
+            const {unmount} = renderWithStore(React.createElement(Card, {post}));
+
+            expect(screen.getByText(`the message of ${type}`)).toBeInTheDocument();
+            unmount();
+        }
+    });
+
+    it('wraps the right-hand panel and the channel header icon', () => {
+        const registry = initialize();
+        jest.spyOn(selectors, 'getPanel').mockImplementation(() => {
+            throw new Error('broken store');
+        });
+        const [[Panel]] = registry.registerRightHandSidebarComponent.mock.calls as unknown as [[React.ComponentType]];
+
+        renderWithStore(React.createElement(Panel));
+
+        expect(screen.getByText('Claude Code could not show this panel. Reload the page to try again.')).toBeInTheDocument();
+        const [[icon]] = registry.registerChannelHeaderButtonAction.mock.calls as unknown as [[React.ReactElement]];
+        expect((icon.type as {name?: string}).name).toBe('Boundary');
     });
 });
 

@@ -146,6 +146,15 @@ describe('reading props', () => {
                 .toMatchObject({status: 'resolved', resolution: 'terminal_allowed'});
         });
 
+        it('keeps the first of questions or options that repeat a text (answers name them by it)', () => {
+            const option = (label: string, description = '') => ({label, description});
+            const question = parseQuestion({session_id: 's1', request_id: 'q1', questions: [
+                {question: 'A?', options: [option('x', 'first'), option('y'), option('x', 'second')]},
+                {question: 'A?', options: [option('z')]},
+            ]});
+            expect(question?.questions).toEqual([{question: 'A?', header: '', multiSelect: false, options: [option('x', 'first'), option('y')]}]);
+        });
+
         it('reads a tool output and counts the preview\'s lines when the server did not', () => {
             expect(readToolOutput({claude_tool_output: {tool_name: 'Bash', summary: 'ls', preview: 'a\nb\n', is_error: true}})).toEqual({
                 session_id: '', tool_use_id: '', tool_name: 'Bash', summary: 'ls', is_error: true, lines: 2, truncated: false, preview: 'a\nb\n',

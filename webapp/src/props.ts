@@ -169,12 +169,18 @@ export function readTodo(props: Props): TodoInfo | null {
     };
 }
 
+/** The first item of each key: answers name questions and options by their text, so a repeat cannot be told apart. */
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+    const seen = new Set<string>();
+    return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
+}
+
 function readQuestionItem(raw: unknown): QuestionItem | null {
     if (!isRecord(raw) || str(raw.question) === '') {
         return null;
     }
     const options = Array.isArray(raw.options) ? raw.options.filter(isRecord).map((o) => ({label: str(o.label), description: str(o.description)})).filter((o) => o.label !== '') : [];
-    return {question: str(raw.question), header: str(raw.header), multiSelect: raw.multiSelect === true, options};
+    return {question: str(raw.question), header: str(raw.header), multiSelect: raw.multiSelect === true, options: uniqueBy(options, (o) => o.label)};
 }
 
 export function parseQuestion(raw: unknown): QuestionInfo | null {
@@ -185,7 +191,7 @@ export function parseQuestion(raw: unknown): QuestionInfo | null {
     return {
         session_id: str(raw.session_id),
         request_id: str(raw.request_id),
-        questions: raw.questions.map(readQuestionItem).filter((q): q is QuestionItem => q !== null),
+        questions: uniqueBy(raw.questions.map(readQuestionItem).filter((q): q is QuestionItem => q !== null), (q) => q.question),
         status: oneOf<QuestionStatus>(QuestionStatuses, raw.status, 'pending'),
         answers,
         answered_by: str(raw.answered_by),

@@ -377,6 +377,7 @@ fieldset:disabled .cm-option { cursor: default; opacity: 0.72; }
     box-sizing: border-box; height: 100%; overflow-y: auto; padding: 8px 16px 24px;
     color: var(--center-channel-color, #3f4350); font-size: 14px; line-height: 20px;
 }
+.cm-rhs__failed { margin: 16px; color: var(--error-text, #d24b4e); }
 .cm-rhs__section { margin-top: 12px; }
 .cm-rhs__heading {
     display: flex; align-items: center; gap: 6px; margin: 0 0 6px;
