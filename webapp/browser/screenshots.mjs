@@ -2,7 +2,7 @@
 // Loads the built dist/main.js into a stand-in Mattermost page in Debian's Chromium,
 // checks the cards behave (clicks reach the plugin route with the CSRF header), and
 // saves a screenshot of every card in a light and a dark theme to screenshots/.
-/* global window, document -- used inside page.evaluate(), which runs in the browser */
+/* global window, document, getComputedStyle -- used inside page.evaluate(), which runs in the browser */
 import assert from 'node:assert/strict';
 import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
@@ -58,6 +58,22 @@ async function checkTheme(browser, base, theme) {
     assert.equal(await page.evaluate(() => window.__inlineProbe), undefined, 'the page refuses inline scripts, as the web app does');
     const violations = errors.splice(0).filter((e) => /^CSP refused script-src/.test(e));
     assert.equal(violations.length, 2, `the page reported both refusals: ${violations}`);
+
+    // Bootstrap's and Mattermost's rules for bare elements stay out of the cards: no bold
+    // terms or option descriptions, no 21px legend, no 17.5px quote with a glyph, no pre
+    // breaking words anywhere.
+    const looks = await page.evaluate(() => {
+        const style = (selector, pseudo) => getComputedStyle(document.querySelector(selector), pseudo);
+        return {
+            term: style('#card-approval-pending dt.cm-label').fontWeight,
+            option: style('#card-question-multi .cm-option__desc').fontWeight,
+            legend: style('#card-question-multi legend').fontSize,
+            quote: style('#card-guest-pending blockquote').fontSize,
+            glyph: style('#card-guest-pending blockquote', '::before').content,
+            pre: style('#card-approval-pending pre').wordBreak,
+        };
+    });
+    assert.deepEqual(looks, {term: '400', option: '400', legend: '14px', quote: '14px', glyph: 'none', pre: 'normal'}, 'host styles leak into the cards');
 
     // Streamed text arrives through the registered websocket handler into the reducer.
     for (const text of STREAM) {

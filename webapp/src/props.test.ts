@@ -1,6 +1,7 @@
 import {
     parseApproval, parseGuest, parseMachines, parsePending, parseQuestion, parseRefreshEvent, parseSessions, parseTextEvent, readAppliedDiff,
     readContextOffer, readPostActions, readSession, readText, readTodo, readToolOutput, toMillis,
+    CODE_LIMIT, TEXT_LIMIT,
 } from './props';
 
 describe('reading props', () => {
@@ -179,5 +180,47 @@ describe('reading props', () => {
         ])('a refresh event %p refetches %p', (data, lists) => {
             expect(parseRefreshEvent(data)).toEqual(lists);
         });
+    });
+});
+
+// A post written by hand can carry megabytes; laying that out takes the browser seconds.
+describe('text past what a card lays out', () => {
+    const big = (n: number, line = 'x') => line.repeat(n);
+
+    it('cuts a field and says how much is not shown', () => {
+        const session = readSession({claude_session: {id: 's1', cwd: big(TEXT_LIMIT + 1234)}});
+        expect(session?.cwd).toBe(`${big(TEXT_LIMIT)} … 1,234 more characters not shown`);
+    });
+
+    it('leaves a field at the limit whole', () => {
+        expect(readSession({claude_session: {id: 's1', cwd: big(TEXT_LIMIT)}})?.cwd).toBe(big(TEXT_LIMIT));
+    });
+
+    it('cuts every string of a tool\'s input, nested ones included', () => {
+        const approval = parseApproval({session_id: 's', request_id: 'r', input: {command: big(CODE_LIMIT + 1), nested: [{deep: big(CODE_LIMIT + 2)}], n: 3}});
+        expect(approval?.input).toEqual({
+            command: `${big(CODE_LIMIT)} … 1 more characters not shown`,
+            nested: [{deep: `${big(CODE_LIMIT)} … 2 more characters not shown`}],
+            n: 3,
+        });
+    });
+
+    it('cuts a diff at a line end and marks it cut short', () => {
+        const line = `+${big(99)}\n`; // 100 characters
+        const diff = readAppliedDiff({claude_diff: {diff: big(CODE_LIMIT / 100 + 5, line)}});
+        expect(diff?.truncated).toBe(true);
+        expect(diff?.diff.length).toBeLessThanOrEqual(CODE_LIMIT);
+        expect(diff?.diff.endsWith(big(99))).toBe(true);
+    });
+
+    it('keeps the server\'s cut-short flag on a diff within the limit', () => {
+        expect(readAppliedDiff({claude_diff: {diff: '+a', truncated: true}})?.truncated).toBe(true);
+        expect(readAppliedDiff({claude_diff: {diff: '+a'}})?.truncated).toBe(false);
+    });
+
+    it('cuts a tool output\'s preview and offers the whole output', () => {
+        const output = readToolOutput({claude_tool_output: {preview: big(CODE_LIMIT * 2)}});
+        expect(output?.preview).toHaveLength(CODE_LIMIT);
+        expect(output?.truncated).toBe(true);
     });
 });

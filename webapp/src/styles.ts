@@ -18,14 +18,17 @@ export const css = `
 }
 /* The web app loads Bootstrap 3 and styles bare elements itself: labels and terms bold,
    a legend 21px with a rule under it, a pre grey with words broken anywhere, code pink
-   on grey, margins under paragraphs and lists. Inside the cards and the panel those
-   elements start plain (markdown the web app renders keeps its own look); the classes
-   below set what each needs. These rules have the specificity of Bootstrap's and come
-   later in the page, so they win over it and lose to every class here. */
+   on grey, margins under paragraphs and lists, a blockquote 17.5px with a quote glyph.
+   Inside the cards and the panel those elements start plain (markdown the web app
+   renders keeps its own look); the classes below set what each needs. These rules have
+   the specificity of Bootstrap's and come later in the page, so they win over it and
+   lose to every class here. */
 :where(.cm-card, .cm-rhs) :is(h1, h2, h3, h4, h5, h6):where(:not(.cm-markdown *)) {
     margin: 0; font-family: inherit; font-size: inherit; font-weight: 600; line-height: inherit; color: inherit;
 }
-:where(.cm-card, .cm-rhs) :is(p, ul, ol, dl, dd, blockquote):where(:not(.cm-markdown *)) { margin: 0; }
+:where(.cm-card, .cm-rhs) :is(p, ul, ol, dl, dd):where(:not(.cm-markdown *)) { margin: 0; }
+:where(.cm-card, .cm-rhs) blockquote:where(:not(.cm-markdown *)) { margin: 0; padding: 0; border: 0; font-size: inherit; }
+:where(.cm-card, .cm-rhs) blockquote:where(:not(.cm-markdown *))::before { content: none; }
 :where(.cm-card, .cm-rhs) :is(dt, label):where(:not(.cm-markdown *)) { font-weight: inherit; }
 :where(.cm-card, .cm-rhs) label { display: inline; max-width: none; margin: 0; }
 :where(.cm-card, .cm-rhs) fieldset { min-width: 0; margin: 0; padding: 0; border: 0; }
