@@ -1,7 +1,7 @@
 import {
     parseApproval, parseGuest, parseMachines, parsePending, parseQuestion, parseRefreshEvent, parseSessions, parseTextEvent, readAppliedDiff,
     readContextOffer, readPostActions, readSession, readText, readTodo, readToolOutput, toMillis,
-    CODE_LIMIT, TEXT_LIMIT,
+    CODE_LIMIT, LINE_LIMIT, TEXT_LIMIT,
 } from './props';
 
 describe('reading props', () => {
@@ -196,11 +196,12 @@ describe('text past what a card lays out', () => {
         expect(readSession({claude_session: {id: 's1', cwd: big(TEXT_LIMIT)}})?.cwd).toBe(big(TEXT_LIMIT));
     });
 
-    it('cuts every string of a tool\'s input, nested ones included', () => {
-        const approval = parseApproval({session_id: 's', request_id: 'r', input: {command: big(CODE_LIMIT + 1), nested: [{deep: big(CODE_LIMIT + 2)}], n: 3}});
+    it('cuts every string of a tool\'s input, nested ones included: a long line, and past the code limit', () => {
+        const lines = big(CODE_LIMIT / 10 + 1, 'abcdefghi\n'); // 10 characters a line
+        const approval = parseApproval({session_id: 's', request_id: 'r', input: {command: big(LINE_LIMIT + 1), nested: [{deep: lines}], n: 3}});
         expect(approval?.input).toEqual({
-            command: `${big(CODE_LIMIT)} … 1 more characters not shown`,
-            nested: [{deep: `${big(CODE_LIMIT)} … 2 more characters not shown`}],
+            command: `${big(LINE_LIMIT)} … 1 more characters on this line`,
+            nested: [{deep: `${lines.slice(0, CODE_LIMIT)} … 10 more characters not shown`}],
             n: 3,
         });
     });
@@ -213,14 +214,20 @@ describe('text past what a card lays out', () => {
         expect(diff?.diff.endsWith(big(99))).toBe(true);
     });
 
+    it('cuts a diff\'s long line and says so on the line', () => {
+        const diff = readAppliedDiff({claude_diff: {diff: `@@ -1 +1 @@\n-a\n+${big(LINE_LIMIT + 5)}\n`}});
+        expect(diff?.diff).toBe(`@@ -1 +1 @@\n-a\n+${big(LINE_LIMIT - 1)} … 6 more characters on this line\n`);
+        expect(diff?.truncated).toBe(false);
+    });
+
     it('keeps the server\'s cut-short flag on a diff within the limit', () => {
         expect(readAppliedDiff({claude_diff: {diff: '+a', truncated: true}})?.truncated).toBe(true);
         expect(readAppliedDiff({claude_diff: {diff: '+a'}})?.truncated).toBe(false);
     });
 
     it('cuts a tool output\'s preview and offers the whole output', () => {
-        const output = readToolOutput({claude_tool_output: {preview: big(CODE_LIMIT * 2)}});
-        expect(output?.preview).toHaveLength(CODE_LIMIT);
+        const output = readToolOutput({claude_tool_output: {preview: big(CODE_LIMIT / 10 * 2, 'abcdefghi\n')}});
+        expect(output?.preview).toHaveLength(CODE_LIMIT - 1); // up to the last whole line
         expect(output?.truncated).toBe(true);
     });
 });

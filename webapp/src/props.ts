@@ -18,18 +18,30 @@ function str(value: unknown): string {
 }
 
 /**
- * The most of one field a card lays out. The server writes far less, but a post written
- * by hand can carry megabytes, and laying out a megabyte of text takes the browser
- * seconds. Longer text is cut, and says so. A field: more than a Mattermost message
- * holds (16,383 characters). Code (a diff, a file, an output, a tool's input): a few
- * thousand lines.
+ * The most a card lays out. The server writes less, but a post written by hand can
+ * carry megabytes, and laying out a megabyte of text (above all one long line, which the
+ * browser must break anywhere) takes seconds. Longer text is cut, and says so. A field:
+ * more than a Mattermost message holds (16,383 characters). Code (a diff, a file, an
+ * output, a tool's input): as much as the server lets an agent send in a preview, with
+ * no line longer than a minified file's would be worth reading.
  */
 export const TEXT_LIMIT = 20_000;
-export const CODE_LIMIT = 100_000;
+export const CODE_LIMIT = 400_000;
+export const LINE_LIMIT = 10_000;
 
 /** `text` cut at `limit`, with what was cut said at the end. */
 export function cut(text: string, limit: number): string {
     return text.length <= limit ? text : `${text.slice(0, limit)} … ${(text.length - limit).toLocaleString('en-US')} more characters not shown`;
+}
+
+/** Each line of `text` cut at LINE_LIMIT, saying what was cut. */
+function cutLongLines(text: string): string {
+    if (text.length <= LINE_LIMIT) {
+        return text;
+    }
+    return text.split('\n').map((line) => (line.length <= LINE_LIMIT
+        ? line
+        : `${line.slice(0, LINE_LIMIT)} … ${(line.length - LINE_LIMIT).toLocaleString('en-US')} more characters on this line`)).join('\n');
 }
 
 /** A field shown as text. */
@@ -37,9 +49,9 @@ function text(value: unknown, limit = TEXT_LIMIT): string {
     return cut(str(value), limit);
 }
 
-/** Code that has a "cut short" flag: past the limit it is cut at a line end and flagged. */
+/** Code that has a "cut short" flag: long lines cut; past the limit, cut at a line end and flagged. */
 function code<K extends string>(value: unknown, truncated: unknown, key: K): Record<K, string> & {truncated: boolean} {
-    const whole = str(value);
+    const whole = cutLongLines(str(value));
     if (whole.length <= CODE_LIMIT) {
         return {[key]: whole, truncated: truncated === true} as Record<K, string> & {truncated: boolean};
     }
@@ -51,7 +63,7 @@ function code<K extends string>(value: unknown, truncated: unknown, key: K): Rec
 /** A tool's input: every string in it cut at the code limit (records and lists keep their shape). */
 function cutLeaves(value: unknown, depth: number): unknown {
     if (typeof value === 'string') {
-        return cut(value, CODE_LIMIT);
+        return cut(cutLongLines(value), CODE_LIMIT);
     }
     if (depth > 32 || typeof value !== 'object' || value === null) {
         return value;
