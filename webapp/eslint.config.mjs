@@ -28,4 +28,10 @@ export default tseslint.config(
         files: ['browser/host.js'],
         languageOptions: {sourceType: 'script', globals: globals.browser},
     },
+    {
+        // Its libraries, bundled by webpack as the web app bundles them.
+        files: ['browser/vendor.js'],
+        languageOptions: {sourceType: 'commonjs', globals: {...globals.browser, ...globals.commonjs}},
+        rules: {'@typescript-eslint/no-require-imports': 'off'},
+    },
 );

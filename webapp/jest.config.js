@@ -5,6 +5,8 @@ process.env.TZ = 'UTC';
 module.exports = {
     testEnvironment: 'jsdom',
     roots: ['<rootDir>/src'],
+    // A cap for a hung test, not a speed requirement: see src/test/setup.ts.
+    testTimeout: 60_000,
     setupFilesAfterEnv: ['<rootDir>/src/test/setup.ts'],
     transform: {
         '^.+\\.tsx?$': ['ts-jest', {tsconfig: '<rootDir>/tsconfig.test.json'}],

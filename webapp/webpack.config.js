@@ -1,19 +1,19 @@
 const path = require('node:path');
 
-// The Mattermost webapp exposes these on window for plugins; bundling our own copy
-// would break hooks and context (two Reacts, two react-redux contexts).
+// The Mattermost web app puts these on window for plugins (plugins/export.ts: React,
+// ReactDOM, ReactIntl, Redux, ReactRedux, ReactBootstrap, ReactRouterDom, PropTypes,
+// Luxon); bundling our own copy would break hooks and context (two Reacts, two
+// react-redux contexts). Only the ones the plugin imports are listed: anything else
+// it imported would be bundled (and show in main.js's size). The browser harness
+// checks each name against the web app's list.
 const externals = {
     react: 'React',
     'react-dom': 'ReactDOM',
     redux: 'Redux',
     'react-redux': 'ReactRedux',
-    'prop-types': 'PropTypes',
-    'react-bootstrap': 'ReactBootstrap',
-    'react-router-dom': 'ReactRouterDom',
-    'react-intl': 'ReactIntl',
 };
 
-module.exports = (env, argv) => ({
+const config = (env, argv) => ({
     mode: argv.mode || 'production',
     entry: './src/index.tsx',
     output: {
@@ -39,3 +39,6 @@ module.exports = (env, argv) => ({
     performance: {hints: false},
     optimization: {splitChunks: false},
 });
+
+module.exports = config;
+module.exports.externals = externals;

@@ -2,7 +2,7 @@
 // Render benchmark: a generated 2,000-line diff in the approval card, in Chromium with
 // the built dist/main.js. Prints figures only (the target is ≤ 100 ms, DESIGN.md).
 /* global window -- used inside page.evaluate(), which runs in the browser */
-import {launchBrowser, reportSize, startServer} from './harness.mjs';
+import {launchBrowser, checkBundle, startServer} from './harness.mjs';
 
 const RUNS = 5;
 const LINES = 2000;
@@ -66,7 +66,7 @@ async function measure(page, post, then) {
 }
 
 async function main() {
-    reportSize();
+    checkBundle();
     const diff = generateDiff();
     const post = {
         id: 'bench', type: 'custom_claude_approval', user_id: 'bot0000000000000000000000', channel_id: 'c1', root_id: 'r', create_at: 0, message: '',
@@ -81,7 +81,7 @@ async function main() {
         for (const [label, width] of [['unified, 820px', 820], ['split, 1300px', 1300]]) {
             const page = await browser.newPage({viewport: {width: width + 20, height: 900}, deviceScaleFactor: 1});
             await page.goto(`${base}/?bench&width=${width}`);
-            await page.waitForFunction(() => window.__host && window.__host.pluginId);
+            await page.waitForFunction(() => window.__host && window.__host.ready);
             const first = await measure(page, post);
             const all = await measure(page, post, `Show all ${LINES.toLocaleString('en-US')} lines`);
             const fmt = (r) => `${r.median.toFixed(1)} ms median of ${RUNS} (${r.runs.map((t) => t.toFixed(1)).join(', ')}; render ${r.react.toFixed(1)} + layout ${r.layout.toFixed(1)}), ${r.rows} rows`;

@@ -2,14 +2,17 @@
 // stand-in Mattermost page (host.html, host.js) and stand-ins for the plugin's routes,
 // served to Debian's Chromium with the built dist/main.js.
 import assert from 'node:assert/strict';
-import {existsSync, readFileSync} from 'node:fs';
+import {createHash} from 'node:crypto';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
+import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {gzipSync} from 'node:zlib';
 
 import {chromium} from 'playwright-core';
+import webpack from 'webpack';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 const webapp = join(here, '..');
@@ -18,24 +21,62 @@ export const shots = join(webapp, 'screenshots');
 export const bundle = join(webapp, 'dist', 'main.js');
 export const GZIP_BUDGET = 150 * 1024;
 
-// The UMD builds are not in every package's "exports"; find the package folder instead.
-function packageFile(name, file) {
-    let dir = dirname(require.resolve(name));
-    while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== name) {
-        dir = dirname(dir);
-    }
-    return join(dir, file);
+/** The globals the Mattermost web app sets for plugins (webapp/channels/src/plugins/export.ts). */
+export const WEB_APP_GLOBALS = ['React', 'ReactDOM', 'ReactIntl', 'Redux', 'ReactRedux', 'ReactBootstrap', 'ReactRouterDom', 'PropTypes', 'Luxon'];
+
+/**
+ * The Content-Security-Policy the Mattermost server sends with the web app's page
+ * (channels/web/handlers.go, FrameAncestors empty): no inline script, no eval. Under a
+ * subpath the page's one inline script (window.publicPath) is allowed by its hash
+ * (channels/utils/subpath.go).
+ */
+export function contentSecurityPolicy(inlineScript = '') {
+    const hash = inlineScript ? ` 'sha256-${createHash('sha256').update(inlineScript).digest('base64')}'` : '';
+    return `frame-ancestors 'self' ; script-src 'self'${hash}`;
 }
 
-const files = {
-    '/': [join(here, 'host.html'), 'text/html'],
-    '/host.js': [join(here, 'host.js'), 'text/javascript'],
-    '/main.js': [bundle, 'text/javascript'],
-    '/vendor/react.js': [packageFile('react', 'umd/react.production.min.js'), 'text/javascript'],
-    '/vendor/react-dom.js': [packageFile('react-dom', 'umd/react-dom.production.min.js'), 'text/javascript'],
-    '/vendor/redux.js': [packageFile('redux', 'dist/redux.min.js'), 'text/javascript'],
-    '/vendor/react-redux.js': [packageFile('react-redux', 'dist/react-redux.min.js'), 'text/javascript'],
+/**
+ * Builds browser/vendor.js the way the web app builds its own libraries (webpack,
+ * production mode: no eval), into a temporary directory; resolves to the bundle's text.
+ */
+async function buildVendor() {
+    const out = mkdtempSync(join(tmpdir(), 'claude-mattermost-vendor-'));
+    try {
+        const stats = await new Promise((resolve, reject) => {
+            webpack({
+                mode: 'production',
+                entry: join(here, 'vendor.js'),
+                output: {path: out, filename: 'vendor.js'},
+                devtool: false,
+                performance: {hints: false},
+            }, (err, result) => (err ? reject(err) : resolve(result)));
+        });
+        if (stats.hasErrors()) {
+            throw new Error(stats.toString('errors-only'));
+        }
+        return readFileSync(join(out, 'vendor.js'));
+    } finally {
+        rmSync(out, {recursive: true, force: true});
+    }
+}
+
+// What the page loads from the server's static folder (`<subpath>/static/…`).
+const staticFiles = {
+    'host.js': [join(here, 'host.js'), 'text/javascript'],
+    'host.css': [join(here, 'host.css'), 'text/css'],
+    'bootstrap.min.css': [join(dirname(require.resolve('bootstrap/package.json')), 'dist', 'css', 'bootstrap.min.css'), 'text/css'],
+    'plugins/claude-mattermost/main.js': [bundle, 'text/javascript'],
 };
+
+/** The page, as the server serves root.html: under a subpath with the script that sets window.publicPath. */
+function hostPage(subpath) {
+    const publicPath = `${subpath}/static/`;
+    const inline = subpath ? `window.publicPath='${publicPath}'` : '';
+    const html = readFileSync(join(here, 'host.html'), 'utf8')
+        .replaceAll('/static/', publicPath)
+        .replace('<script id="publicPathInWindowScript"></script>', inline ? `<script id="publicPathInWindowScript">${inline}</script>` : '');
+    return {html, csp: contentSecurityPolicy(inline)};
+}
 
 // The plugin's user routes (docs/protocol.md) and Mattermost's post action route, as
 // stand-ins: each records what the page sent, and ids containing "refused" get a 403.
@@ -105,12 +146,15 @@ const routes = [
     ['GET', new RegExp(`^${API}/me/(machines|sessions|approvals)$`), ([what]) => [200, panelData[what]]],
 ];
 
-function route(req, res, body) {
+/** The subpath the page is served under in the subpath test (the root otherwise). */
+export const SUBPATH = '/sub';
+
+function route(req, res, body, mount, path) {
     for (const [method, pattern, handle] of routes) {
-        const match = pattern.exec(req.url);
+        const match = pattern.exec(path);
         if (match && req.method === method) {
             const sent = body ? JSON.parse(body) : {};
-            calls.push({method, path: req.url, body: sent, csrf: req.headers['x-csrf-token'], requestedWith: req.headers['x-requested-with']});
+            calls.push({method, path: mount + path, host: req.headers.host, body: sent, csrf: req.headers['x-csrf-token'], requestedWith: req.headers['x-requested-with']});
             const [status, answer, type = 'application/json'] = handle(match.slice(1).map(decodeURIComponent), sent);
             res.writeHead(status, {'Content-Type': type}).end(typeof answer === 'string' ? answer : JSON.stringify(answer));
             return true;
@@ -119,10 +163,14 @@ function route(req, res, body) {
     return false;
 }
 
+/** The address the page was loaded from (host:port), which every request must go to. */
+let pageHost = '';
+
 /** The one call made since `calls` was last emptied, without the headers every call has. */
-export function onlyCall() {
+export function onlyCall(host = pageHost) {
     assert.equal(calls.length, 1, `one request, got ${JSON.stringify(calls)}`);
-    const [{method, path, body, csrf, requestedWith}] = calls;
+    const [{method, path, body, csrf, requestedWith, host: sentTo}] = calls;
+    assert.equal(sentTo, host, 'sent to the address the page was loaded from');
     assert.equal(method, 'POST');
     assert.equal(csrf, 'browser-csrf-token', 'CSRF header');
     assert.equal(requestedWith, 'XMLHttpRequest');
@@ -130,41 +178,71 @@ export function onlyCall() {
     return {path, body};
 }
 
-const server = () => createServer((req, res) => {
+const server = (vendor) => createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => {
         body += chunk;
     });
     req.on('end', () => {
-        if (route(req, res, body)) {
-            return;
-        }
-        const path = new URL(req.url, 'http://x').pathname;
-        if (path === '/favicon.ico') {
+        const full = new URL(req.url, 'http://x');
+        if (full.pathname === '/favicon.ico') {
             res.writeHead(204).end();
             return;
         }
-        const file = files[path];
-        if (!file) {
-            res.writeHead(404).end('not found');
+        // The page and everything it asks for, at the root or under the subpath.
+        const underSubpath = full.pathname === SUBPATH || full.pathname.startsWith(`${SUBPATH}/`);
+        const mount = underSubpath ? SUBPATH : '';
+        const path = full.pathname.slice(mount.length) || '/';
+        if (req.method === 'GET' && path === '/') {
+            const {html, csp} = hostPage(mount);
+            res.writeHead(200, {'Content-Type': 'text/html', 'Content-Security-Policy': csp, 'Cache-Control': 'no-store'}).end(html);
             return;
         }
-        res.writeHead(200, {'Content-Type': file[1], 'Cache-Control': 'no-store'}).end(readFileSync(file[0]));
+        if (req.method === 'GET' && path === '/static/eval-probe.js') {
+            // A page script that tries eval: the CSP check of the screenshot test.
+            res.writeHead(200, {'Content-Type': 'text/javascript'}).end("try { window.__evalProbe = String(eval('1 + 1')); } catch (err) { window.__evalProbe = err.name; }");
+            return;
+        }
+        if (req.method === 'GET' && path.startsWith('/static/')) {
+            const name = path.slice('/static/'.length);
+            const file = name === 'vendor.js' ? [null, 'text/javascript'] : staticFiles[name];
+            if (file) {
+                res.writeHead(200, {'Content-Type': file[1], 'Cache-Control': 'no-store'}).end(file[0] ? readFileSync(file[0]) : vendor);
+                return;
+            }
+        }
+        if (route(req, res, body, mount, path + full.search)) {
+            return;
+        }
+        // Anything else the page asked for (another route, a CORS preflight) is a failure the tests see.
+        calls.push({method: req.method, path: full.pathname, host: req.headers.host, status: 404});
+        res.writeHead(404).end('not found');
     });
 });
 
-export function reportSize() {
-    const gz = gzipSync(readFileSync(bundle), {level: 9}).length;
-    console.log(`dist/main.js: ${(readFileSync(bundle).length / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzip (budget ${GZIP_BUDGET / 1024} KB)`);
+/**
+ * main.js as the web app will load it: within its gzip budget, no eval (the page's
+ * Content-Security-Policy forbids it) and externals only among the globals the web app sets.
+ */
+export function checkBundle() {
+    const source = readFileSync(bundle);
+    const gz = gzipSync(source, {level: 9}).length;
+    console.log(`dist/main.js: ${(source.length / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzip (budget ${GZIP_BUDGET / 1024} KB)`);
     assert.ok(gz <= GZIP_BUDGET, 'main.js is over its gzip budget');
+    assert.doesNotMatch(source.toString(), /\beval\s*\(|\bnew Function\s*\(/, 'main.js uses eval, which the web app\'s Content-Security-Policy refuses');
+    const {externals} = require('./webpack.config.js');
+    for (const [module, global] of Object.entries(externals)) {
+        assert.ok(WEB_APP_GLOBALS.includes(global), `the external ${module} names window.${global}, which the web app does not set`);
+    }
 }
 
-
-/** Serves the page on a free loopback port; resolves to its base URL and a close function. */
+/** Serves the page on a free loopback port; resolves to its base URL (and its port) and a close function. */
 export async function startServer() {
-    const srv = server();
+    const srv = server(await buildVendor());
     await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
-    return {base: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close()};
+    const {port} = srv.address();
+    pageHost = `127.0.0.1:${port}`;
+    return {base: `http://127.0.0.1:${port}`, port, close: () => srv.close()};
 }
 
 export function launchBrowser() {

@@ -1,18 +1,28 @@
-// A stand-in for the Mattermost webapp: the globals a plugin bundle expects, a plugin
-// registry, a Redux store shaped like the webapp's, and posts for every card.
+// A stand-in for the Mattermost web app: the globals a plugin bundle expects (vendor.js),
+// a plugin registry, a Redux store shaped like the web app's, the channel header, the
+// App Bar, the right-hand sidebar, and posts for every card in the markup the web app
+// wraps a post type component in.
+//
+// Query parameters: theme=light|dark; width=<px> (the posts' column); siteurl=<the
+// server's configured Site URL> (default https://chat.example.com, another address than
+// the page's); appbar=off (DisableAppBar: the channel header shows plugin buttons instead).
 /* global React, ReactDOM, Redux, ReactRedux */
 (function () {
     'use strict';
 
-    const theme = new URLSearchParams(location.search).get('theme') || 'light';
+    const params = new URLSearchParams(location.search);
+    const theme = params.get('theme') || 'light';
     document.documentElement.className = `theme-${theme}`;
     // ?width=400 lays the posts out as narrow as the right-hand sidebar.
-    const width = new URLSearchParams(location.search).get('width');
+    const width = params.get('width');
     if (width) {
         document.documentElement.style.setProperty('--root-width', `${Number(width)}px`);
     }
     document.cookie = 'MMCSRF=browser-csrf-token';
-    window.basename = '';
+    // As the web app does (entry.tsx): the subpath comes from the public path the server
+    // wrote into the page, '/static/' at the root.
+    const publicPath = window.publicPath || '/static/';
+    window.basename = publicPath.slice(0, publicPath.length - '/static/'.length);
 
     const BOT = {id: 'bot0000000000000000000000', username: 'claude', is_bot: true};
     const ALICE = {id: 'alice00000000000000000000', username: 'alice', is_bot: false};
@@ -21,23 +31,39 @@
     const DECIDED_AT = Date.UTC(2025, 0, 2, 10, 42);
     const LONG_COMMAND = "find . -name '*.test.ts' -newer package.json -print0 | xargs -0 grep -l 'describe.only' | while read f; do sed -i 's/describe.only/describe/' \"$f\"; echo \"fixed $f\"; done && NODE_OPTIONS=--max-old-space-size=4096 npm test -- --runInBand --testPathPattern='src/auth/.*(session|token).*\\.test\\.ts$' 2>&1 | tee /tmp/claude-auth-run.log";
 
-    // Minimal markdown: code fences, inline code, bold, paragraphs. Mattermost's own
-    // renderer does far more; this is only so streamed text looks like a post.
+    // Minimal markdown: code fences, headings, lists, inline code, bold, paragraphs, in
+    // the markup Mattermost's renderer gives them. Mattermost's own renderer does far
+    // more; this is only so markdown in a card looks like a post.
     function escapeHtml(s) {
         return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     }
     function inline(s) {
         return escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
     }
+    function block(p) {
+        const heading = /^(#{1,6}) (.*)$/.exec(p);
+        if (heading) {
+            const level = heading[1].length;
+            return `<h${level} class="markdown__heading">${inline(heading[2])}</h${level}>`;
+        }
+        const lines = p.split('\n');
+        if (lines.every((l) => /^\d+\. /.test(l))) {
+            return `<ol class="markdown__list">${lines.map((l) => `<li>${inline(l.replace(/^\d+\. /, ''))}</li>`).join('')}</ol>`;
+        }
+        if (lines.every((l) => /^[-*] /.test(l))) {
+            return `<ul class="markdown__list">${lines.map((l) => `<li>${inline(l.slice(2))}</li>`).join('')}</ul>`;
+        }
+        return `<p>${lines.map(inline).join('<br>')}</p>`;
+    }
     function formatText(text) {
         const out = [];
-        const parts = text.split(/^```[^\n]*\n([\s\S]*?)^```\s*$/m);
+        const parts = text.split(/^```[^\n]*\n([\s\S]*?)^```[ \t]*$/m);
         parts.forEach((part, i) => {
             if (i % 2 === 1) {
-                out.push(`<pre><code>${escapeHtml(part.replace(/\n$/, ''))}</code></pre>`);
+                out.push(`<div class="post-code"><code class="hljs">${escapeHtml(part.replace(/\n$/, ''))}</code></div>`);
                 return;
             }
-            part.split(/\n{2,}/).filter((p) => p.trim() !== '').forEach((p) => out.push(`<p>${inline(p).replace(/\n/g, '<br>')}</p>`));
+            part.split(/\n{2,}/).map((p) => p.trim()).filter((p) => p !== '').forEach((p) => out.push(block(p)));
         });
         return out.join('');
     }
@@ -107,7 +133,7 @@
         ['not-bot', post('p-x1', 'custom_claude_approval', {claude_approval: approval('req-x')}, 'I am a person posting a **custom_claude_approval** post; no card for me.', ALICE.id)],
     ];
 
-    // Rich cards (issue 4): previews the agent computes, and the cards that go with them.
+    // Rich cards: previews the agent computes, and the cards that go with them.
     const CWD = '/home/alice/src/payments-service';
     const EDIT_DIFF = [
         '--- a/src/auth/session.test.ts',
@@ -247,7 +273,8 @@
     const originals = Object.fromEntries(cards);
 
     const entities = {
-        general: {config: {SiteURL: ''}},
+        // The client config's strings, as the server sends them. DisableAppBar is 'false' by default.
+        general: {config: {SiteURL: params.has('siteurl') ? params.get('siteurl') : 'https://chat.example.com', DisableAppBar: params.get('appbar') === 'off' ? 'true' : 'false'}},
         users: {currentUserId: ALICE.id, profiles: {[BOT.id]: BOT, [ALICE.id]: ALICE, [BOB.id]: BOB, [CAROL.id]: CAROL}},
         preferences: {myPreferences: {}},
     };
@@ -294,18 +321,38 @@
             appBar.push({iconUrl, action, tooltipText});
             return `appbar-${appBar.length}`;
         },
+        registerReconnectHandler(handler) {
+            reconnectHandlers.push(handler);
+        },
     };
     let rhs = null;
     const headerButtons = [];
     const appBar = [];
+    const reconnectHandlers = [];
+    // mattermost-redux's appBarEnabled: only the string 'false' turns it on.
+    const appBarEnabled = () => store.getState().entities.general.config.DisableAppBar === 'false';
 
-    // The channel header's plugin buttons and the app bar, as the webapp draws them.
+    // The channel header's plugin buttons (plugins/channel_header_plug): none while the
+    // App Bar is on, which is the default; then the App Bar shows the plugin's App Bar
+    // icon, and the header button only of a plugin that registered no App Bar icon.
     function ChannelHeader() {
         return React.createElement('div', {className: 'channel-header', id: 'channel-header'},
             React.createElement('span', {className: 'channel-header__name'}, 'Town Square'),
-            headerButtons.map((b, i) => React.createElement('button', {key: i, type: 'button', className: 'channel-header__button', 'aria-label': b.dropdownText, title: b.tooltipText, onClick: () => b.action()}, b.icon)),
-            appBar.map((b, i) => React.createElement('button', {key: `a${i}`, type: 'button', className: 'app-bar__button', 'aria-label': `App bar: ${b.tooltipText}`, onClick: () => b.action()},
-                React.createElement('img', {src: b.iconUrl, alt: '', width: 24, height: 24}))));
+            appBarEnabled() ? null : headerButtons.map((b, i) => React.createElement('button', {
+                key: i, type: 'button', className: 'channel-header__icon', id: `header-${i}ChannelHeaderButton`, 'aria-label': b.tooltipText || b.dropdownText, title: b.tooltipText,
+                onClick: () => b.action(),
+            }, b.icon)));
+    }
+
+    function AppBar() {
+        if (!appBarEnabled()) {
+            return null;
+        }
+        const withAppBarIcon = appBar.length > 0; // one plugin here: a header button is dropped when it has an App Bar icon
+        return React.createElement('div', {className: 'app-bar', id: 'app-bar', role: 'toolbar', 'aria-label': 'App Bar'},
+            appBar.map((b, i) => React.createElement('button', {key: `a${i}`, type: 'button', className: 'app-bar__icon', 'aria-label': b.tooltipText, title: b.tooltipText, onClick: () => b.action()},
+                React.createElement('img', {src: b.iconUrl, alt: ''}))),
+            withAppBarIcon ? null : headerButtons.map((b, i) => React.createElement('button', {key: `h${i}`, type: 'button', className: 'app-bar__icon', 'aria-label': b.tooltipText || b.dropdownText, onClick: () => b.action()}, b.icon)));
     }
 
     function RightHandSidebar() {
@@ -318,26 +365,38 @@
             React.createElement('div', {className: 'sidebar--right__content'}, React.createElement(rhs.component)));
     }
 
+    // A post as post_component.tsx draws it; a registered post type component is rendered
+    // by post_message_view with these props, inside the post body's AutoHeight wrapper,
+    // and (as in the web app) without an error boundary.
     function Post({name, post: p}) {
         const Card = postTypes[p.type];
         const author = p.user_id === BOT.id ? BOT : ALICE;
-        return React.createElement('div', {className: 'post', id: `card-${name}`},
-            React.createElement('div', {className: 'post__avatar'}, author.username[0].toUpperCase()),
-            React.createElement('div', {className: 'post__body'},
-                React.createElement('div', {className: 'post__header'},
-                    React.createElement('span', {className: 'post__name'}, author.username),
-                    author.is_bot ? React.createElement('span', {className: 'post__bot'}, 'BOT') : null,
-                    React.createElement('span', {className: 'post__time'}, '10:41 AM')),
-                Card ? React.createElement(Card, {post: p, theme: {}, isRHS: false}) : React.createElement('div', null, `no component for ${p.type}`)));
+        return React.createElement('div', {id: `card-${name}`},
+            React.createElement('div', {role: 'listitem', id: `post_${p.id}`, tabIndex: 0, className: `a11y__section post other--root${author.is_bot ? ' post--bot' : ''}`},
+                React.createElement('div', {role: 'application', className: 'post__content'},
+                    React.createElement('div', {className: 'post__img'}, React.createElement('div', {className: 'Avatar Avatar-md'}, author.username[0].toUpperCase())),
+                    React.createElement('div', null,
+                        React.createElement('div', {className: 'post__header'},
+                            React.createElement('div', {className: 'col col__name'}, React.createElement('button', {type: 'button', className: 'user-popover style--none'}, author.username)),
+                            author.is_bot ? React.createElement('span', {className: 'BotTag'}, 'BOT') : null,
+                            React.createElement('div', {className: 'col d-flex align-items-center'},
+                                React.createElement('a', {className: 'post__permalink', href: '#'}, React.createElement('time', {className: 'post__time'}, '10:41 AM')))),
+                        React.createElement('div', {className: 'post__body', id: `${p.id}_message`},
+                            React.createElement('div', {className: 'AutoHeight'}, React.createElement('div', null,
+                                Card ? React.createElement(Card, {post: p, compactDisplay: false, isRHS: false, theme: {}}) : React.createElement('div', {className: 'post-message__text'}, p.message))),
+                            React.createElement('div', {className: 'post__body-reactions-acks'}))))));
     }
 
     let reactRoot = null;
+    let appBarRoot = null;
     function render() {
         reactRoot.render(
             React.createElement(ReactRedux.Provider, {store},
                 React.createElement(ChannelHeader),
                 React.createElement(RightHandSidebar),
-                cards.map(([name, p]) => React.createElement(Post, {key: name, name, post: p}))));
+                React.createElement('div', {id: 'post-list', role: 'list'},
+                    cards.map(([name, p]) => React.createElement(Post, {key: name, name, post: p})))));
+        appBarRoot.render(React.createElement(ReactRedux.Provider, {store}, React.createElement(AppBar)));
     }
 
     window.__host = {
@@ -416,13 +475,38 @@
         get pluginId() {
             return plugin && plugin.id;
         },
-        start() {
-            if (!plugin) {
-                throw new Error('main.js did not call registerPlugin');
-            }
-            plugin.instance.initialize(registry, store);
-            reactRoot = ReactDOM.createRoot(document.getElementById('root'));
+        /** The websocket reconnected: the web app calls every plugin's reconnect handler. */
+        reconnect() {
+            reconnectHandlers.forEach((handler) => handler());
+        },
+        /** The post a card shows now. */
+        post(name) {
+            return cards.find(([n]) => n === name)[1];
+        },
+        /** Appends posts ([name, post] pairs) to the channel, each in its own #card-<name>. */
+        addCards(entries) {
+            cards.push(...entries);
             render();
         },
+        /** True once main.js registered and initialized the plugin and the page rendered. */
+        ready: false,
     };
+
+    // As the web app loads a plugin (plugins/index.ts): a script element for the bundle
+    // the server lists, then initialize() with the registry and the store.
+    function start() {
+        if (!plugin) {
+            throw new Error('main.js did not call registerPlugin');
+        }
+        plugin.instance.initialize(registry, store);
+        reactRoot = ReactDOM.createRoot(document.getElementById('root'));
+        appBarRoot = ReactDOM.createRoot(document.getElementById('app-bar-root'));
+        render();
+        window.__host.ready = true;
+    }
+    const script = document.createElement('script');
+    script.id = 'plugin_claude-mattermost';
+    script.src = `${publicPath}plugins/claude-mattermost/main.js`;
+    script.onload = start;
+    document.head.appendChild(script);
 })();

@@ -2,12 +2,12 @@
 // Loads the built dist/main.js into a stand-in Mattermost page in Debian's Chromium,
 // checks the cards behave (clicks reach the plugin route with the CSRF header), and
 // saves a screenshot of every card in a light and a dark theme to screenshots/.
-/* global window, document -- used inside page.evaluate(), which runs in the browser */
+/* global window, document, getComputedStyle -- used inside page.evaluate(), which runs in the browser */
 import assert from 'node:assert/strict';
 import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 
-import {calls, launchBrowser, onlyCall, reportSize, shots, startServer} from './harness.mjs';
+import {calls, checkBundle, launchBrowser, onlyCall, shots, startServer, SUBPATH} from './harness.mjs';
 
 const STREAM = [
     'I found the flaky test.',
@@ -15,8 +15,15 @@ const STREAM = [
     'I found the flaky test. `session.test.ts` reuses one cookie jar across tests, so the order matters:\n\n```ts\nconst agent = request.agent(app); // shared',
 ];
 
-async function checkTheme(browser, base, theme) {
-    const page = await browser.newPage({viewport: {width: 820, height: 900}, deviceScaleFactor: 1, colorScheme: theme});
+// The App Bar, on by default, takes this much of the page's width at the right.
+const APP_BAR = 48;
+
+/**
+ * A new page at `url`, once the plugin is loaded: `errors` collects what the page threw,
+ * logged as an error or refused under its Content-Security-Policy.
+ */
+async function openPage(browser, url, {width, theme = 'light'}) {
+    const page = await browser.newPage({viewport: {width, height: 900}, deviceScaleFactor: 1, colorScheme: theme});
     const errors = [];
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (msg) => {
@@ -25,8 +32,48 @@ async function checkTheme(browser, base, theme) {
             errors.push(msg.text());
         }
     });
-    await page.goto(`${base}/?theme=${theme}`);
+    await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP refused ${e.violatedDirective}: ${e.blockedURI}`));
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => window.__host && window.__host.ready);
+    return {page, errors};
+}
+
+async function checkTheme(browser, base, theme) {
+    const {page, errors} = await openPage(browser, `${base}/?theme=${theme}`, {width: 820 + APP_BAR, theme});
     await page.locator('#card-session-working section').waitFor();
+
+    // The page is as strict as the web app's: a page script's eval and an inline script are refused.
+    await page.evaluate(() => {
+        const inline = document.createElement('script');
+        inline.textContent = 'window.__inlineProbe = true';
+        document.head.append(inline);
+        const probe = document.createElement('script');
+        probe.src = 'static/eval-probe.js';
+        document.head.append(probe);
+    });
+    await page.waitForFunction(() => window.__evalProbe !== undefined);
+    assert.equal(await page.evaluate(() => window.__evalProbe), 'EvalError', 'the page refuses eval, as the web app does');
+    assert.equal(await page.evaluate(() => window.__inlineProbe), undefined, 'the page refuses inline scripts, as the web app does');
+    const violations = errors.splice(0).filter((e) => /^CSP refused script-src/.test(e));
+    assert.equal(violations.length, 2, `the page reported both refusals: ${violations}`);
+
+    // Bootstrap's and Mattermost's rules for bare elements stay out of the cards: no bold
+    // terms or option descriptions, no 21px legend, no 17.5px quote with a glyph, no pre
+    // breaking words anywhere.
+    const looks = await page.evaluate(() => {
+        const style = (selector, pseudo) => getComputedStyle(document.querySelector(selector), pseudo);
+        return {
+            term: style('#card-approval-pending dt.cm-label').fontWeight,
+            option: style('#card-question-multi .cm-option__desc').fontWeight,
+            legend: style('#card-question-multi legend').fontSize,
+            quote: style('#card-guest-pending blockquote').fontSize,
+            glyph: style('#card-guest-pending blockquote', '::before').content,
+            pre: style('#card-approval-pending pre').wordBreak,
+        };
+    });
+    assert.deepEqual(looks, {term: '400', option: '400', legend: '14px', quote: '14px', glyph: 'none', pre: 'normal'}, 'host styles leak into the cards');
 
     // Streamed text arrives through the registered websocket handler into the reducer.
     for (const text of STREAM) {
@@ -37,7 +84,7 @@ async function checkTheme(browser, base, theme) {
     assert.equal(await streaming.getByRole('status').count(), 1, 'typing indicator while streaming');
 
     // A person who is not the bot gets no card.
-    assert.equal(await page.locator('#card-not-bot button').count(), 0, 'no buttons on a non-bot post');
+    assert.equal(await page.locator('#card-not-bot .post__body button').count(), 0, 'no buttons on a non-bot post');
 
     const shot = (name, locator = page.locator(`#card-${name}`)) => locator.screenshot({path: join(shots, `${name}-${theme}.png`), animations: 'disabled'});
 
@@ -67,7 +114,7 @@ async function checkTheme(browser, base, theme) {
     await guest.getByRole('button', {name: 'Invite'}).click();
     await guest.getByText('@carol invited by @alice').waitFor();
     assert.deepEqual(onlyCall(), {path: '/plugins/claude-mattermost/api/v1/sessions/sess1/guests/g-ok/decide', body: {decision: 'invite'}});
-    assert.equal(await guest.getByRole('button').count(), 0, 'no buttons once decided');
+    assert.equal(await guest.locator('.post__body').getByRole('button').count(), 0, 'no buttons once decided');
     await shot('guest-after-click', guest);
     const guestRefused = page.locator('#card-guest-refused');
     await guestRefused.getByRole('button', {name: 'Allow once'}).click();
@@ -83,7 +130,7 @@ async function checkTheme(browser, base, theme) {
     assert.deepEqual(onlyCall(), {path: '/api/v4/posts/p-o1/actions/include', body: {}});
     await page.evaluate(() => window.__host.editPost('offer-pending', {claude_context_offer: {offer_id: 'o-1', user_id: 'alice00000000000000000000', username: 'alice', count: 12, status: 'included'}}));
     await offer.getByText('Started with the 12 earlier messages of this thread').waitFor();
-    assert.equal(await offer.getByRole('button').count(), 0, 'no buttons once answered');
+    assert.equal(await offer.locator('.post__body').getByRole('button').count(), 0, 'no buttons once answered');
 
     // The header updates in place: a starting session filling in every field keeps its size.
     const starting = page.locator('#card-session-starting section');
@@ -114,7 +161,7 @@ async function checkTheme(browser, base, theme) {
     await shot('session-stopping', working);
     await page.evaluate(() => window.__host.editSession('session-working', {status: 'ended', ended_reason: 'stopped'}));
     await working.getByText('Reply in this thread to resume the session.').waitFor();
-    assert.equal(await working.getByRole('button').count(), 0, 'no buttons once ended');
+    assert.equal(await working.locator('.post__body').getByRole('button').count(), 0, 'no buttons once ended');
     await page.evaluate(() => window.__host.editSession('session-working', {status: 'starting', ended_reason: ''}));
     await working.getByRole('button', {name: 'Stop'}).and(page.locator(':enabled')).waitFor();
     assert.equal(await working.getByText('Stopping…').count(), 0, 'a resumed session is not "Stopping…"');
@@ -131,7 +178,7 @@ async function checkTheme(browser, base, theme) {
     await sessionRefused.getByRole('alert').getByText('Only participants can stop this session').waitFor();
     calls.length = 0;
 
-    assert.equal(await page.locator('#card-session-watcher button').count(), 0, 'someone who only watches gets no Stop');
+    assert.equal(await page.locator('#card-session-watcher .post__body button').count(), 0, 'someone who only watches gets no Stop');
 
     for (const name of ['session-waiting', 'session-starting', 'session-idle', 'session-ended', 'session-ended-idle', 'session-error', 'session-refused', 'session-watcher', 'session-terminal-away',
         'guest-refused', 'guest-allowed', 'guest-invited', 'guest-denied', 'offer-others', 'offer-included', 'offer-skipped',
@@ -150,7 +197,7 @@ const RICH_CARDS = ['approval-all', 'approval-reason', 'approval-diff', 'approva
     'plan-pending', 'plan-approved', 'plan-changes', 'question-single', 'question-multi', 'question-answered', 'question-expired',
     'output-collapsed', 'output-error', 'output-fails'];
 
-/** Rich cards (issue 4): each one's screenshot, then what its buttons send and show. */
+/** Rich cards: each one's screenshot, then what its buttons send and show. */
 async function checkRichCards(page, shot) {
     for (const name of RICH_CARDS) {
         await shot(name);
@@ -254,8 +301,10 @@ async function checkRichCards(page, shot) {
     await outputError.getByRole('button', {name: /^Bash · go test/}).click();
     await shot('output-error-expanded', outputError);
 
-    // The right-hand panel: opened from the channel header, its three lists from the plugin's routes.
-    await page.getByRole('button', {name: 'Claude Code', exact: true}).click();
+    // The right-hand panel: opened from the App Bar (the channel header shows no button while
+    // it is on), its three lists from the plugin's routes.
+    assert.equal(await page.locator('#channel-header button').count(), 0, 'no channel header button while the App Bar is on');
+    await page.getByRole('toolbar', {name: 'App Bar'}).getByRole('button', {name: 'Claude Code'}).click();
     const rhs = page.locator('#rhs');
     await rhs.getByText('alice-thinkpad').first().waitFor();
     await rhs.getByText('npm test -- --runInBand src/auth').waitFor();
@@ -271,9 +320,21 @@ async function checkRichCards(page, shot) {
     calls.length = 0;
     await rhs.getByRole('button', {name: 'Approve'}).click();
     await rhs.getByText('npm test -- --runInBand src/auth').waitFor({state: 'detached'});
-    assert.equal(calls[0].path, '/plugins/claude-mattermost/api/v1/sessions/sess1/approvals/rhs-1/decide');
+    // The decision, then the list of what waits is fetched again.
+    const panelSettled = () => page.waitForFunction(() => Object.values(window.__host.store.getState()['plugins-claude-mattermost'].panel).every((list) => !list.loading));
+    await panelSettled();
+    assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), [
+        'POST /plugins/claude-mattermost/api/v1/sessions/sess1/approvals/rhs-1/decide', 'GET /plugins/claude-mattermost/api/v1/me/approvals',
+    ]);
     calls.length = 0;
-    await page.getByRole('button', {name: 'App bar: Claude Code'}).click();
+    // After a websocket reconnect events may have been missed: the open panel reloads its lists.
+    await page.evaluate(() => window.__host.reconnect());
+    await panelSettled();
+    assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`).sort(), [
+        'GET /plugins/claude-mattermost/api/v1/me/approvals', 'GET /plugins/claude-mattermost/api/v1/me/machines', 'GET /plugins/claude-mattermost/api/v1/me/sessions',
+    ], 'the reconnect handler reloads the panel');
+    calls.length = 0;
+    await page.getByRole('toolbar', {name: 'App Bar'}).getByRole('button', {name: 'Claude Code'}).click();
     await rhs.waitFor({state: 'detached'});
     calls.length = 0;
 }
@@ -281,8 +342,7 @@ async function checkRichCards(page, shot) {
 // Wide: a diff in a container of 900px or more can show old and new side by side.
 async function checkWide(browser, base) {
     for (const theme of ['light', 'dark']) {
-        const page = await browser.newPage({viewport: {width: 1320, height: 900}, deviceScaleFactor: 1});
-        await page.goto(`${base}/?theme=${theme}&width=1300`);
+        const {page} = await openPage(browser, `${base}/?theme=${theme}&width=1300`, {width: 1320 + APP_BAR, theme});
         const diff = page.locator('#card-approval-diff');
         await diff.getByRole('button', {name: 'Split', pressed: true}).waitFor();
         await diff.screenshot({path: join(shots, `approval-diff-split-${theme}.png`), animations: 'disabled'});
@@ -295,8 +355,7 @@ async function checkWide(browser, base) {
 
 // The right-hand sidebar is about 400px wide: cards must stay readable there.
 async function checkNarrow(browser, base) {
-    const page = await browser.newPage({viewport: {width: 420, height: 900}, deviceScaleFactor: 1});
-    await page.goto(`${base}/?theme=light&width=400`);
+    const {page} = await openPage(browser, `${base}/?theme=light&width=400`, {width: 420 + APP_BAR});
     await page.locator('#card-session-working section').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px at 400px`);
@@ -308,7 +367,7 @@ async function checkNarrow(browser, base) {
     await all.getByRole('button', {name: 'Approve all'}).click();
     await all.getByText('Approve this and every later request in this session?').waitFor({state: 'visible'});
     await all.screenshot({path: join(shots, 'approval-all-confirm-narrow.png'), animations: 'disabled'});
-    await page.getByRole('button', {name: 'Claude Code', exact: true}).click();
+    await page.getByRole('toolbar', {name: 'App Bar'}).getByRole('button', {name: 'Claude Code'}).click();
     await page.locator('#rhs').getByText('alice-thinkpad').first().waitFor();
     const working = page.locator('#card-session-working');
     const box = await working.boundingBox();
@@ -325,10 +384,169 @@ async function checkNarrow(browser, base) {
     await page.close();
 }
 
+// With DisableAppBar the channel header shows the plugin's button, and there is no App Bar.
+async function checkAppBarOff(browser, base) {
+    const {page, errors} = await openPage(browser, `${base}/?theme=light&appbar=off`, {width: 820});
+    assert.equal(await page.locator('#app-bar').count(), 0, 'no App Bar when DisableAppBar is true');
+    const button = page.locator('#channel-header').getByRole('button', {name: 'Claude Code: your sessions and what waits for you'});
+    await page.locator('#channel-header').screenshot({path: join(shots, 'channel-header-button-light.png'), animations: 'disabled'});
+    await button.click();
+    await page.locator('#rhs').getByText('alice-thinkpad').first().waitFor();
+    await button.click();
+    await page.locator('#rhs').waitFor({state: 'detached'});
+    calls.length = 0;
+    assert.deepEqual(errors, [], 'errors in the page without the App Bar');
+    await page.close();
+}
+
+/**
+ * Served under a subpath, reached at another address than the Site URL says: every
+ * request goes to the page's own origin and subpath, and links point there too.
+ */
+async function checkSiteURLs(browser, port) {
+    const page = `http://localhost:${port}${SUBPATH}/`;
+    const host = `localhost:${port}`;
+    const api = `${SUBPATH}/plugins/claude-mattermost/api/v1`;
+    const siteURLs = [
+        ['empty', ''],
+        ['with a trailing slash', `http://localhost:${port}/`],
+        ['with a path', `http://localhost:${port}${SUBPATH}/`],
+        ['elsewhere, with a path', 'https://chat.example.com/mattermost'],
+        ['another host name for this server', `http://127.0.0.1:${port}${SUBPATH}`],
+    ];
+    for (const [what, siteURL] of siteURLs) {
+        const {page: tab, errors} = await openPage(browser, `${page}?theme=light&siteurl=${encodeURIComponent(siteURL)}`, {width: 820 + APP_BAR});
+        calls.length = 0;
+        const approval = tab.locator('#card-approval-pending');
+        await approval.getByRole('button', {name: 'Approve', exact: true}).click();
+        await approval.getByText('Approved by @alice').waitFor();
+        assert.deepEqual(onlyCall(host), {path: `${api}/sessions/sess1/approvals/req-ok/decide`, body: {decision: 'approve', reason: ''}}, `Site URL ${what}`);
+
+        const offer = tab.locator('#card-offer-pending');
+        await offer.getByRole('button', {name: 'Include thread'}).click();
+        await offer.getByRole('button', {name: 'Include thread'}).and(tab.locator(':enabled')).waitFor();
+        assert.deepEqual(onlyCall(host), {path: `${SUBPATH}/api/v4/posts/p-o1/actions/include`, body: {}}, `Site URL ${what}`);
+
+        const output = tab.locator('#card-output-collapsed');
+        await output.getByRole('button', {name: /^Bash · npm test/}).click();
+        await output.getByRole('button', {name: 'Show all 120 lines'}).click();
+        await output.getByText('Tests: 3 failed, 117 passed, 120 total').waitFor();
+        assert.deepEqual(calls.map((c) => [c.method, c.path, c.host]), [['GET', `${api}/sessions/sess1/outputs/tu-ok`, host]], `Site URL ${what}`);
+        calls.length = 0;
+
+        await tab.getByRole('toolbar', {name: 'App Bar'}).getByRole('button', {name: 'Claude Code'}).click();
+        const rhs = tab.locator('#rhs');
+        await rhs.getByText('npm test -- --runInBand src/auth').waitFor();
+        assert.deepEqual(calls.map((c) => [c.method, c.path, c.host]).sort(), ['approvals', 'machines', 'sessions'].map((list) => ['GET', `${api}/me/${list}`, host]), `Site URL ${what}`);
+        calls.length = 0;
+        assert.equal(await rhs.getByRole('link', {name: 'Review the plan →'}).getAttribute('href'), `http://localhost:${port}${SUBPATH}/_redirect/pl/p-plan1`, `Site URL ${what}`);
+
+        assert.deepEqual(errors, [], `errors with the Site URL ${what}`);
+        await tab.close();
+    }
+}
+
+/**
+ * Cards with props they were not written for (wrong types, missing fields, 1 MB strings,
+ * an older plugin version's shapes, props that throw when read) among the others: each
+ * shows itself or its message, a card that throws is logged once, and the rest of the
+ * channel keeps working.
+ */
+async function checkHostile(browser, base) {
+    const {page, errors} = await openPage(browser, `${base}/?theme=light`, {width: 820 + APP_BAR});
+    // The failing cards and the wrong types first, for their screenshots: the 1 MB cards
+    // below make the page too tall for Chromium to paint all of it.
+    const add = (only) => page.evaluate((variantsWanted) => {
+        const host = window.__host;
+        const MB = 'x'.repeat(1 << 20);
+        const mapLeaves = (value, leaf) => {
+            if (Array.isArray(value)) {
+                return value.map((v) => mapLeaves(v, leaf));
+            }
+            if (typeof value === 'object' && value !== null) {
+                return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapLeaves(v, leaf)]));
+            }
+            return leaf(value);
+        };
+        const variants = {
+            'wrong-types': (props) => mapLeaves(props, (v) => (typeof v === 'string' ? 7 : typeof v === 'number' ? 'seven' : 'yes')),
+            'missing-fields': (props) => Object.fromEntries(Object.keys(props).map((k) => [k, {}])),
+            'one-mb-strings': (props) => mapLeaves(props, (v) => (typeof v === 'string' ? MB : v)),
+            'older-version': (props) => mapLeaves(props, (v) => {
+                if (typeof v === 'number') {
+                    return v === 0 ? '2025-01-02T10:42:00Z' : String(v);
+                }
+                return ['pending', 'working', 'in_progress'].includes(v) ? 'waiting_for_input' : v;
+            }),
+        };
+        const sources = {
+            session: 'session-working', approval: 'approval-diff', text: 'text-done', guest: 'guest-pending', offer: 'offer-pending',
+            diff: 'diff-applied', todo: 'todo-progress', plan: 'plan-pending', question: 'question-multi', output: 'output-collapsed',
+        };
+        const entries = [];
+        const failing = [];
+        for (const [kind, source] of Object.entries(sources)) {
+            const good = host.post(source);
+            for (const [variant, change] of Object.entries(variants).filter(([v]) => variantsWanted.includes(v))) {
+                entries.push([`hostile-${kind}-${variant}`, Object.assign({}, good, {id: `h-${kind}-${variant}`, props: change(good.props)})]);
+            }
+            if (variantsWanted.includes('throws')) {
+                // Props that throw when read: the card fails while rendering, as a bug would make it.
+                const throws = Object.assign({}, good, {id: `h-${kind}-throws`, message: `Claude Code ${kind} card: what it says on the phone`});
+                Object.defineProperty(throws, 'props', {get() {
+                    throw new Error(`hostile props of ${kind}`);
+                }});
+                entries.push([`hostile-${kind}-throws`, throws]);
+                failing.push(`hostile-${kind}-throws`);
+            }
+        }
+        host.addCards(entries);
+        return {names: entries.map(([name]) => name), throwing: failing};
+    }, only);
+    const first = await add(['throws', 'wrong-types']);
+    await page.locator(`#card-${first.names[first.names.length - 1]}`).waitFor();
+    await page.locator('#card-hostile-approval-throws').screenshot({path: join(shots, 'hostile-fallback-light.png'), animations: 'disabled'});
+    await page.locator('#card-hostile-approval-wrong-types').screenshot({path: join(shots, 'hostile-wrong-types-light.png'), animations: 'disabled'});
+    const rest = await add(['missing-fields', 'one-mb-strings', 'older-version']);
+    await page.locator(`#card-${rest.names[rest.names.length - 1]}`).waitFor();
+    const names = [...first.names, ...rest.names];
+    const {throwing} = first;
+
+    for (const name of names) {
+        const shown = await page.locator(`#card-${name} .post__body`).evaluate((el) => el.innerText.trim().length);
+        assert.ok(shown > 0, `${name} shows nothing`);
+    }
+    for (const name of throwing) {
+        const kind = name.split('-')[1];
+        await page.locator(`#card-${name}`).getByText(`Claude Code ${kind} card: what it says on the phone`).waitFor();
+    }
+
+    // The rest of the channel works: a card still renders, and its button still reaches the plugin.
+    calls.length = 0;
+    const approval = page.locator('#card-approval-pending');
+    await approval.getByRole('button', {name: 'Approve', exact: true}).click();
+    await approval.getByText('Approved by @alice').waitFor();
+    onlyCall();
+
+    // Logged once each, also when the same post mounts again (the web app remounts posts
+    // scrolled back into view) and fails again.
+    await page.evaluate(() => window.__host.addCards([['hostile-plan-again', window.__host.post('hostile-plan-throws')]]));
+    await page.locator('#card-hostile-plan-again').getByText('Claude Code plan card: what it says on the phone').waitFor();
+    const ours = errors.filter((e) => e.startsWith('claude-mattermost:'));
+    assert.deepEqual(ours.map((e) => e.split(' failed')[0]).sort(), throwing.map((name) => {
+        const kind = name.split('-')[1];
+        return `claude-mattermost: the custom_claude_${{text: 'text', offer: 'offer', output: 'tool_output'}[kind] ?? kind} card of post h-${kind}-throws`;
+    }).sort());
+    // What else reached the console is React's own report of the errors the boundaries caught.
+    const others = errors.filter((e) => !e.startsWith('claude-mattermost:') && !/hostile props of/.test(e));
+    assert.deepEqual(others, [], 'errors in the page with hostile cards');
+    await page.close();
+}
+
 async function main() {
-    reportSize();
+    checkBundle();
     mkdirSync(shots, {recursive: true});
-    const {base, close} = await startServer();
+    const {base, port, close} = await startServer();
     const browser = await launchBrowser();
     try {
         for (const theme of ['light', 'dark']) {
@@ -339,6 +557,12 @@ async function main() {
         console.log('narrow (right-hand sidebar width): screenshots in screenshots/');
         await checkWide(browser, base);
         console.log('wide: split diffs in screenshots/');
+        await checkAppBarOff(browser, base);
+        console.log('DisableAppBar: the channel header button opens the panel');
+        await checkHostile(browser, base);
+        console.log('hostile props: every card shows itself or its message; the rest of the channel works');
+        await checkSiteURLs(browser, port);
+        console.log(`under ${SUBPATH}/, whatever the Site URL: every request goes to the page's origin and subpath`);
     } finally {
         await browser.close();
         close();

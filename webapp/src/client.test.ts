@@ -21,10 +21,15 @@ const decided = {session_id: 's 1', request_id: 'r/1', tool_name: 'Bash', input:
 describe('plugin client', () => {
     let fetchMock: jest.Mock;
 
+    afterEach(() => {
+        delete window.basename;
+    });
+
     beforeEach(() => {
         fetchMock = jest.fn();
         globalThis.fetch = fetchMock as unknown as typeof fetch;
-        client.setSiteURL(() => 'https://chat.example.com/team-chat');
+        // Served under a subpath; the server's Site URL is never read (url.ts).
+        window.basename = '/team-chat';
         document.cookie = 'MMCSRF=csrf-token-123';
     });
 
@@ -36,7 +41,7 @@ describe('plugin client', () => {
         expect(approval).toMatchObject({status: 'approved', decided_by: 'alice'});
         expect(fetchMock).toHaveBeenCalledTimes(1);
         const [url, options] = fetchMock.mock.calls[0] as [string, RequestInit & {headers: Record<string, string>}];
-        expect(url).toBe('https://chat.example.com/team-chat/plugins/claude-mattermost/api/v1/sessions/s%201/approvals/r%2F1/decide');
+        expect(url).toBe('http://localhost/team-chat/plugins/claude-mattermost/api/v1/sessions/s%201/approvals/r%2F1/decide');
         expect(options.method).toBe('post');
         expect(JSON.parse(options.body as string)).toEqual({decision: 'approve', reason: ''});
         expect(options.headers['X-CSRF-Token']).toBe('csrf-token-123');
@@ -92,7 +97,7 @@ describe('plugin client', () => {
 
             expect(recorded).toMatchObject({status: 'invited', decided_by: 'alice', user: {username: 'carol'}});
             const [url, options] = call();
-            expect(url).toBe('https://chat.example.com/team-chat/plugins/claude-mattermost/api/v1/sessions/s1/guests/g%201/decide');
+            expect(url).toBe('http://localhost/team-chat/plugins/claude-mattermost/api/v1/sessions/s1/guests/g%201/decide');
             expect(options.method).toBe('post');
             expect(JSON.parse(options.body as string)).toEqual({decision: 'invite'});
             expect(options.headers['X-CSRF-Token']).toBe('csrf-token-123');
@@ -121,7 +126,7 @@ describe('plugin client', () => {
             await client[method]('sess/1');
 
             const [url, options] = call();
-            expect(url).toBe(`https://chat.example.com/team-chat/plugins/claude-mattermost/api/v1/sessions/sess%2F1/${action}`);
+            expect(url).toBe(`http://localhost/team-chat/plugins/claude-mattermost/api/v1/sessions/sess%2F1/${action}`);
             expect(options.method).toBe('post');
             expect(options.headers['X-CSRF-Token']).toBe('csrf-token-123');
         });
@@ -138,7 +143,7 @@ describe('plugin client', () => {
             await client.doPostAction('post1', 'include');
 
             const [url, options] = call();
-            expect(url).toBe('https://chat.example.com/team-chat/api/v4/posts/post1/actions/include');
+            expect(url).toBe('http://localhost/team-chat/api/v4/posts/post1/actions/include');
             expect(options.method).toBe('post');
             expect(options.headers['X-CSRF-Token']).toBe('csrf-token-123');
             expect(options.credentials).toBe('include');
@@ -174,7 +179,7 @@ describe('plugin client', () => {
 
             expect(recorded).toMatchObject({status: 'answered', answered_by: 'alice', answers: {'Which?': 'Jest'}});
             const [url, options] = call();
-            expect(url).toBe('https://chat.example.com/team-chat/plugins/claude-mattermost/api/v1/sessions/s1/questions/q%2F1/answer');
+            expect(url).toBe('http://localhost/team-chat/plugins/claude-mattermost/api/v1/sessions/s1/questions/q%2F1/answer');
             expect(options.method).toBe('post');
             expect(JSON.parse(options.body as string)).toEqual({answers: {'Which?': 'Jest'}});
             expect(options.headers['X-CSRF-Token']).toBe('csrf-token-123');
@@ -193,7 +198,7 @@ describe('plugin client', () => {
 
             await expect(client.getToolOutput('s1', 'toolu_01')).resolves.toBe('line 1\nline 2\n');
             const [url, options] = call();
-            expect(url).toBe('https://chat.example.com/team-chat/plugins/claude-mattermost/api/v1/sessions/s1/outputs/toolu_01');
+            expect(url).toBe('http://localhost/team-chat/plugins/claude-mattermost/api/v1/sessions/s1/outputs/toolu_01');
             expect(options.method).toBe('get');
             expect(options.credentials).toBe('include');
         });
@@ -216,7 +221,7 @@ describe('plugin client', () => {
             expect(items).toHaveLength(1);
             expect(items[0]).toMatchObject(first);
             const [url, options] = call();
-            expect(url).toBe(`https://chat.example.com/team-chat/plugins/claude-mattermost/api/v1/me/${path}`);
+            expect(url).toBe(`http://localhost/team-chat/plugins/claude-mattermost/api/v1/me/${path}`);
             expect(options.method).toBe('get');
         });
 

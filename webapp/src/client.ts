@@ -1,5 +1,6 @@
-// Every REST call of the webapp. Requests go through Client4.getOptions so they carry
-// the CSRF header and the session cookie exactly like the webapp's own calls.
+// Every REST call of the webapp. Requests go to the page's own address (url.ts) and
+// through Client4.getOptions, so they carry the CSRF header and the session cookie
+// exactly like the webapp's own calls.
 // The deep import keeps the websocket client, which this plugin never uses, out of main.js.
 import Client4 from '@mattermost/client/lib/client4';
 
@@ -7,6 +8,7 @@ import {API_PATH} from './constants';
 import type {Decision, GuestDecision, SessionAction} from './constants';
 import {parseApproval, parseGuest, parseMachines, parsePending, parseQuestion, parseSessions} from './props';
 import type {ApprovalInfo, GuestInfo, MachineSummary, PendingRequest, QuestionInfo, SessionSummary} from './types';
+import {siteURL} from './url';
 
 /** A refused or failed request; `message` is fit to show to the person who clicked. */
 export class PluginClientError extends Error {
@@ -40,15 +42,9 @@ const fallbackMessages: Record<number, string> = {
 
 export class PluginClient {
     private readonly client4 = new Client4();
-    private siteURL: () => string = () => window.location.origin;
-
-    /** Called once at plugin initialization with a reader of the host store's site URL. */
-    setSiteURL(getSiteURL: () => string): void {
-        this.siteURL = getSiteURL;
-    }
 
     private pluginURL(path: string): string {
-        return `${this.siteURL()}${API_PATH}${path}`;
+        return `${siteURL()}${API_PATH}${path}`;
     }
 
     private async send(url: string, options: {method: 'get' | 'post'; body?: string}): Promise<Response> {
@@ -165,7 +161,7 @@ export class PluginClient {
      * as an ephemeral message, not as an error here.
      */
     async doPostAction(postId: string, actionId: string): Promise<void> {
-        const url = `${this.siteURL()}/api/v4/posts/${encodeURIComponent(postId)}/actions/${encodeURIComponent(actionId)}`;
+        const url = `${siteURL()}/api/v4/posts/${encodeURIComponent(postId)}/actions/${encodeURIComponent(actionId)}`;
         await this.post(url, {});
     }
 }

@@ -1,22 +1,12 @@
 import React from 'react';
 import type {Store} from 'redux';
 
-import ApprovalCard from './cards/approval/ApprovalCard';
-import AppliedDiffCard from './cards/diff/AppliedDiffCard';
-import GuestCard from './cards/guest/GuestCard';
-import ContextOfferCard from './cards/offer/ContextOfferCard';
-import ToolOutputCard from './cards/output/ToolOutputCard';
-import PlanCard from './cards/plan/PlanCard';
-import QuestionCard from './cards/question/QuestionCard';
-import SessionHeader from './cards/session/SessionHeader';
-import StreamingText from './cards/text/StreamingText';
-import TodoPanel from './cards/todo/TodoPanel';
-import {client} from './client';
-import {PostTypes, RefreshTargets, WebSocketEvents} from './constants';
+import {cards} from './cards';
+import {Boundary, withCardBoundary} from './components/Boundary';
+import {RefreshTargets, WebSocketEvents} from './constants';
 import {pluginId} from './manifest';
 import type {PluginRegistry} from './registry';
 import reducer from './store/reducer';
-import {getSiteURL} from './store/selectors';
 import type {HostState} from './store/selectors';
 import {injectStyles} from './styles';
 import {APP_BAR_ICON, PanelIcon} from './rhs/icons';
@@ -27,31 +17,42 @@ import {handleRefresh, handleText} from './websocket/handlers';
 
 const PANEL_TITLE = 'Claude Code';
 
+function SafeRightHandPanel() {
+    return (
+        <Boundary
+            fallback={<p className='cm-rhs__failed'>Claude Code could not show this panel. Reload the page to try again.</p>}
+            logKey='the right-hand panel'
+        >
+            <RightHandPanel/>
+        </Boundary>
+    );
+}
+
 export default class Plugin {
     initialize(registry: PluginRegistry, store: Store<HostState>): void {
-        client.setSiteURL(() => getSiteURL(store.getState()));
         injectStyles();
 
         registry.registerReducer(reducer);
-        registry.registerPostTypeComponent(PostTypes.Session, SessionHeader);
-        registry.registerPostTypeComponent(PostTypes.Approval, ApprovalCard);
-        registry.registerPostTypeComponent(PostTypes.Text, StreamingText);
-        registry.registerPostTypeComponent(PostTypes.Guest, GuestCard);
-        registry.registerPostTypeComponent(PostTypes.ContextOffer, ContextOfferCard);
-        registry.registerPostTypeComponent(PostTypes.Diff, AppliedDiffCard);
-        registry.registerPostTypeComponent(PostTypes.Todo, TodoPanel);
-        registry.registerPostTypeComponent(PostTypes.Plan, PlanCard);
-        registry.registerPostTypeComponent(PostTypes.Question, QuestionCard);
-        registry.registerPostTypeComponent(PostTypes.ToolOutput, ToolOutputCard);
+        for (const [type, Card] of Object.entries(cards)) {
+            registry.registerPostTypeComponent(type, withCardBoundary(type, Card));
+        }
         registry.registerWebSocketEventHandler(WebSocketEvents.Text, handleText(store));
         registry.registerWebSocketEventHandler(WebSocketEvents.Refresh, handleRefresh(store));
 
         // The right-hand panel: from the channel header, and from the app bar where there is one.
-        const {toggleRHSPlugin} = registry.registerRightHandSidebarComponent(RightHandPanel, PANEL_TITLE);
+        const {toggleRHSPlugin} = registry.registerRightHandSidebarComponent(SafeRightHandPanel, PANEL_TITLE);
         const toggle = () => {
             store.dispatch(toggleRHSPlugin);
         };
-        registry.registerChannelHeaderButtonAction(<PanelIcon/>, toggle, PANEL_TITLE, 'Claude Code: your sessions and what waits for you');
+        const icon = (
+            <Boundary
+                fallback={PANEL_TITLE}
+                logKey='the channel header icon'
+            >
+                <PanelIcon/>
+            </Boundary>
+        );
+        registry.registerChannelHeaderButtonAction(icon, toggle, PANEL_TITLE, 'Claude Code: your sessions and what waits for you');
         registry.registerAppBarComponent?.(APP_BAR_ICON, toggle, 'Claude Code');
         registry.registerReconnectHandler?.(() => {
             if (isPanelOpen(store.getState())) {

@@ -1,6 +1,7 @@
 import {
     parseApproval, parseGuest, parseMachines, parsePending, parseQuestion, parseRefreshEvent, parseSessions, parseTextEvent, readAppliedDiff,
     readContextOffer, readPostActions, readSession, readText, readTodo, readToolOutput, toMillis,
+    CODE_LIMIT, LINE_LIMIT, TEXT_LIMIT,
 } from './props';
 
 describe('reading props', () => {
@@ -146,6 +147,15 @@ describe('reading props', () => {
                 .toMatchObject({status: 'resolved', resolution: 'terminal_allowed'});
         });
 
+        it('keeps the first of questions or options that repeat a text (answers name them by it)', () => {
+            const option = (label: string, description = '') => ({label, description});
+            const question = parseQuestion({session_id: 's1', request_id: 'q1', questions: [
+                {question: 'A?', options: [option('x', 'first'), option('y'), option('x', 'second')]},
+                {question: 'A?', options: [option('z')]},
+            ]});
+            expect(question?.questions).toEqual([{question: 'A?', header: '', multiSelect: false, options: [option('x', 'first'), option('y')]}]);
+        });
+
         it('reads a tool output and counts the preview\'s lines when the server did not', () => {
             expect(readToolOutput({claude_tool_output: {tool_name: 'Bash', summary: 'ls', preview: 'a\nb\n', is_error: true}})).toEqual({
                 session_id: '', tool_use_id: '', tool_name: 'Bash', summary: 'ls', is_error: true, lines: 2, truncated: false, preview: 'a\nb\n',
@@ -170,5 +180,54 @@ describe('reading props', () => {
         ])('a refresh event %p refetches %p', (data, lists) => {
             expect(parseRefreshEvent(data)).toEqual(lists);
         });
+    });
+});
+
+// A post written by hand can carry megabytes; laying that out takes the browser seconds.
+describe('text past what a card lays out', () => {
+    const big = (n: number, line = 'x') => line.repeat(n);
+
+    it('cuts a field and says how much is not shown', () => {
+        const session = readSession({claude_session: {id: 's1', cwd: big(TEXT_LIMIT + 1234)}});
+        expect(session?.cwd).toBe(`${big(TEXT_LIMIT)} … 1,234 more characters not shown`);
+    });
+
+    it('leaves a field at the limit whole', () => {
+        expect(readSession({claude_session: {id: 's1', cwd: big(TEXT_LIMIT)}})?.cwd).toBe(big(TEXT_LIMIT));
+    });
+
+    it('cuts every string of a tool\'s input, nested ones included: a long line, and past the code limit', () => {
+        const lines = big(CODE_LIMIT / 10 + 1, 'abcdefghi\n'); // 10 characters a line
+        const approval = parseApproval({session_id: 's', request_id: 'r', input: {command: big(LINE_LIMIT + 1), nested: [{deep: lines}], n: 3}});
+        expect(approval?.input).toEqual({
+            command: `${big(LINE_LIMIT)} … 1 more characters on this line`,
+            nested: [{deep: `${lines.slice(0, CODE_LIMIT)} … 10 more characters not shown`}],
+            n: 3,
+        });
+    });
+
+    it('cuts a diff at a line end and marks it cut short', () => {
+        const line = `+${big(99)}\n`; // 100 characters
+        const diff = readAppliedDiff({claude_diff: {diff: big(CODE_LIMIT / 100 + 5, line)}});
+        expect(diff?.truncated).toBe(true);
+        expect(diff?.diff.length).toBeLessThanOrEqual(CODE_LIMIT);
+        expect(diff?.diff.endsWith(big(99))).toBe(true);
+    });
+
+    it('cuts a diff\'s long line and says so on the line', () => {
+        const diff = readAppliedDiff({claude_diff: {diff: `@@ -1 +1 @@\n-a\n+${big(LINE_LIMIT + 5)}\n`}});
+        expect(diff?.diff).toBe(`@@ -1 +1 @@\n-a\n+${big(LINE_LIMIT - 1)} … 6 more characters on this line\n`);
+        expect(diff?.truncated).toBe(false);
+    });
+
+    it('keeps the server\'s cut-short flag on a diff within the limit', () => {
+        expect(readAppliedDiff({claude_diff: {diff: '+a', truncated: true}})?.truncated).toBe(true);
+        expect(readAppliedDiff({claude_diff: {diff: '+a'}})?.truncated).toBe(false);
+    });
+
+    it('cuts a tool output\'s preview and offers the whole output', () => {
+        const output = readToolOutput({claude_tool_output: {preview: big(CODE_LIMIT / 10 * 2, 'abcdefghi\n')}});
+        expect(output?.preview).toHaveLength(CODE_LIMIT - 1); // up to the last whole line
+        expect(output?.truncated).toBe(true);
     });
 });

@@ -17,6 +17,63 @@ function str(value: unknown): string {
     return typeof value === 'string' ? value : '';
 }
 
+/**
+ * The most a card lays out. The server writes less, but a post written by hand can
+ * carry megabytes, and laying out a megabyte of text (above all one long line, which the
+ * browser must break anywhere) takes seconds. Longer text is cut, and says so. A field:
+ * more than a Mattermost message holds (16,383 characters). Code (a diff, a file, an
+ * output, a tool's input): as much as the server lets an agent send in a preview, with
+ * no line longer than a minified file's would be worth reading.
+ */
+export const TEXT_LIMIT = 20_000;
+export const CODE_LIMIT = 400_000;
+export const LINE_LIMIT = 10_000;
+
+/** `text` cut at `limit`, with what was cut said at the end. */
+export function cut(text: string, limit: number): string {
+    return text.length <= limit ? text : `${text.slice(0, limit)} … ${(text.length - limit).toLocaleString('en-US')} more characters not shown`;
+}
+
+/** Each line of `text` cut at LINE_LIMIT, saying what was cut. */
+function cutLongLines(text: string): string {
+    if (text.length <= LINE_LIMIT) {
+        return text;
+    }
+    return text.split('\n').map((line) => (line.length <= LINE_LIMIT
+        ? line
+        : `${line.slice(0, LINE_LIMIT)} … ${(line.length - LINE_LIMIT).toLocaleString('en-US')} more characters on this line`)).join('\n');
+}
+
+/** A field shown as text. */
+function text(value: unknown, limit = TEXT_LIMIT): string {
+    return cut(str(value), limit);
+}
+
+/** Code that has a "cut short" flag: long lines cut; past the limit, cut at a line end and flagged. */
+function code<K extends string>(value: unknown, truncated: unknown, key: K): Record<K, string> & {truncated: boolean} {
+    const whole = cutLongLines(str(value));
+    if (whole.length <= CODE_LIMIT) {
+        return {[key]: whole, truncated: truncated === true} as Record<K, string> & {truncated: boolean};
+    }
+    const head = whole.slice(0, CODE_LIMIT);
+    const lineEnd = head.lastIndexOf('\n');
+    return {[key]: lineEnd > 0 ? head.slice(0, lineEnd) : head, truncated: true} as Record<K, string> & {truncated: boolean};
+}
+
+/** A tool's input: every string in it cut at the code limit (records and lists keep their shape). */
+function cutLeaves(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') {
+        return cut(cutLongLines(value), CODE_LIMIT);
+    }
+    if (depth > 32 || typeof value !== 'object' || value === null) {
+        return value;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => cutLeaves(v, depth + 1));
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutLeaves(v, depth + 1)]));
+}
+
 function num(value: unknown): number {
     return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
@@ -28,7 +85,7 @@ function count(value: unknown): number {
 
 function readUser(value: unknown): UserRef {
     const raw = isRecord(value) ? value : {};
-    return {id: str(raw.id), username: str(raw.username)};
+    return {id: str(raw.id), username: text(raw.username)};
 }
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
@@ -55,13 +112,13 @@ export function readSession(props: Props): SessionInfo | null {
     return {
         id: str(raw.id),
         status: oneOf<SessionStatus>(SessionStatuses, raw.status, 'starting'),
-        machine_name: str(raw.machine_name),
-        cwd: str(raw.cwd),
-        branch: str(raw.branch),
+        machine_name: text(raw.machine_name),
+        cwd: text(raw.cwd),
+        branch: text(raw.branch),
         owner_id: str(raw.owner_id),
-        owner_username: str(raw.owner_username),
-        participants: Array.isArray(raw.participants) ? raw.participants.filter((p): p is string => typeof p === 'string' && p !== '') : [],
-        model: str(raw.model),
+        owner_username: text(raw.owner_username),
+        participants: Array.isArray(raw.participants) ? raw.participants.filter((p): p is string => typeof p === 'string' && p !== '').map((p) => cut(p, TEXT_LIMIT)) : [],
+        model: text(raw.model),
         permission_mode: oneOf<PermissionMode | ''>(PermissionModes, raw.permission_mode, ''),
         cost_usd: count(raw.cost_usd),
         input_tokens: count(raw.input_tokens),
@@ -69,13 +126,13 @@ export function readSession(props: Props): SessionInfo | null {
         context_tokens: count(raw.context_tokens),
         context_window: count(raw.context_window),
         last_activity: toMillis(raw.last_activity),
-        ended_reason: str(raw.ended_reason),
-        error: str(raw.error),
+        ended_reason: text(raw.ended_reason),
+        error: text(raw.error),
         claude_session_id: str(raw.claude_session_id),
         origin: oneOf<SessionOrigin>(SessionOrigins, raw.origin, 'mattermost'),
         runs_in: oneOf<RunsIn>(RunsInPlaces, raw.runs_in, 'agent'),
         away: raw.away === true,
-        title: str(raw.title),
+        title: text(raw.title),
     };
 }
 
@@ -86,15 +143,15 @@ export function parseApproval(raw: unknown): ApprovalInfo | null {
     return {
         session_id: str(raw.session_id),
         request_id: str(raw.request_id),
-        tool_name: str(raw.tool_name),
-        input: isRecord(raw.input) ? raw.input : {},
-        cwd: str(raw.cwd),
-        description: str(raw.description),
+        tool_name: text(raw.tool_name),
+        input: isRecord(raw.input) ? cutLeaves(raw.input, 0) as Record<string, unknown> : {},
+        cwd: text(raw.cwd),
+        description: text(raw.description),
         status: oneOf<ApprovalStatus>(ApprovalStatuses, raw.status, 'pending'),
-        decided_by: str(raw.decided_by),
+        decided_by: text(raw.decided_by),
         decided_at: toMillis(raw.decided_at),
-        reason: str(raw.reason),
-        expired_after: str(raw.expired_after),
+        reason: text(raw.reason),
+        expired_after: text(raw.expired_after),
         resolution: str(raw.resolution),
         preview: readPreview(raw.preview),
         approve_all: raw.approve_all === true || raw.decision === 'approve_all',
@@ -111,14 +168,13 @@ function readPreview(raw: unknown): ApprovalPreview | null {
     case 'new_file':
         return {
             kind: 'new_file',
-            file_path: str(raw.file_path),
-            content: str(raw.content),
-            language: str(raw.language),
+            file_path: text(raw.file_path),
+            ...code(raw.content, raw.truncated, 'content'),
+            language: text(raw.language),
             lines: Math.floor(count(raw.lines)),
-            truncated: raw.truncated === true,
         };
     case 'mcp':
-        return {kind: 'mcp', server: str(raw.server), tool: str(raw.tool)};
+        return {kind: 'mcp', server: text(raw.server), tool: text(raw.tool)};
     default:
         return null;
     }
@@ -126,12 +182,11 @@ function readPreview(raw: unknown): ApprovalPreview | null {
 
 function readDiffFields(raw: Record<string, unknown>) {
     return {
-        file_path: str(raw.file_path),
-        diff: str(raw.diff),
-        language: str(raw.language),
+        file_path: text(raw.file_path),
+        ...code(raw.diff, raw.truncated, 'diff'),
+        language: text(raw.language),
         added: Math.floor(count(raw.added)),
         removed: Math.floor(count(raw.removed)),
-        truncated: raw.truncated === true,
     };
 }
 
@@ -144,13 +199,13 @@ export function readAppliedDiff(props: Props): AppliedDiffInfo | null {
 }
 
 function readTodoItem(raw: unknown): TodoItem | null {
-    if (!isRecord(raw) || str(raw.content) === '') {
+    if (!isRecord(raw) || text(raw.content) === '') {
         return null;
     }
     return {
-        content: str(raw.content),
+        content: text(raw.content),
         status: oneOf<TodoStatus>(TodoStatuses, raw.status, 'pending'),
-        activeForm: str(raw.activeForm),
+        activeForm: text(raw.activeForm),
     };
 }
 
@@ -169,26 +224,32 @@ export function readTodo(props: Props): TodoInfo | null {
     };
 }
 
+/** The first item of each key: answers name questions and options by their text, so a repeat cannot be told apart. */
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+    const seen = new Set<string>();
+    return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
+}
+
 function readQuestionItem(raw: unknown): QuestionItem | null {
-    if (!isRecord(raw) || str(raw.question) === '') {
+    if (!isRecord(raw) || text(raw.question) === '') {
         return null;
     }
-    const options = Array.isArray(raw.options) ? raw.options.filter(isRecord).map((o) => ({label: str(o.label), description: str(o.description)})).filter((o) => o.label !== '') : [];
-    return {question: str(raw.question), header: str(raw.header), multiSelect: raw.multiSelect === true, options};
+    const options = Array.isArray(raw.options) ? raw.options.filter(isRecord).map((o) => ({label: text(o.label), description: text(o.description)})).filter((o) => o.label !== '') : [];
+    return {question: text(raw.question), header: text(raw.header), multiSelect: raw.multiSelect === true, options: uniqueBy(options, (o) => o.label)};
 }
 
 export function parseQuestion(raw: unknown): QuestionInfo | null {
     if (!isRecord(raw) || str(raw.session_id) === '' || str(raw.request_id) === '' || !Array.isArray(raw.questions)) {
         return null;
     }
-    const answers = isRecord(raw.answers) ? Object.fromEntries(Object.entries(raw.answers).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+    const answers = isRecord(raw.answers) ? Object.fromEntries(Object.entries(raw.answers).filter((e): e is [string, string] => typeof e[1] === 'string').map(([q, a]) => [q, cut(a, TEXT_LIMIT)])) : {};
     return {
         session_id: str(raw.session_id),
         request_id: str(raw.request_id),
-        questions: raw.questions.map(readQuestionItem).filter((q): q is QuestionItem => q !== null),
+        questions: uniqueBy(raw.questions.map(readQuestionItem).filter((q): q is QuestionItem => q !== null), (q) => q.question),
         status: oneOf<QuestionStatus>(QuestionStatuses, raw.status, 'pending'),
         answers,
-        answered_by: str(raw.answered_by),
+        answered_by: text(raw.answered_by),
         answered_at: toMillis(raw.answered_at),
         resolution: str(raw.resolution),
     };
@@ -203,15 +264,15 @@ export function readToolOutput(props: Props): ToolOutputInfo | null {
     if (!isRecord(raw)) {
         return null;
     }
-    const preview = str(raw.preview);
+    const {preview, truncated} = code(raw.preview, raw.truncated, 'preview');
     return {
         session_id: str(raw.session_id),
         tool_use_id: str(raw.tool_use_id),
-        tool_name: str(raw.tool_name),
-        summary: str(raw.summary),
+        tool_name: text(raw.tool_name),
+        summary: text(raw.summary),
         is_error: raw.is_error === true,
         lines: Math.floor(count(raw.lines)) || (preview === '' ? 0 : preview.replace(/\n$/, '').split('\n').length),
-        truncated: raw.truncated === true,
+        truncated,
         preview,
     };
 }
@@ -224,10 +285,10 @@ function list<T>(raw: unknown, read: (item: Record<string, unknown>) => T | null
 export function parseMachines(raw: unknown): MachineSummary[] {
     return list(isRecord(raw) ? raw.machines : raw, (m) => (str(m.id) === '' ? null : {
         id: str(m.id),
-        name: str(m.name),
+        name: text(m.name),
         online: m.online === true,
         last_seen: toMillis(m.last_seen),
-        shared_by: str(m.shared_by),
+        shared_by: text(m.shared_by),
     }));
 }
 
@@ -236,11 +297,11 @@ export function parseSessions(raw: unknown): SessionSummary[] {
     return list(isRecord(raw) ? raw.sessions : raw, (s) => (str(s.id) === '' ? null : {
         id: str(s.id),
         status: oneOf<SessionStatus>(SessionStatuses, s.status, 'starting'),
-        machine_name: str(s.machine_name),
-        cwd: str(s.cwd),
+        machine_name: text(s.machine_name),
+        cwd: text(s.cwd),
         channel_id: str(s.channel_id),
         root_id: str(s.root_id),
-        prompt: str(s.prompt),
+        prompt: text(s.prompt),
         last_activity: toMillis(s.last_activity),
     }));
 }
@@ -251,8 +312,8 @@ export function parsePending(raw: unknown): PendingRequest[] {
         session_id: str(a.session_id),
         request_id: str(a.request_id),
         kind: str(a.kind) || 'approval',
-        tool_name: str(a.tool_name),
-        summary: str(a.summary),
+        tool_name: text(a.tool_name),
+        summary: text(a.summary),
         post_id: str(a.post_id),
         channel_id: str(a.channel_id),
         created_at: toMillis(a.created_at),
@@ -277,9 +338,9 @@ export function parseGuest(raw: unknown): GuestInfo | null {
         session_id: str(raw.session_id),
         request_id: str(raw.request_id),
         user: readUser(raw.user),
-        text: str(raw.text),
+        text: text(raw.text),
         status: oneOf<GuestStatus>(GuestStatuses, raw.status, 'pending'),
-        decided_by: str(raw.decided_by),
+        decided_by: text(raw.decided_by),
         decided_at: toMillis(raw.decided_at),
     };
 }
@@ -299,7 +360,7 @@ export function readContextOffer(props: Props): ContextOfferInfo | null {
     if (!isRecord(raw)) {
         return null;
     }
-    const user = isRecord(raw.user) ? readUser(raw.user) : {id: str(raw.user_id), username: str(raw.username)};
+    const user = isRecord(raw.user) ? readUser(raw.user) : {id: str(raw.user_id), username: text(raw.username)};
     const status = raw.status === 'without' ? 'skipped' : raw.status;
     return {
         session_id: str(raw.session_id),
@@ -318,7 +379,7 @@ export function readPostActions(props: Props): PostActionRef[] {
     }
     return attachments.flatMap((attachment: unknown) => {
         const actions = isRecord(attachment) && Array.isArray(attachment.actions) ? attachment.actions as unknown[] : [];
-        return actions.filter(isRecord).map((action) => ({id: str(action.id), name: str(action.name)})).filter((action) => action.id !== '');
+        return actions.filter(isRecord).map((action) => ({id: str(action.id), name: text(action.name)})).filter((action) => action.id !== '');
     });
 }
 

@@ -1,7 +1,7 @@
 // The slice of the Mattermost plugin registry this plugin uses.
 // https://developers.mattermost.com/integrate/reference/webapp/webapp-reference/
 import type React from 'react';
-import type {AnyAction, Reducer} from 'redux';
+import type {UnknownAction, Reducer} from 'redux';
 
 import type {PostTypeProps} from './components/ClaudePost';
 import type {WebSocketMessage} from './websocket/handlers';
@@ -9,9 +9,9 @@ import type {WebSocketMessage} from './websocket/handlers';
 /** What registerRightHandSidebarComponent returns: actions to dispatch to open or close it. */
 export interface RightHandSidebar {
     id: string;
-    showRHSPlugin: AnyAction;
-    hideRHSPlugin: AnyAction;
-    toggleRHSPlugin: AnyAction;
+    showRHSPlugin: UnknownAction;
+    hideRHSPlugin: UnknownAction;
+    toggleRHSPlugin: UnknownAction;
 }
 
 export interface PluginRegistry {

@@ -16,6 +16,36 @@ export const css = `
     font-size: 14px;
     line-height: 20px;
 }
+/* The web app loads Bootstrap 3 and styles bare elements itself: labels and terms bold,
+   a legend 21px with a rule under it, a pre grey with words broken anywhere, code pink
+   on grey, margins under paragraphs and lists, a blockquote 17.5px with a quote glyph.
+   Inside the cards and the panel those elements start plain (markdown the web app
+   renders keeps its own look); the classes below set what each needs. These rules have
+   the specificity of Bootstrap's and come later in the page, so they win over it and
+   lose to every class here. */
+:where(.cm-card, .cm-rhs) :is(h1, h2, h3, h4, h5, h6):where(:not(.cm-markdown *)) {
+    margin: 0; font-family: inherit; font-size: inherit; font-weight: 600; line-height: inherit; color: inherit;
+}
+:where(.cm-card, .cm-rhs) :is(p, ul, ol, dl, dd):where(:not(.cm-markdown *)) { margin: 0; }
+:where(.cm-card, .cm-rhs) blockquote:where(:not(.cm-markdown *)) { margin: 0; padding: 0; border: 0; font-size: inherit; }
+:where(.cm-card, .cm-rhs) blockquote:where(:not(.cm-markdown *))::before { content: none; }
+:where(.cm-card, .cm-rhs) :is(dt, label):where(:not(.cm-markdown *)) { font-weight: inherit; }
+:where(.cm-card, .cm-rhs) label { display: inline; max-width: none; margin: 0; }
+:where(.cm-card, .cm-rhs) fieldset { min-width: 0; margin: 0; padding: 0; border: 0; }
+:where(.cm-card, .cm-rhs) legend {
+    display: block; width: auto; margin: 0; padding: 0; border: 0;
+    font-size: inherit; font-weight: inherit; line-height: inherit; color: inherit;
+}
+:where(.cm-card, .cm-rhs) input:is([type='radio'], [type='checkbox']) { margin: 0; line-height: normal; }
+:where(.cm-card, .cm-rhs) pre:where(:not(.cm-markdown *)) {
+    margin: 0; padding: 0; border: 0; border-radius: 0; background: none; color: inherit;
+    font-size: inherit; line-height: inherit; word-break: normal; overflow-wrap: normal;
+}
+:where(.cm-card, .cm-rhs) code:where(:not(.cm-markdown *)) {
+    padding: 0; border-radius: 0; background: none; color: inherit; font-size: inherit; white-space: inherit;
+}
+:where(.cm-card, .cm-rhs) textarea { margin: 0; }
+
 .cm-card h4 { margin: 0; font-size: 14px; line-height: 20px; font-weight: 600; }
 .cm-label { color: rgba(${fg}, 0.64); font-size: 12px; line-height: 16px; }
 .cm-mono, .cm-code, .cm-approval__cwd code {
@@ -332,7 +362,7 @@ h4 .cm-diffstat { font-size: 12px; margin-left: 4px; }
 .cm-option:hover { border-color: rgba(${fg}, 0.4); }
 .cm-option--on { border-color: var(--button-bg, #1c58d9); background: rgba(var(--button-bg-rgb, 28, 88, 217), 0.08); }
 .cm-option:has(.cm-option__input:focus-visible) { outline: 2px solid var(--button-bg, #1c58d9); outline-offset: 1px; }
-.cm-option__input { margin: 3px 0 0; accent-color: var(--button-bg, #1c58d9); cursor: pointer; }
+input.cm-option__input { margin: 3px 0 0; accent-color: var(--button-bg, #1c58d9); cursor: pointer; }
 .cm-option__input:focus-visible { outline: none; }
 .cm-option__label { font-weight: 600; overflow-wrap: anywhere; }
 .cm-option__desc { grid-column: 2; color: rgba(${fg}, 0.72); font-size: 13px; line-height: 18px; overflow-wrap: anywhere; }
@@ -377,6 +407,7 @@ fieldset:disabled .cm-option { cursor: default; opacity: 0.72; }
     box-sizing: border-box; height: 100%; overflow-y: auto; padding: 8px 16px 24px;
     color: var(--center-channel-color, #3f4350); font-size: 14px; line-height: 20px;
 }
+.cm-rhs__failed { margin: 16px; color: var(--error-text, #d24b4e); }
 .cm-rhs__section { margin-top: 12px; }
 .cm-rhs__heading {
     display: flex; align-items: center; gap: 6px; margin: 0 0 6px;

@@ -21,7 +21,9 @@ interface Props {
  * Renders Mattermost markdown the way posts are rendered (mentions, code blocks,
  * emoji, links) when the host webapp provides its renderer; plain text otherwise.
  */
-export default function Markdown({text, className = ''}: Props) {
+export default function Markdown({text: given, className = ''}: Props) {
+    // Post props arrive as untyped JSON: a field that should hold text may not.
+    const text = typeof given === 'string' ? given : '';
     const postUtils = window.PostUtils;
     const content = useMemo(() => {
         if (!postUtils) {

@@ -1,10 +1,10 @@
-import {act, render, screen, waitFor} from '@testing-library/react';
+import {act, fireEvent, render, screen} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
 import {shownLines} from '../test/fixtures';
 
-import DiffView from './DiffView';
+import DiffView, {HIGHLIGHT_FIRST, HIGHLIGHT_STEP} from './DiffView';
 
 const SMALL = '--- a/a.ts\n+++ b/a.ts\n@@ -1,2 +1,2 @@\n keep\n-old\n+new\n';
 
@@ -67,19 +67,44 @@ describe('diff viewer', () => {
         expect(screen.getByRole('button', {name: 'Show fewer lines'})).toHaveAttribute('aria-expanded', 'true');
     });
 
-    it('shows every line of a long diff at once and colours the lines past the first few hundred afterwards', async () => {
-        const diff = ['--- a/x.ts', '+++ b/x.ts', '@@ -1,1000 +1,1000 @@', ...Array.from({length: 1000}, (_, i) => ` const value${i} = ${i};`)].join('\n');
-        render(<DiffView diff={diff} language='ts' label='Changes'/>);
+    it('shows every line of a long diff at once and colours the lines past the first few hundred afterwards, a slice at a time', () => {
+        // The background slices are timers: the test runs them one by one instead of
+        // waiting for them, so it passes the same on a loaded machine.
+        jest.useFakeTimers();
+        try {
+            const diff = ['--- a/x.ts', '+++ b/x.ts', '@@ -1,1000 +1,1000 @@', ...Array.from({length: 1000}, (_, i) => ` const value${i} = ${i};`)].join('\n');
+            render(<DiffView diff={diff} language='ts' label='Changes'/>);
 
-        await userEvent.click(screen.getByRole('button', {name: 'Show all 1,000 lines'}));
+            fireEvent.click(screen.getByRole('button', {name: 'Show all 1,000 lines'}));
 
-        const block = screen.getByRole('region', {name: 'Changes'});
-        const rows = () => block.querySelectorAll('.cm-code-line__text');
-        expect(rows()).toHaveLength(1001);
-        expect(rows()[1]?.querySelector('.hljs-keyword')).not.toBeNull();
-        expect(rows()[1000]?.querySelector('.hljs-keyword')).toBeNull();
-        expect(rows()[1000]?.textContent).toBe('const value999 = 999;');
-        await waitFor(() => expect(rows()[1000]?.querySelector('.hljs-keyword')).not.toBeNull());
+            const block = screen.getByRole('region', {name: 'Changes'});
+            const rows = () => block.querySelectorAll('.cm-code-line__text');
+            const coloured = (row: number) => rows()[row]?.querySelector('.hljs-keyword') !== null;
+            expect(rows()).toHaveLength(1001);
+            expect(coloured(1)).toBe(true);
+            expect(coloured(HIGHLIGHT_FIRST)).toBe(true);
+            expect(coloured(HIGHLIGHT_FIRST + 1)).toBe(false);
+            expect(rows()[1000]?.textContent).toBe('const value999 = 999;');
+            expect(jest.getTimerCount()).toBe(1);
+
+            act(() => {
+                jest.runOnlyPendingTimers();
+            });
+            expect(coloured(HIGHLIGHT_FIRST + HIGHLIGHT_STEP)).toBe(true);
+            expect(coloured(HIGHLIGHT_FIRST + HIGHLIGHT_STEP + 1)).toBe(false);
+
+            // The rest: one slice per timer, and no timer left once the last line has its colours.
+            const slicesLeft = Math.ceil((1000 - HIGHLIGHT_FIRST - HIGHLIGHT_STEP) / HIGHLIGHT_STEP);
+            for (let i = 0; i < slicesLeft; i++) {
+                act(() => {
+                    jest.runOnlyPendingTimers();
+                });
+            }
+            expect(coloured(1000)).toBe(true);
+            expect(jest.getTimerCount()).toBe(0);
+        } finally {
+            jest.useRealTimers();
+        }
     });
 
     it('stays unified, without a layout choice, in a narrow container', () => {

@@ -77,7 +77,7 @@ describe('right-hand panel', () => {
             'Waiting for approval1 min agofix the flaky testalice-laptop · /src/app',
             'Ended1 h agowhy is login slow?alice-laptop · /src/web',
         ]);
-        expect(links[0]).toHaveAttribute('href', 'https://chat.example.com/_redirect/pl/root1');
+        expect(links[0]).toHaveAttribute('href', 'http://localhost/_redirect/pl/root1');
     });
 
     it('opens a thread inside the webapp when it exposes its router', async () => {
@@ -102,7 +102,7 @@ describe('right-hand panel', () => {
         expect(within(approval as HTMLElement).getByRole('button', {name: 'Approve'})).toBeInTheDocument();
         expect(within(approval as HTMLElement).getByRole('button', {name: 'Deny'})).toBeInTheDocument();
         expect(within(plan as HTMLElement).queryByRole('button')).not.toBeInTheDocument();
-        expect(within(plan as HTMLElement).getByRole('link', {name: 'Review the plan →'})).toHaveAttribute('href', 'https://chat.example.com/_redirect/pl/post2');
+        expect(within(plan as HTMLElement).getByRole('link', {name: 'Review the plan →'})).toHaveAttribute('href', 'http://localhost/_redirect/pl/post2');
         expect(within(question as HTMLElement).getByRole('link', {name: 'Answer the question →'})).toBeInTheDocument();
         expect(within(waiting).getByRole('heading')).toHaveTextContent('Waiting on me3');
     });

@@ -9,8 +9,9 @@ import {PLAN_TOOL, RefreshTargets} from '../constants';
 import type {RefreshTarget} from '../constants';
 import type {ListState} from '../store/reducer';
 import {approvalUpdated, panelClosed, panelOpened} from '../store/actions';
-import {getAnsweredQuestions, getCurrentTeamName, getDecidedApprovals, getPanel, getSiteURL, isSettledHere} from '../store/selectors';
+import {getAnsweredQuestions, getCurrentTeamName, getDecidedApprovals, getPanel, isSettledHere} from '../store/selectors';
 import type {MachineSummary, PendingRequest, SessionSummary} from '../types';
+import {siteURL} from '../url';
 
 import {loadLists} from './load';
 import {openPermalink, permalinkPath} from './navigate';
@@ -27,12 +28,11 @@ function useNow(): number {
 
 function Permalink({postId, className, children}: {postId: string; className?: string; children: React.ReactNode}) {
     const teamName = useSelector(getCurrentTeamName);
-    const siteURL = useSelector(getSiteURL);
     const path = permalinkPath(postId, teamName);
     return (
         <a
             className={className}
-            href={`${siteURL}${path}`}
+            href={`${siteURL()}${path}`}
             onClick={(e) => openPermalink(e, path)}
         >
             {children}

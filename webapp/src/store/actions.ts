@@ -17,59 +17,59 @@ export const ActionTypes = {
     PanelFailed: 'claude-mattermost/panel_failed',
 } as const;
 
-export interface TextReceivedAction {
+export type TextReceivedAction = {
     type: typeof ActionTypes.TextReceived;
     event: TextEvent;
-}
+};
 
 /** The decide route answered with the approval's new state (decided, or already decided by someone else). */
-export interface ApprovalUpdatedAction {
+export type ApprovalUpdatedAction = {
     type: typeof ActionTypes.ApprovalUpdated;
     approval: ApprovalInfo;
-}
+};
 
 /** A guest request was decided in this tab (or the server said someone decided first). */
-export interface GuestUpdatedAction {
+export type GuestUpdatedAction = {
     type: typeof ActionTypes.GuestUpdated;
     guest: GuestInfo;
-}
+};
 
 /** The stop route accepted; the header says "Stopping…" until the session reads `ended`. */
-export interface StopRequestedAction {
+export type StopRequestedAction = {
     type: typeof ActionTypes.StopRequested;
     sessionId: string;
-}
+};
 
 /** The header saw the session end, so a later resume does not read "Stopping…". */
-export interface StopSettledAction {
+export type StopSettledAction = {
     type: typeof ActionTypes.StopSettled;
     sessionId: string;
-}
+};
 
 /** A question was answered in this tab (or the server said someone answered first). */
-export interface QuestionUpdatedAction {
+export type QuestionUpdatedAction = {
     type: typeof ActionTypes.QuestionUpdated;
     question: QuestionInfo;
-}
+};
 
 /** The todo panel of a post was folded or unfolded; remembered while the page lives. */
-export interface TodoToggledAction {
+export type TodoToggledAction = {
     type: typeof ActionTypes.TodoToggled;
     postId: string;
     collapsed: boolean;
-}
+};
 
 /** A tool output card was opened or closed. */
-export interface OutputToggledAction {
+export type OutputToggledAction = {
     type: typeof ActionTypes.OutputToggled;
     postId: string;
     expanded: boolean;
-}
+};
 
 /** The right-hand panel mounted / unmounted: refresh events refetch only while it shows. */
-export interface PanelVisibilityAction {
+export type PanelVisibilityAction = {
     type: typeof ActionTypes.PanelOpened | typeof ActionTypes.PanelClosed;
-}
+};
 
 export interface PanelListData {
     machines: MachineSummary[];
@@ -77,20 +77,20 @@ export interface PanelListData {
     approvals: PendingRequest[];
 }
 
-export interface PanelLoadingAction {
+export type PanelLoadingAction = {
     type: typeof ActionTypes.PanelLoading;
     what: RefreshTarget;
-}
+};
 
 export type PanelLoadedAction = {
     [K in RefreshTarget]: {type: typeof ActionTypes.PanelLoaded; what: K; items: PanelListData[K]};
 }[RefreshTarget];
 
-export interface PanelFailedAction {
+export type PanelFailedAction = {
     type: typeof ActionTypes.PanelFailed;
     what: RefreshTarget;
     error: string;
-}
+};
 
 export type PluginAction = TextReceivedAction | ApprovalUpdatedAction | GuestUpdatedAction | StopRequestedAction | StopSettledAction |
     QuestionUpdatedAction | TodoToggledAction | OutputToggledAction | PanelVisibilityAction | PanelLoadingAction | PanelLoadedAction | PanelFailedAction;

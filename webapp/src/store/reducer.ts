@@ -4,7 +4,7 @@
 // on screen twice (channel and right-hand thread), so what a click changed lives here
 // and both copies agree.
 import {combineReducers} from 'redux';
-import type {AnyAction} from 'redux';
+import type {Reducer, UnknownAction} from 'redux';
 
 import type {RefreshTarget} from '../constants';
 import type {ApprovalInfo, GuestInfo, QuestionInfo} from '../types';
@@ -74,7 +74,7 @@ export function requestKey(sessionId: string, requestId: string): string {
 // Each event carries the whole text so far, so a longer text is a later one. Events
 // can arrive out of order (several server nodes, reconnects): a shorter text is stale.
 // The host store sends every action of the webapp through plugin reducers.
-function texts(state: TextsState = {}, action: AnyAction): TextsState {
+function texts(state: TextsState = {}, action: UnknownAction): TextsState {
     if (action.type !== ActionTypes.TextReceived) {
         return state;
     }
@@ -95,7 +95,7 @@ function texts(state: TextsState = {}, action: AnyAction): TextsState {
 
 // A decision is final (first one wins on the server), so a decided approval is never
 // replaced, and a pending one never overwrites a decision.
-function approvals(state: ApprovalsState = {}, action: AnyAction): ApprovalsState {
+function approvals(state: ApprovalsState = {}, action: UnknownAction): ApprovalsState {
     if (action.type !== ActionTypes.ApprovalUpdated) {
         return state;
     }
@@ -108,7 +108,7 @@ function approvals(state: ApprovalsState = {}, action: AnyAction): ApprovalsStat
 }
 
 // The same rule as approvals: the first decision wins.
-function guests(state: GuestsState = {}, action: AnyAction): GuestsState {
+function guests(state: GuestsState = {}, action: UnknownAction): GuestsState {
     if (action.type !== ActionTypes.GuestUpdated) {
         return state;
     }
@@ -120,7 +120,7 @@ function guests(state: GuestsState = {}, action: AnyAction): GuestsState {
     return {...state, [key]: guest};
 }
 
-function stopping(state: StoppingState = {}, action: AnyAction): StoppingState {
+function stopping(state: StoppingState = {}, action: UnknownAction): StoppingState {
     switch (action.type) {
     case ActionTypes.StopRequested: {
         const {sessionId} = action as StopRequestedAction;
@@ -139,7 +139,7 @@ function stopping(state: StoppingState = {}, action: AnyAction): StoppingState {
 }
 
 // The same rule again: the first answer wins.
-function questions(state: QuestionsState = {}, action: AnyAction): QuestionsState {
+function questions(state: QuestionsState = {}, action: UnknownAction): QuestionsState {
     if (action.type !== ActionTypes.QuestionUpdated) {
         return state;
     }
@@ -162,7 +162,7 @@ function setFlag(state: PostFlags, postId: string, on: boolean): PostFlags {
 }
 
 // Kept here, not in the card: Mattermost unmounts posts scrolled out of view.
-function todoCollapsed(state: PostFlags = {}, action: AnyAction): PostFlags {
+function todoCollapsed(state: PostFlags = {}, action: UnknownAction): PostFlags {
     if (action.type !== ActionTypes.TodoToggled) {
         return state;
     }
@@ -170,7 +170,7 @@ function todoCollapsed(state: PostFlags = {}, action: AnyAction): PostFlags {
     return setFlag(state, postId, collapsed);
 }
 
-function outputsExpanded(state: PostFlags = {}, action: AnyAction): PostFlags {
+function outputsExpanded(state: PostFlags = {}, action: UnknownAction): PostFlags {
     if (action.type !== ActionTypes.OutputToggled) {
         return state;
     }
@@ -184,7 +184,7 @@ function emptyList<T>(): ListState<T> {
 
 const initialPanel: PanelState = {open: 0, machines: emptyList(), sessions: emptyList(), approvals: emptyList()};
 
-function panel(state: PanelState = initialPanel, action: AnyAction): PanelState {
+function panel(state: PanelState = initialPanel, action: UnknownAction): PanelState {
     switch (action.type) {
     case ActionTypes.PanelOpened:
         return {...state, open: state.open + 1};
@@ -208,4 +208,6 @@ function panel(state: PanelState = initialPanel, action: AnyAction): PanelState 
     }
 }
 
-export default combineReducers<PluginState>({texts, approvals, guests, stopping, questions, todoCollapsed, outputsExpanded, panel});
+const reducer: Reducer<PluginState> = combineReducers({texts, approvals, guests, stopping, questions, todoCollapsed, outputsExpanded, panel});
+
+export default reducer;

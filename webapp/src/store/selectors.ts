@@ -20,21 +20,6 @@ export interface HostState {
     [STATE_KEY]?: PluginState;
 }
 
-declare global {
-    interface Window {
-        /** Set by the Mattermost webapp when it is served under a subpath. */
-        basename?: string;
-    }
-}
-
-export function getSiteURL(state: HostState): string {
-    const configured = state.entities.general.config.SiteURL;
-    if (configured) {
-        return configured.replace(/\/+$/, '');
-    }
-    return `${window.location.origin}${(window.basename ?? '').replace(/\/+$/, '')}`;
-}
-
 export function getUser(state: HostState, userId: string): UserProfile | undefined {
     return state.entities.users.profiles[userId];
 }

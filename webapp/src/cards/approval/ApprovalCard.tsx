@@ -3,7 +3,7 @@ import {useSelector} from 'react-redux';
 
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
-import Markdown from '../../components/Markdown';
+import {PostMessage} from '../../components/Boundary';
 import {ApprovalActionIds} from '../../constants';
 import {readApproval, readPostActions} from '../../props';
 import {getDecidedApproval} from '../../store/selectors';
@@ -40,7 +40,7 @@ export function ApprovalCardView({post}: PostTypeProps) {
     const titleId = useId();
     const approval = useApproval(post);
     if (!approval) {
-        return <Markdown text={post.message}/>;
+        return <PostMessage message={post.message}/>;
     }
     const view = describeTool(approval);
     const wide = view.body.kind === 'diff' || view.body.kind === 'new_file';

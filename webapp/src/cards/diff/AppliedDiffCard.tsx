@@ -2,7 +2,7 @@ import React, {useId} from 'react';
 
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
-import Markdown from '../../components/Markdown';
+import {PostMessage} from '../../components/Boundary';
 import DiffView, {DiffStat} from '../../diff/DiffView';
 import {readAppliedDiff} from '../../props';
 
@@ -11,7 +11,7 @@ export function AppliedDiffCardView({post}: PostTypeProps) {
     const titleId = useId();
     const diff = readAppliedDiff(post.props);
     if (!diff) {
-        return <Markdown text={post.message}/>;
+        return <PostMessage message={post.message}/>;
     }
     const path = diff.file_path || 'a file';
     return (

@@ -5,6 +5,7 @@ import ActionBar from '../../components/ActionBar';
 import type {ActionChoice} from '../../components/ActionBar';
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
+import {PostMessage} from '../../components/Boundary';
 import Markdown from '../../components/Markdown';
 import {formatClock, formatFull} from '../../components/time';
 import {useRequest} from '../../components/useRequest';
@@ -95,7 +96,7 @@ export function GuestCardView({post}: PostTypeProps) {
     const decided = useSelector((state: HostState) => (fromPost ? getDecidedGuest(state, fromPost.session_id, fromPost.request_id) : undefined));
     const viewerId = useSelector(getCurrentUserId);
     if (!fromPost) {
-        return <Markdown text={post.message}/>;
+        return <PostMessage message={post.message}/>;
     }
     // A decision made in this tab shows at once; the text stays as posted.
     const guest: GuestInfo = fromPost.status === 'pending' && decided ? {...fromPost, status: decided.status, decided_by: decided.decided_by, decided_at: decided.decided_at} : fromPost;

@@ -5,7 +5,7 @@ import ActionBar from '../../components/ActionBar';
 import type {ActionChoice} from '../../components/ActionBar';
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
-import Markdown from '../../components/Markdown';
+import {PostMessage} from '../../components/Boundary';
 import {useRequest} from '../../components/useRequest';
 import {client} from '../../client';
 import {ContextOfferActions} from '../../constants';
@@ -43,7 +43,7 @@ export function ContextOfferCardView({post}: PostTypeProps) {
     const {pending, error, run} = useRequest<ContextOfferChoice>();
     const offer = readContextOffer(post.props);
     if (!offer) {
-        return <Markdown text={post.message}/>;
+        return <PostMessage message={post.message}/>;
     }
     const actions = readPostActions(post.props);
     const who = offer.user.username ? `@${offer.user.username}` : 'the person who asked';

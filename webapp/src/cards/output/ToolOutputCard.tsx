@@ -4,7 +4,7 @@ import {useDispatch, useSelector} from 'react-redux';
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
 import {plural} from '../../components/format';
-import Markdown from '../../components/Markdown';
+import {PostMessage} from '../../components/Boundary';
 import {errorMessage} from '../../components/useRequest';
 import {client} from '../../client';
 import {readToolOutput} from '../../props';
@@ -31,7 +31,7 @@ export function ToolOutputCardView({post}: PostTypeProps) {
     const [full, setFull] = useState<Full>({state: 'none'});
     const info = readToolOutput(post.props);
     if (!info) {
-        return <Markdown text={post.message}/>;
+        return <PostMessage message={post.message}/>;
     }
     const tool = info.tool_name || 'Tool';
 

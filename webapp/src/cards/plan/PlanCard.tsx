@@ -2,6 +2,7 @@ import React, {useId} from 'react';
 
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
+import {PostMessage} from '../../components/Boundary';
 import Markdown from '../../components/Markdown';
 import {useApproval} from '../approval/ApprovalCard';
 import DecisionButtons from '../approval/DecisionButtons';
@@ -31,7 +32,7 @@ export function PlanCardView({post}: PostTypeProps) {
     const titleId = useId();
     const approval = useApproval(post);
     if (!approval) {
-        return <Markdown text={post.message}/>;
+        return <PostMessage message={post.message}/>;
     }
     const plan = typeof approval.input.plan === 'string' ? approval.input.plan : '';
     return (

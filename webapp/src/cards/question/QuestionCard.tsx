@@ -3,7 +3,7 @@ import {useDispatch, useSelector} from 'react-redux';
 
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
-import Markdown from '../../components/Markdown';
+import {PostMessage} from '../../components/Boundary';
 import {resolvedText} from '../approval/DecisionLine';
 import {formatClock, formatFull} from '../../components/time';
 import {useRequest} from '../../components/useRequest';
@@ -201,7 +201,7 @@ export function QuestionCardView({post}: PostTypeProps) {
     const fromPost = readQuestion(post.props);
     const answered = useSelector((state: HostState) => (fromPost ? getAnsweredQuestion(state, fromPost.session_id, fromPost.request_id) : undefined));
     if (!fromPost || fromPost.questions.length === 0) {
-        return <Markdown text={post.message}/>;
+        return <PostMessage message={post.message}/>;
     }
     // An answer given in this tab shows at once; the questions stay as posted.
     const info: QuestionInfo = fromPost.status === 'pending' && answered ? {

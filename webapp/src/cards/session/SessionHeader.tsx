@@ -4,7 +4,7 @@ import {useSelector} from 'react-redux';
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
 import {formatTokens} from '../../components/format';
-import Markdown from '../../components/Markdown';
+import {PostMessage} from '../../components/Boundary';
 import {breakable} from '../../components/paths';
 import {readSession} from '../../props';
 import {getCurrentUserId, getCurrentUsername} from '../../store/selectors';
@@ -62,7 +62,7 @@ export function SessionHeaderView({post}: PostTypeProps) {
     const viewerName = useSelector(getCurrentUsername);
     const session = readSession(post.props);
     if (!session) {
-        return <Markdown text={post.message}/>;
+        return <PostMessage message={post.message}/>;
     }
     const participants = orderedParticipants(session);
     const context = contextUse(session);

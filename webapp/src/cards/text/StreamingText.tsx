@@ -3,6 +3,7 @@ import {useSelector} from 'react-redux';
 
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
+import {PostMessage} from '../../components/Boundary';
 import Markdown from '../../components/Markdown';
 import {readText} from '../../props';
 import {getLiveText} from '../../store/selectors';
@@ -16,9 +17,13 @@ export function StreamingTextView({post}: PostTypeProps) {
 
     // The post in the database lags the stream (written every few seconds); the
     // websocket text is the whole text so far, so the longer of the two is newer.
-    const fromStream = live !== undefined && live.text.length >= post.message.length;
-    const text = fromStream ? live.text : post.message;
+    const message = typeof post.message === 'string' ? post.message : '';
+    const fromStream = live !== undefined && live.text.length >= message.length;
+    const text = fromStream ? live.text : message;
     const done = info.done || live?.done === true;
+    if (done && text === '') {
+        return <PostMessage message=''/>;
+    }
 
     return (
         <div

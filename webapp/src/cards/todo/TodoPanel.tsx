@@ -3,7 +3,7 @@ import {useDispatch, useSelector} from 'react-redux';
 
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
-import Markdown from '../../components/Markdown';
+import {PostMessage} from '../../components/Boundary';
 import type {TodoStatus} from '../../constants';
 import {readTodo} from '../../props';
 import {todoToggled} from '../../store/actions';
@@ -101,7 +101,7 @@ export function TodoPanelView({post}: PostTypeProps) {
     const collapsed = useSelector((state: HostState) => isTodoCollapsed(state, post.id));
     const todo = readTodo(post.props);
     if (!todo) {
-        return <Markdown text={post.message}/>;
+        return <PostMessage message={post.message}/>;
     }
     const {done, total} = todo;
     const current = todo.todos.find((t) => t.status === 'in_progress');
