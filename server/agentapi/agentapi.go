@@ -6,6 +6,7 @@ package agentapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -100,7 +101,10 @@ const TokenHeader = "X-Claude-Agent-Token"
 // nothing about tokens is cached.
 func (h *handler) requireAgent(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const unauthorized = "agent token is missing, unknown or revoked"
+		const (
+			unauthorized = "agent token is missing, unknown or revoked"
+			deactivated  = "the Mattermost account of this machine is deactivated"
+		)
 		token := strings.TrimSpace(r.Header.Get(TokenHeader))
 		if token == "" {
 			token = bearerToken(r.Header.Get("Authorization"))
@@ -119,8 +123,15 @@ func (h *handler) requireAgent(next http.Handler) http.Handler {
 			return
 		}
 		user, appErr := h.API.GetUser(m.UserID)
-		if appErr != nil || user.DeleteAt != 0 {
-			httpx.Error(w, r, http.StatusUnauthorized, "the Mattermost account of this machine is deactivated", appErr)
+		switch {
+		case appErr != nil && appErr.StatusCode == http.StatusNotFound:
+			httpx.Error(w, r, http.StatusUnauthorized, deactivated, appErr)
+			return
+		case appErr != nil:
+			httpx.Fail(w, r, fmt.Errorf("load the user of machine %s: %w", m.ID, appErr))
+			return
+		case user.DeleteAt != 0:
+			httpx.Error(w, r, http.StatusUnauthorized, deactivated, fmt.Errorf("user %s is deactivated", user.Id))
 			return
 		}
 		if touched, err := h.Machines.Touch(m, ""); err == nil {
@@ -181,7 +192,7 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 	}
 	user, appErr := h.API.GetUser(m.UserID)
 	if appErr != nil {
-		httpx.Fail(w, r, appErr)
+		httpx.Fail(w, r, fmt.Errorf("load the user of machine %s: %w", m.ID, appErr))
 		return
 	}
 	httpx.Logger(r.Context()).Info("Machine paired", "machine_id", m.ID, "user_id", m.UserID, "name", m.Name)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"strings"
 
@@ -54,7 +55,7 @@ func Error(w http.ResponseWriter, r *http.Request, status int, public string, er
 func ErrorWith(w http.ResponseWriter, r *http.Request, status int, public string, err error, extra map[string]any) {
 	log := Logger(r.Context()).With("status", status, "method", r.Method, "path", r.URL.Path)
 	cause := public
-	if err != nil {
+	if !IsNil(err) {
 		cause = err.Error()
 	}
 	if status >= 500 {
@@ -67,6 +68,16 @@ func ErrorWith(w http.ResponseWriter, r *http.Request, status int, public string
 		body[k] = v
 	}
 	WriteJSON(w, status, body)
+}
+
+// IsNil tells whether err is nil, or a nil pointer inside a non-nil error
+// (a nil *model.AppError returned as error: calling its Error panics).
+func IsNil(err error) bool {
+	if err == nil {
+		return true
+	}
+	v := reflect.ValueOf(err)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // BadRequest is an input error: 400 with a message that says what was wrong.

@@ -125,6 +125,29 @@ func TestAgentAuth(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a deactivated user's token is 401 on every agent route, with no error logged", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		sess := h.startSession(aliceID, "@claude hi")
+		h.api.DeactivateUser(aliceID)
+		for _, r := range []req{
+			{method: "GET", path: "/api/v1/agent/hello?api_version=1"},
+			{method: "GET", path: "/api/v1/agent/events?after=0&wait=0"},
+			{method: "POST", path: "/api/v1/agent/events/ack", body: map[string]any{"seq": 1}},
+			{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/output", body: map[string]any{"kind": "notice", "text": "hi"}, idemKey: "k1"},
+			{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/files?name=a.txt", body: "data", idemKey: "k2"},
+			{method: "GET", path: "/api/v1/agent/files/" + strings.Repeat("a", 26)},
+		} {
+			r.token = tok
+			res := h.do(r)
+			if res.Code != 401 || res.Error(t) != "the Mattermost account of this machine is deactivated" {
+				t.Errorf("%s %s: got %d %s", r.method, r.path, res.Code, res.Body)
+			}
+		}
+		if lines := h.errorLogs(); len(lines) > 0 {
+			t.Fatalf("error-level log lines: %+v", lines)
+		}
+	})
 	t.Run("a token sent as Authorization: Bearer is accepted too", func(t *testing.T) {
 		h := newHarness(t)
 		tok, _ := h.pair(aliceID, "laptop")

@@ -358,3 +358,14 @@ func contains(list []string, sub string) bool {
 	}
 	return false
 }
+
+// errorLogs returns the error-level log lines so far.
+func (h *harness) errorLogs() []mmapitest.LogLine {
+	var out []mmapitest.LogLine
+	for _, l := range h.api.Logs() {
+		if l.Level == "error" {
+			out = append(out, l)
+		}
+	}
+	return out
+}

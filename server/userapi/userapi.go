@@ -301,6 +301,9 @@ var cardLinkWait = 2 * time.Second
 // "<what>" with the reason.
 func refuser(w http.ResponseWriter, r *http.Request, what string) func(msg string, cause error) {
 	return func(msg string, cause error) {
+		if httpx.IsNil(cause) {
+			cause = nil
+		}
 		httpx.Logger(r.Context()).Warn(what, "reason", msg, "err", cause)
 		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
 	}

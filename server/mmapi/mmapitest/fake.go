@@ -89,6 +89,16 @@ func (a *API) AddUser(id, username string, isBot bool) *model.User {
 	return u
 }
 
+// DeactivateUser marks a user deactivated (DeleteAt set), as the System
+// Console does; GetUser still returns the user.
+func (a *API) DeactivateUser(id string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if u, ok := a.users[id]; ok {
+		u.DeleteAt = model.GetMillis()
+	}
+}
+
 // AddTeam registers a team.
 func (a *API) AddTeam(id, name string) {
 	a.mu.Lock()
