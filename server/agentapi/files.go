@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/files"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
@@ -75,6 +76,10 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 	r = httpx.AddLogFields(r, "session_id", sessionID, "name", name)
 	if !validIdempotencyKey(key) {
 		httpx.Fail(w, r, httpx.Invalid("header Idempotency-Key is required: 1 to %d characters of A-Z a-z 0-9 _ -", maxIDLen))
+		return
+	}
+	if !model.IsValidId(sessionID) { // no session has such an id (nor could a key hold it)
+		httpx.Error(w, r, http.StatusNotFound, "unknown session", nil)
 		return
 	}
 	if !files.ValidName(name) {

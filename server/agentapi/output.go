@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/approvals"
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
@@ -379,6 +380,10 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = httpx.AddLogFields(r, "session_id", sessionID)
+	if !model.IsValidId(sessionID) { // no session has such an id (nor could a key hold it)
+		httpx.Error(w, r, http.StatusNotFound, "unknown session", nil)
+		return
+	}
 
 	sess, err := h.Sessions.Get(sessionID)
 	if errors.Is(err, sessions.ErrNotFound) {

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
+	"github.com/claude-mattermost/claude-mattermost/server/safetext"
 )
 
 // MaxBodyBytes limits every request body.
@@ -117,9 +118,12 @@ func ReadBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte,
 	return data, nil
 }
 
-// Unmarshal decodes one JSON object from data into v, with DecodeJSON's errors.
+// Unmarshal decodes one JSON object from data into v, with DecodeJSON's
+// errors. Every string in it (object keys and raw JSON kept as
+// json.RawMessage included) comes out safe to store: NUL and invalid UTF-8
+// are replaced by U+FFFD (package safetext).
 func Unmarshal(data []byte, v any) error {
-	trimmed := strings.TrimSpace(string(data))
+	trimmed := strings.TrimSpace(string(safetext.JSON(data)))
 	if trimmed == "" {
 		return Invalid("request body is empty, expected a JSON object")
 	}
@@ -193,6 +197,35 @@ func Recover(next http.Handler) http.Handler {
 					fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
 			}
 		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// SafeQuery makes every query parameter safe to store (NUL and invalid
+// UTF-8 become U+FFFD, package safetext) before the handlers read it.
+func SafeQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" {
+			q := r.URL.Query()
+			changed := false
+			for k, vs := range q {
+				for i, v := range vs {
+					if !safetext.Safe(v) {
+						vs[i], changed = safetext.String(v), true
+					}
+				}
+				if !safetext.Safe(k) {
+					delete(q, k)
+					q[safetext.String(k)], changed = vs, true
+				}
+			}
+			if changed {
+				u := *r.URL
+				u.RawQuery = q.Encode()
+				r = r.Clone(r.Context())
+				r.URL = &u
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }

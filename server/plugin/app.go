@@ -99,7 +99,7 @@ func NewApp(d Deps) *App {
 	a.Lifetime = jobs.NewLifetime(a.Sessions, a.Approvals, d.Settings, d.Clock, a.log)
 
 	root := mux.NewRouter()
-	root.Use(httpx.WithRequestLogger(a.log), httpx.Recover)
+	root.Use(httpx.WithRequestLogger(a.log), httpx.Recover, httpx.SafeQuery)
 	v1 := root.PathPrefix("/api/v1").Subrouter()
 	agentapi.Register(v1, agentapi.Config{
 		API: d.API, KV: d.KV, Clock: d.Clock, Machines: a.Machines, Inbox: a.Inbox,

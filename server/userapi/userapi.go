@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 	"github.com/mattermost/mattermost/server/public/model"
@@ -81,8 +82,8 @@ func validID(id string) bool {
 		return false
 	}
 	for _, r := range id {
-		if r <= ' ' || r == 0x7f || r == '/' {
-			return false
+		if r <= ' ' || r == 0x7f || r == '/' || r == utf8.RuneError {
+			return false // control characters, or invalid UTF-8 (no key can hold it)
 		}
 	}
 	return true

@@ -8,10 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/claude-mattermost/claude-mattermost/server/safetext"
 )
 
 // WebSocketEvent is one PublishWebSocketEvent call.
@@ -209,7 +212,17 @@ func (a *API) GetPostThread(postID string) (*model.PostList, *model.AppError) {
 	return list, nil
 }
 
+// validate refuses what the real server refuses: Post.IsValid's limits,
+// and what PostgreSQL cannot store (a NUL or invalid UTF-8 in the message
+// column, a \u0000 in the props' jsonb), which reaches the plugin as a
+// database error (500).
 func validate(p *model.Post) *model.AppError {
+	if !safetext.Safe(p.Message) {
+		return model.NewAppError("CreatePost", "app.post.save.app_error", nil, "pq: invalid byte sequence for encoding \"UTF8\"", http.StatusInternalServerError)
+	}
+	if !safeProps(p.GetProps()) {
+		return model.NewAppError("CreatePost", "app.post.save.app_error", nil, "pq: unsupported Unicode escape sequence", http.StatusInternalServerError)
+	}
 	if n := utf8.RuneCountInString(p.Message); n > model.PostMessageMaxRunesV2 {
 		return model.NewAppError("CreatePost", "model.post.is_valid.message_length.app_error", nil, fmt.Sprintf("%d runes", n), http.StatusBadRequest)
 	}
@@ -217,6 +230,41 @@ func validate(p *model.Post) *model.AppError {
 		return model.NewAppError("CreatePost", "model.post.is_valid.props.app_error", nil, fmt.Sprintf("%d runes", n), http.StatusBadRequest)
 	}
 	return nil
+}
+
+// safeProps tells whether props hold no NUL in any string or key, as the
+// database gets them: JSON-encoded, which turns invalid UTF-8 into U+FFFD
+// but keeps a NUL as \u0000 (refused by jsonb).
+func safeProps(props map[string]any) bool {
+	b, err := json.Marshal(props)
+	if err != nil {
+		return false
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return false
+	}
+	return noNUL(v)
+}
+
+func noNUL(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.IndexByte(x, 0) < 0
+	case map[string]any:
+		for k, e := range x {
+			if strings.IndexByte(k, 0) >= 0 || !noNUL(e) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if !noNUL(e) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // CreatePost implements mmapi.API.
@@ -430,6 +478,9 @@ func (a *API) Dialogs() []model.OpenDialogRequest {
 func (a *API) UploadFile(data []byte, channelID, filename string) (*model.FileInfo, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if !safetext.Safe(filename) {
+		return nil, model.NewAppError("UploadFile", "app.file_info.save.app_error", nil, "pq: invalid byte sequence for encoding \"UTF8\"", http.StatusInternalServerError)
+	}
 	if _, ok := a.channels[channelID]; !ok {
 		return nil, model.NewAppError("UploadFile", "app.channel.get.existing.app_error", nil, "", http.StatusNotFound)
 	}
