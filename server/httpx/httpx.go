@@ -12,7 +12,9 @@ import (
 	"net/http"
 	"reflect"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
 	"github.com/claude-mattermost/claude-mattermost/server/safetext"
@@ -183,6 +185,26 @@ func Fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	Error(w, r, http.StatusInternalServerError, "internal error, see the server log", err)
+}
+
+// Busy answers 503 with Retry-After: the request met work in progress
+// that will soon be done (not a fault, so it logs a warning), and the
+// same request a little later succeeds.
+func Busy(w http.ResponseWriter, r *http.Request, public string, retryAfter time.Duration, err error) {
+	cause := public
+	if !IsNil(err) {
+		cause = err.Error()
+	}
+	Logger(r.Context()).With("status", http.StatusServiceUnavailable, "method", r.Method, "path", r.URL.Path).
+		Warn("Request deferred", "err", cause)
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(retryAfter.Round(time.Second)/time.Second))))
+	WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"error": public})
+}
+
+// TooMany answers 429 with Retry-After (logged as a warning).
+func TooMany(w http.ResponseWriter, r *http.Request, public string, retryAfter time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int((retryAfter+time.Second-1)/time.Second))))
+	Error(w, r, http.StatusTooManyRequests, public, nil)
 }
 
 // Recover turns a panic in a handler into a 500 and an error log line.

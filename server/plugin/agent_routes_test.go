@@ -12,6 +12,7 @@ import (
 
 	"github.com/claude-mattermost/claude-mattermost/server/agentapi"
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
+	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 )
 
 func TestPairing(t *testing.T) {
@@ -451,6 +452,35 @@ func TestOutput(t *testing.T) {
 		}
 		if n := len(h.api.PostsOfType(string(cards.PostTypeApproval))); n != 1 {
 			t.Fatalf("%d approval cards", n)
+		}
+	})
+	t.Run("the same key for two sessions is two requests: both outputs land", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		one := h.startSession(aliceID, "@claude one")
+		two := h.startSession(aliceID, "@claude two")
+		for _, sess := range []*sessions.Session{one, two} {
+			res := h.do(req{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/output", token: tok, idemKey: "same-key",
+				body: map[string]any{"kind": "notice", "text": "note for " + sess.ID}})
+			if res.Code != 200 || res.Header.Get("Idempotent-Replayed") != "" {
+				t.Fatalf("%d %s replayed=%q", res.Code, res.Body, res.Header.Get("Idempotent-Replayed"))
+			}
+		}
+		for _, sess := range []*sessions.Session{one, two} {
+			if !contains(h.botReplies(sess.RootID), "note for "+sess.ID) {
+				t.Errorf("the note for %s is missing: %q", sess.ID, h.botReplies(sess.RootID))
+			}
+		}
+	})
+	t.Run("the same key for two routes is two requests", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		sess := h.startSession(aliceID, "@claude hi")
+		note := h.do(req{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/output", token: tok, idemKey: "same-key",
+			body: map[string]any{"kind": "notice", "text": "a note"}})
+		file := h.do(req{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/files?name=a.txt", token: tok, idemKey: "same-key", body: "data"})
+		if note.Code != 200 || file.Code != 200 || file.JSON(t)["file_id"] == nil {
+			t.Fatalf("note %d %s, file %d %s", note.Code, note.Body, file.Code, file.Body)
 		}
 	})
 	t.Run("repeating a streaming text report makes no second post", func(t *testing.T) {
