@@ -24,6 +24,7 @@ import (
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/machines"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
+	"github.com/claude-mattermost/claude-mattermost/server/ratelimit"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 	"github.com/claude-mattermost/claude-mattermost/server/streaming"
 	"github.com/claude-mattermost/claude-mattermost/server/toolposts"
@@ -50,11 +51,26 @@ type Config struct {
 type handler struct {
 	Config
 	locks keyedMutex
+	// Failed pairing attempts, per address and on the whole cluster.
+	pairBySource, pairOverall ratelimit.Limit
 }
+
+// Pairing limits: failed attempts (wrong, used or expired codes) per
+// client address and per minute, and on the whole cluster (every user's
+// outstanding codes: guessing from many addresses) per minute. Attempts
+// over a limit are refused with 429 without looking at the code.
+const (
+	PairFailuresPerSource = 10
+	PairFailuresOverall   = 100
+	PairWindow            = time.Minute
+)
 
 // Register mounts the agent routes on r (the /api/v1 router).
 func Register(r *mux.Router, c Config) {
-	h := &handler{Config: c, locks: keyedMutex{m: map[string]*lockEntry{}}}
+	h := &handler{Config: c, locks: keyedMutex{m: map[string]*lockEntry{}},
+		pairBySource: ratelimit.Limit{KV: c.KV, Clock: c.Clock, Name: "pair_source", Max: PairFailuresPerSource, Window: PairWindow},
+		pairOverall:  ratelimit.Limit{KV: c.KV, Clock: c.Clock, Name: "pair_all", Max: PairFailuresOverall, Window: PairWindow},
+	}
 	r.HandleFunc("/pair", h.pair).Methods(http.MethodPost)
 
 	agent := r.PathPrefix("/agent").Subrouter()
@@ -170,6 +186,27 @@ type pairResponse struct {
 }
 
 func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
+	source := httpx.ClientIP(r, h.trustedProxyHeaders())
+	r = httpx.AddLogFields(r, "source", source)
+	for _, l := range []struct {
+		limit   ratelimit.Limit
+		subject string
+		public  string
+	}{
+		{h.pairBySource, source, "too many failed pairing attempts from this address"},
+		{h.pairOverall, "", "too many failed pairing attempts on this server"},
+	} {
+		wait, allowed, err := l.limit.Check(l.subject)
+		if err != nil {
+			httpx.Fail(w, r, err)
+			return
+		}
+		if !allowed {
+			secs := int((wait + time.Second - 1) / time.Second)
+			httpx.TooMany(w, r, fmt.Sprintf("%s; try again in %d seconds with a new code from /claude connect", l.public, secs), wait)
+			return
+		}
+	}
 	var req pairRequest
 	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		httpx.Fail(w, r, err)
@@ -183,6 +220,15 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 		Code: req.Code, Name: req.Name, Hostname: req.Hostname, AgentVersion: req.AgentVersion,
 	})
 	if errors.Is(err, machines.ErrInvalidCode) {
+		for _, l := range []struct {
+			limit   ratelimit.Limit
+			subject string
+		}{{h.pairBySource, source}, {h.pairOverall, ""}} {
+			if cerr := l.limit.Count(l.subject); cerr != nil {
+				httpx.Fail(w, r, cerr)
+				return
+			}
+		}
 		httpx.Error(w, r, http.StatusUnauthorized, machines.ErrInvalidCode.Error(), err)
 		return
 	}
@@ -204,6 +250,15 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 		PluginVersion: h.PluginVersion,
 		APIVersion:    APIVersion,
 	})
+}
+
+// trustedProxyHeaders are the headers Mattermost trusts for a client's
+// address (none unless it is set up behind a proxy).
+func (h *handler) trustedProxyHeaders() []string {
+	if cfg := h.API.GetConfig(); cfg != nil {
+		return cfg.ServiceSettings.TrustedProxyIPHeader
+	}
+	return nil
 }
 
 func (h *handler) hello(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"reflect"
 	"runtime/debug"
@@ -250,6 +251,25 @@ func SafeQuery(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// ClientIP is the address a request came from: the first address in the
+// first of trustedHeaders the request has (Mattermost's
+// ServiceSettings.TrustedProxyIPHeader, set when it runs behind a proxy),
+// else the connection's remote address.
+func ClientIP(r *http.Request, trustedHeaders []string) string {
+	for _, h := range trustedHeaders {
+		if v := r.Header.Get(h); v != "" {
+			first, _, _ := strings.Cut(v, ",")
+			if ip := strings.TrimSpace(first); ip != "" {
+				return ip
+			}
+		}
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }
 
 // WithRequestLogger gives every request a logger.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -89,6 +90,72 @@ func TestPairing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, newHarness(t)) })
 	}
+}
+
+func TestPairingIsRateLimited(t *testing.T) {
+	wrong := func(h *harness, remote string) response {
+		return h.do(req{method: "POST", path: "/api/v1/pair", remote: remote, body: map[string]any{"code": "AAAA-BBBB", "name": "x"}})
+	}
+	t.Run("after 10 wrong codes from one address the rest of the minute is 429, even for a right code", func(t *testing.T) {
+		h := newHarness(t)
+		for i := range agentapi.PairFailuresPerSource {
+			if res := wrong(h, "203.0.113.7:4000"); res.Code != 401 {
+				t.Fatalf("attempt %d: %d %s", i, res.Code, res.Body)
+			}
+		}
+		res := wrong(h, "203.0.113.7:4001")
+		if res.Code != 429 || !strings.Contains(res.Error(t), "too many failed pairing attempts from this address") {
+			t.Fatalf("got %d %s", res.Code, res.Body)
+		}
+		retry, err := strconv.Atoi(res.Header.Get("Retry-After"))
+		if err != nil || retry < 1 || retry > 60 {
+			t.Fatalf("Retry-After = %q", res.Header.Get("Retry-After"))
+		}
+		code := h.connectCode(aliceID)
+		if res := h.do(req{method: "POST", path: "/api/v1/pair", remote: "203.0.113.7:4002", body: map[string]any{"code": code, "name": "x"}}); res.Code != 429 {
+			t.Fatalf("a right code from the limited address: %d %s", res.Code, res.Body)
+		}
+		if res := h.do(req{method: "POST", path: "/api/v1/pair", remote: "198.51.100.1:4000", body: map[string]any{"code": code, "name": "x"}}); res.Code != 200 {
+			t.Fatalf("another address: %d %s", res.Code, res.Body)
+		}
+		h.clock.Advance(time.Duration(retry) * time.Second)
+		if res := wrong(h, "203.0.113.7:4003"); res.Code != 401 {
+			t.Fatalf("after Retry-After: %d %s", res.Code, res.Body)
+		}
+	})
+	t.Run("the count is shared by every node", func(t *testing.T) {
+		a := newHarness(t)
+		b := a.node()
+		for i := range agentapi.PairFailuresPerSource {
+			n := a
+			if i%2 == 1 {
+				n = b
+			}
+			if res := wrong(n, "203.0.113.7:4000"); res.Code != 401 {
+				t.Fatalf("attempt %d: %d", i, res.Code)
+			}
+		}
+		if res := wrong(b, "203.0.113.7:4000"); res.Code != 429 {
+			t.Fatalf("got %d", res.Code)
+		}
+	})
+	t.Run("successful pairings do not count", func(t *testing.T) {
+		h := newHarness(t)
+		for i := range agentapi.PairFailuresPerSource + 2 {
+			h.pair(aliceID, "m"+strconv.Itoa(i))
+		}
+	})
+	t.Run("wrong codes from many addresses are limited on the whole server", func(t *testing.T) {
+		h := newHarness(t)
+		for i := range agentapi.PairFailuresOverall {
+			if res := wrong(h, "[2001:db8::"+strconv.FormatInt(int64(i+1), 16)+"]:1"); res.Code != 401 {
+				t.Fatalf("attempt %d: %d", i, res.Code)
+			}
+		}
+		if res := wrong(h, "192.0.2.99:1"); res.Code != 429 || !strings.Contains(res.Error(t), "on this server") || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("got %d %s", res.Code, res.Body)
+		}
+	})
 }
 
 func TestAgentAuth(t *testing.T) {

@@ -127,6 +127,7 @@ type req struct {
 	bearer  string // sent as "Authorization: Bearer", the older form
 	userID  string
 	idemKey string
+	remote  string // the client's address (httptest's 192.0.2.1 when "")
 }
 
 func (h *harness) do(r req) response {
@@ -157,6 +158,9 @@ func (h *harness) do(r req) response {
 	}
 	if r.idemKey != "" {
 		httpReq.Header.Set("Idempotency-Key", r.idemKey)
+	}
+	if r.remote != "" {
+		httpReq.RemoteAddr = r.remote
 	}
 	rec := httptest.NewRecorder()
 	h.app.Router.ServeHTTP(rec, httpReq)
