@@ -624,9 +624,11 @@ func TestTextStreaming(t *testing.T) {
 
 	t.Run("first report makes a bot reply in the thread", func(t *testing.T) {
 		h, tok, sessID, rootID := setup(t)
-		id := text(h, tok, sessID, "m1", "Hello", false)
+		id := text(h, tok, sessID, "m1", "Hello there", false)
 		p, _ := h.api.GetPost(id)
-		if p.UserId != botID || p.RootId != rootID || p.Type != "custom_claude_text" || p.Message != "Hello" {
+		// The word still being typed waits for the next report (a secret is
+		// only recognised once whole).
+		if p.UserId != botID || p.RootId != rootID || p.Type != "custom_claude_text" || p.Message != "Hello " {
 			t.Fatalf("post = %+v", p)
 		}
 		var props cards.TextProps
@@ -637,8 +639,8 @@ func TestTextStreaming(t *testing.T) {
 	})
 	t.Run("later reports reach viewers every time but the database at most every 2 s", func(t *testing.T) {
 		h, tok, sessID, _ := setup(t)
-		id := text(h, tok, sessID, "m1", "He", false)
-		for i, s := range []string{"Hel", "Hell", "Hello"} {
+		id := text(h, tok, sessID, "m1", "One ", false)
+		for i, s := range []string{"One two ", "One two three ", "One two three four "} {
 			h.clock.Advance(500 * time.Millisecond)
 			if got := text(h, tok, sessID, "m1", s, false); got != id {
 				t.Fatalf("report %d went to post %s, not %s", i, got, id)
@@ -657,17 +659,17 @@ func TestTextStreaming(t *testing.T) {
 			}
 			texts = append(texts, e.Payload["text"].(string))
 		}
-		if strings.Join(texts, ",") != "He,Hel,Hell,Hello" {
+		if strings.Join(texts, ",") != "One ,One two ,One two three ,One two three four " {
 			t.Fatalf("websocket texts = %v", texts)
 		}
 		h.clock.Advance(600 * time.Millisecond) // 2.1 s after the first write
-		text(h, tok, sessID, "m1", "Hello wo", false)
+		text(h, tok, sessID, "m1", "One two three four fi", false)
 		if n := h.api.UpdateCount(id); n != 1 {
 			t.Fatalf("%d database writes after 2 s, want 1", n)
 		}
-		text(h, tok, sessID, "m1", "Hello world", true)
+		text(h, tok, sessID, "m1", "One two three four five", true)
 		p, _ := h.api.GetPost(id)
-		if n := h.api.UpdateCount(id); n != 2 || p.Message != "Hello world" {
+		if n := h.api.UpdateCount(id); n != 2 || p.Message != "One two three four five" {
 			t.Fatalf("after done: %d writes, message %q", n, p.Message)
 		}
 	})
@@ -696,12 +698,12 @@ func TestTextStreaming(t *testing.T) {
 		h.app = NewApp(h.deps)
 		tok, _ := h.pair(aliceID, "laptop")
 		sess := h.startSession(aliceID, "@claude hi")
-		id := text(h, tok, sess.ID, "m1", "a", false)
-		text(h, tok, sess.ID, "m1", "ab", false)
+		id := text(h, tok, sess.ID, "m1", "a ", false)
+		text(h, tok, sess.ID, "m1", "a b ", false)
 		deadline := time.Now().Add(5 * time.Second)
 		for {
 			p, _ := h.api.GetPost(id)
-			if p.Message == "ab" {
+			if p.Message == "a b " {
 				break
 			}
 			if time.Now().After(deadline) {

@@ -343,6 +343,10 @@ type StatusUpdate struct {
 // the other fields, and the `ended` that answers a stop does not end the
 // session again once it was resumed.
 func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
+	if u.Error != nil { // the agent's words, kept in the record and shown on the header
+		e := s.Redact(*u.Error)
+		u.Error = &e
+	}
 	now := s.clock.Now().UnixMilli()
 	var before, beforeIn, beforeClaude string
 	sess, err := s.update(id, func(cur *Session) error {

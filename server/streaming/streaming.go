@@ -9,9 +9,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -136,6 +139,12 @@ func (s *Service) Text(sess *sessions.Session, messageID, text string, done bool
 		st.loaded = true
 	}
 	if s.redactOn() {
+		if !done {
+			// A secret still streaming matches no rule until it is whole, and
+			// Mattermost keeps every version of an edited post: never write
+			// the word still being typed.
+			text = completeWords(text)
+		}
 		// Finished lines are redacted once per message, not on every report.
 		text = st.redacted.String(text)
 	}
@@ -305,6 +314,17 @@ func (s *Service) Close() {
 		st.mu.Unlock()
 		s.flush(st)
 	}
+}
+
+// completeWords is text without its last word when that word may still
+// grow: everything up to and including the last white space.
+func completeWords(text string) string {
+	i := strings.LastIndexFunc(text, unicode.IsSpace)
+	if i < 0 {
+		return ""
+	}
+	_, size := utf8.DecodeRuneInString(text[i:])
+	return text[:i+size]
 }
 
 func hash(text string, done bool) string {

@@ -51,6 +51,7 @@ type API struct {
 	dialogs       []model.OpenDialogRequest
 	files         map[string]*model.FileInfo
 	fileData      map[string][]byte
+	written       []string // every message, props and file name stored, edits included
 	// FailCreatePost makes CreatePost fail when set.
 	FailCreatePost bool
 }
@@ -278,6 +279,7 @@ func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 		return nil, err
 	}
 	p := clonePost(post)
+	a.record(p)
 	p.Id = model.NewId()
 	for _, fid := range p.FileIds {
 		f, ok := a.files[fid]
@@ -307,12 +309,28 @@ func (a *API) UpdatePost(post *model.Post) (*model.Post, *model.AppError) {
 	}
 	p := clonePost(old)
 	in := clonePost(post)
+	a.record(in)
 	p.Message = in.Message
 	p.SetProps(in.GetProps())
 	p.EditAt = model.GetMillis()
 	a.posts[p.Id] = p
 	a.updates[p.Id]++
 	return clonePost(p), nil
+}
+
+// record keeps what a post write stores (Mattermost keeps every version
+// of an edited post in its edit history). Caller holds a.mu.
+func (a *API) record(p *model.Post) {
+	props, _ := json.Marshal(p.GetProps())
+	a.written = append(a.written, p.Message, string(props))
+}
+
+// Written returns every message, props (as JSON) and file name stored so
+// far, each version of an edited post included.
+func (a *API) Written() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.written...)
 }
 
 // GetPost implements mmapi.API.
@@ -484,6 +502,7 @@ func (a *API) UploadFile(data []byte, channelID, filename string) (*model.FileIn
 	if _, ok := a.channels[channelID]; !ok {
 		return nil, model.NewAppError("UploadFile", "app.channel.get.existing.app_error", nil, "", http.StatusNotFound)
 	}
+	a.written = append(a.written, filename)
 	f := &model.FileInfo{Id: model.NewId(), ChannelId: channelID, Name: filename, Size: int64(len(data)),
 		MimeType: mimeFor(filename), CreateAt: model.GetMillis()}
 	a.files[f.Id] = f
