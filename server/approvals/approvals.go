@@ -251,26 +251,45 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 	if a.PostID != "" {
 		return a, nil
 	}
-	post, err := cards.NewApprovalPost(s.botID, sess.ChannelID, sess.RootID, a.ApprovalProps)
+	// One card per request across the cluster: a retry of the same report
+	// handled by another node at the same moment waits for this card.
+	postID, made, err := kvstore.Once(s.kv, cardKey(KindApproval, sess.ID, req.RequestID), 0, func() ([]byte, error) {
+		post, err := cards.NewApprovalPost(s.botID, sess.ChannelID, sess.RootID, a.ApprovalProps)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
+		}
+		created, appErr := s.api.CreatePost(post)
+		if appErr != nil {
+			return nil, fmt.Errorf("create approval card: %w", appErr)
+		}
+		return []byte(created.Id), nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
-	}
-	created, appErr := s.api.CreatePost(post)
-	if appErr != nil {
-		return nil, fmt.Errorf("create approval card: %w", appErr)
+		return nil, err
 	}
 	a, err = kvstore.Update(s.kv, key, 0, func(cur *Approval) (*Approval, error) {
 		if cur == nil {
 			return nil, ErrNotFound
 		}
-		cur.PostID = created.Id
+		if cur.PostID == string(postID) {
+			return nil, nil
+		}
+		cur.PostID = string(postID)
 		return cur, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("link approval card %s: %w", created.Id, err)
+		return nil, fmt.Errorf("link approval card %s: %w", postID, err)
 	}
-	s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+	if made {
+		s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+	}
 	return a, nil
+}
+
+// cardKey names the post of an approval, plan or question, made once
+// across the cluster (kvstore.Once).
+func cardKey(kind, sessionID, requestID string) string {
+	return "card/" + kind + "/" + sessionID + "/" + requestID
 }
 
 // Decision is a participant's answer.

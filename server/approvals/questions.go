@@ -105,21 +105,33 @@ func (s *Service) Ask(sess *sessions.Session, requestID string, questions []card
 	if q.PostID != "" {
 		return q, nil
 	}
-	created, appErr := s.api.CreatePost(cards.NewQuestionPost(s.botID, sess.ChannelID, sess.RootID, q.QuestionProps))
-	if appErr != nil {
-		return nil, fmt.Errorf("create question card: %w", appErr)
+	props := q.QuestionProps
+	postID, made, err := kvstore.Once(s.kv, cardKey(KindQuestion, sess.ID, requestID), 0, func() ([]byte, error) {
+		created, appErr := s.api.CreatePost(cards.NewQuestionPost(s.botID, sess.ChannelID, sess.RootID, props))
+		if appErr != nil {
+			return nil, fmt.Errorf("create question card: %w", appErr)
+		}
+		return []byte(created.Id), nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	q, err = kvstore.Update(s.kv, key, 0, func(cur *Question) (*Question, error) {
 		if cur == nil {
 			return nil, ErrQuestionNotFound
 		}
-		cur.PostID = created.Id
+		if cur.PostID == string(postID) {
+			return nil, nil
+		}
+		cur.PostID = string(postID)
 		return cur, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("link question card %s: %w", created.Id, err)
+		return nil, fmt.Errorf("link question card %s: %w", postID, err)
 	}
-	s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+	if made {
+		s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+	}
 	return q, nil
 }
 

@@ -72,17 +72,14 @@ func addChannels(api *mmapitest.API) {
 	api.AddChannel(dmID, "", model.GetDMNameFromIds(aliceID, botID), model.ChannelTypeDirect, aliceID, botID)
 }
 
-// node returns a second plugin node sharing this one's KV store.
+// node returns a second plugin node of the same cluster: its own app
+// (memory, locks, timers) on the same database (KV store and Mattermost
+// posts), as two Mattermost servers on one PostgreSQL. Cluster events are
+// not delivered between nodes unless a test hands them over.
 func (h *harness) node() *harness {
 	other := *h
-	other.api = mmapitest.New()
-	for _, id := range []string{botID, aliceID, bobID, otherBot, carolID} {
-		u, _ := h.api.GetUser(id)
-		other.api.AddUser(u.Id, u.Username, u.IsBot)
-	}
-	addChannels(other.api)
-	other.deps.API = other.api
 	other.app = NewApp(other.deps)
+	h.t.Cleanup(func() { other.app.Close() })
 	return &other
 }
 

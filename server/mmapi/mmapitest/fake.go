@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -54,6 +55,7 @@ type API struct {
 	written       []string // every message, props and file name stored, edits included
 	// FailCreatePost makes CreatePost fail when set.
 	FailCreatePost bool
+	createDelay    time.Duration
 }
 
 // New returns an empty fake with site URL http://mm.example.com.
@@ -268,8 +270,20 @@ func noNUL(v any) bool {
 	return true
 }
 
+// SetCreateDelay makes every CreatePost take d (a database write's time),
+// so requests racing on two nodes overlap.
+func (a *API) SetCreateDelay(d time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.createDelay = d
+}
+
 // CreatePost implements mmapi.API.
 func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
+	a.mu.Lock()
+	delay := a.createDelay
+	a.mu.Unlock()
+	time.Sleep(delay)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.FailCreatePost {
