@@ -194,6 +194,13 @@ func (s *Service) Get(sessionID, requestID string) (*Approval, error) {
 // second call with the same request id returns the existing approval and
 // posts nothing (it finishes a first call that stopped before posting).
 func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error) {
+	if cur, err := s.sessions.Get(sess.ID); err == nil && cur.Ended() {
+		// Nobody could answer it: the agent denies the tool on the 409.
+		if a, err := s.Get(sess.ID, req.RequestID); err == nil && a.PostID != "" {
+			return a, nil // a repeat of a request made before the end
+		}
+		return nil, sessions.ErrEnded
+	}
 	req = s.redacted(req)
 	cwd := req.Cwd
 	if cwd == "" {
@@ -331,6 +338,15 @@ func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (
 		}
 		if a.Status != cards.ApprovalPending {
 			return &a, ErrAlreadyDecided
+		}
+		if sess.Ended() {
+			// A late click on a card the end did not close (yet): close it.
+			if _, err := s.closeOne(sess, PendingRef{SessionID: sess.ID, RequestID: requestID}); err != nil {
+				s.log.Warn("Cannot close a request of an ended session", "key", key, "err", err)
+			}
+			s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+			closed, _ := s.Get(sess.ID, requestID)
+			return closed, ErrSessionEnded
 		}
 		if d.Decision == ApproveAll && a.IsPlan() {
 			return nil, fmt.Errorf("%w: a plan is approved on its own", ErrApproveAllOff)

@@ -181,7 +181,7 @@ func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		httpx.Logger(r.Context()).Info("Approval decided", "decision", action)
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{})
-	case errors.Is(err, approvals.ErrAlreadyDecided):
+	case errors.Is(err, approvals.ErrAlreadyDecided), errors.Is(err, approvals.ErrSessionEnded):
 		refuse(alreadyDecided(a), err)
 	case errors.Is(err, approvals.ErrNotParticipant):
 		refuse("Only the people in this Claude session can approve or deny its requests.", err)
@@ -195,9 +195,21 @@ func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// sessionEnded is the refusal of a click on a card closed because its
+// session ended.
+func sessionEnded(note string) string {
+	if note == "" {
+		note = "This session has ended before this was answered."
+	}
+	return note + " Nothing can answer it now; reply in the thread to resume the session."
+}
+
 func alreadyDecided(a *approvals.Approval) string {
 	if a == nil {
 		return "This request has already been decided."
+	}
+	if a.SessionEnded {
+		return sessionEnded(a.Reason)
 	}
 	switch a.Status {
 	case cards.ApprovalDenied:
@@ -255,6 +267,10 @@ func (h *handler) decide(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{"approval": a})
+	case errors.Is(err, approvals.ErrSessionEnded):
+		httpx.ErrorWith(w, r, http.StatusConflict, "the session has ended; this request can no longer be answered", err, map[string]any{"approval": a})
+	case errors.Is(err, approvals.ErrAlreadyDecided) && a != nil && a.SessionEnded:
+		httpx.ErrorWith(w, r, http.StatusConflict, "the session has ended; this request can no longer be answered", err, map[string]any{"approval": a})
 	case errors.Is(err, approvals.ErrAlreadyDecided):
 		httpx.ErrorWith(w, r, http.StatusConflict, "this request has already been decided", err, map[string]any{"approval": a})
 	case errors.Is(err, approvals.ErrNotParticipant):
