@@ -41,7 +41,7 @@ func TestNoSecretIsEverStored(t *testing.T) {
 	ok(h.output(tok, sess.ID, map[string]any{"kind": "notice", "text": leaky}))
 	ok(h.output(tok, sess.ID, map[string]any{"kind": "status", "status": "error", "error": leaky}))
 	ok(h.output(tok, sess.ID, map[string]any{"kind": "approval", "request_id": "r1", "tool_name": "Bash",
-		"input": map[string]any{"command": "cat ~/.aws/credentials && echo '" + leaky + "'", "env": map[string]any{"STRIPE": "sk_live_wR4y9ojfljoQoaF1LlqsajAI"}},
+		"input":       map[string]any{"command": "cat ~/.aws/credentials && echo '" + leaky + "'", "env": map[string]any{"STRIPE": "sk_live_wR4y9ojfljoQoaF1LlqsajAI"}},
 		"description": leaky, "cwd": "/src"}))
 	ok(h.output(tok, sess.ID, map[string]any{"kind": "approval", "request_id": "r2", "tool_name": "Write",
 		"input":   map[string]any{"file_path": "/src/.env", "content": leaky},
