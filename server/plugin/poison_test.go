@@ -119,6 +119,38 @@ func TestHugeOutputsAreRefusedOrCut(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a text that is one 200 000-character line is posted in pieces", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		sess := h.startSession(aliceID, "@claude hi")
+		for _, done := range []bool{false, true} {
+			if res := h.output(tok, sess.ID, map[string]any{"kind": "text", "message_id": "m1", "text": line, "done": done}); res.Code != 200 {
+				t.Fatalf("done=%v: %d %s", done, res.Code, res.Body)
+			}
+		}
+		var total int
+		for _, p := range h.api.PostsOfType("custom_claude_text") {
+			total += utf8.RuneCountInString(p.Message)
+		}
+		if total < 200_000 {
+			t.Fatalf("the posts hold %d characters", total)
+		}
+	})
+	t.Run("the largest todo list is posted or refused, never 5xx", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		sess := h.startSession(aliceID, "@claude hi")
+		todos := make([]map[string]any, 200)
+		for i := range todos {
+			todos[i] = map[string]any{"content": strings.Repeat("c", 2000), "status": "pending", "activeForm": strings.Repeat("a", 2000)}
+		}
+		if res := h.output(tok, sess.ID, map[string]any{"kind": "todo", "todos": todos}); res.Code != 200 && res.Code != 400 {
+			t.Fatalf("got %d %s", res.Code, res.Body)
+		}
+		if lines := h.errorLogs(); len(lines) > 0 {
+			t.Fatalf("error log lines: %+v", lines)
+		}
+	})
 	t.Run("a 1 MiB tool input is 400", func(t *testing.T) {
 		h := newHarness(t)
 		tok, _ := h.pair(aliceID, "laptop")
