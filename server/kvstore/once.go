@@ -58,7 +58,7 @@ func Once(s Store, key string, ttl time.Duration, produce func() ([]byte, error)
 			if !ok {
 				continue // another caller claimed it first: read again
 			}
-			v, err := produce()
+			v, err := produceOrRelease(s, key, claim, produce)
 			if err != nil {
 				if _, derr := s.CompareAndDelete(key, claim); derr != nil {
 					err = errors.Join(err, fmt.Errorf("drop claim on %s: %w", key, derr))
@@ -76,6 +76,20 @@ func Once(s Store, key string, ttl time.Duration, produce func() ([]byte, error)
 		time.Sleep(pause)
 		pause = min(2*pause, 100*time.Millisecond)
 	}
+}
+
+// produceOrRelease runs produce; if it panics, the claim is dropped first
+// (a retry must not wait a whole ClaimTTL for work nobody is doing).
+func produceOrRelease(s Store, key string, claim []byte, produce func() ([]byte, error)) ([]byte, error) {
+	done := false
+	defer func() {
+		if !done {
+			_, _ = s.CompareAndDelete(key, claim)
+		}
+	}()
+	v, err := produce()
+	done = true
+	return v, err
 }
 
 func isClaim(v []byte) bool { return bytes.HasPrefix(v, []byte(claimPrefix)) }

@@ -87,3 +87,14 @@ func TestAClaimWhoseHolderDiedExpires(t *testing.T) {
 		t.Fatalf("%q %v %v", v, made, err)
 	}
 }
+
+func TestOnceDropsTheClaimWhenProducePanics(t *testing.T) {
+	s := NewMemory(nil)
+	func() {
+		defer func() { _ = recover() }()
+		_, _, _ = Once(s, "k", 0, func() ([]byte, error) { panic("boom") })
+	}()
+	if v, _ := s.Get("k"); v != nil {
+		t.Fatalf("claim left behind: %q", v)
+	}
+}

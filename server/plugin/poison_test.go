@@ -86,6 +86,32 @@ func TestPoisonOutputsAreStoredSafely(t *testing.T) {
 	}
 }
 
+// TestPoisonFromPeopleIsStoredSafely: what people send through the user
+// routes (a deny reason, an answer) is made safe the same way.
+func TestPoisonFromPeopleIsStoredSafely(t *testing.T) {
+	for _, p := range poisons {
+		t.Run(p.name, func(t *testing.T) {
+			h := newHarness(t)
+			tok, _ := h.pair(aliceID, "laptop")
+			sess := h.startSession(aliceID, "@claude hi")
+			h.requestApproval(tok, sess, "r1")
+			h.output(tok, sess.ID, []byte(`{"kind":"question","request_id":"q1","questions":[{"question":"Why?","header":"","multiSelect":false,"options":[]}]}`))
+			for _, r := range []req{
+				{method: "POST", path: "/api/v1/sessions/" + sess.ID + "/approvals/r1/decide", userID: aliceID, body: []byte(`{"decision":"deny","reason":"no ` + p.inJSON + ` way"}`)},
+				{method: "POST", path: "/api/v1/sessions/" + sess.ID + "/questions/q1/answer", userID: aliceID, body: []byte(`{"answers":{"Why?":"because ` + p.inJSON + `"}}`)},
+			} {
+				if res := h.do(r); res.Code != 200 {
+					t.Fatalf("%s: %d %s", r.path, res.Code, res.Body)
+				}
+			}
+			h.checkStoredValuesAreSafe()
+			if lines := h.errorLogs(); len(lines) > 0 {
+				t.Fatalf("error log lines: %+v", lines)
+			}
+		})
+	}
+}
+
 // checkStoredValuesAreSafe fails when a KV value holds a string that is
 // not safe (a raw NUL, a \u0000 escape or invalid UTF-8).
 func (h *harness) checkStoredValuesAreSafe() {
