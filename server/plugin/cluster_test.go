@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattermost/mattermost/server/public/model"
+
 	"github.com/claude-mattermost/claude-mattermost/server/agentapi"
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/config"
@@ -163,6 +165,33 @@ func TestTwoNodesDecideOnce(t *testing.T) {
 			p := approvalProps(t, a, card.Id)
 			if want := map[string]string{"approve": "approved", "deny": "denied"}[evs[0].Payload["decision"].(string)]; p.Status != want {
 				t.Fatalf("iteration %d: card %s, event %v", i, p.Status, evs[0].Payload)
+			}
+		}
+	})
+	t.Run("replies handled on two nodes at once reach the agent once each, in their own seqs", func(t *testing.T) {
+		for i := range clusterIterations {
+			a := newHarness(t)
+			tok, _ := a.pair(aliceID, "laptop")
+			sess := a.startSession(aliceID, "@claude hi")
+			_, cursor := a.events(tok, 0)
+			b := a.node()
+			reply := func(h *harness, text string) func() response {
+				p, _ := h.api.CreatePost(&model.Post{UserId: aliceID, ChannelId: channelID, RootId: sess.RootID, Message: text})
+				return func() response { h.app.HandlePost(p); return response{} }
+			}
+			race(reply(a, "one"), reply(b, "two"), reply(a, "three"), reply(b, "four"))
+			// The agent polls the other node too: the queue is the database's.
+			evs := b.newEvents(tok, &cursor)
+			seen := map[string]int{}
+			seqs := map[int64]bool{}
+			for _, e := range evs {
+				if e.Type == "message" {
+					seen[e.Payload["text"].(string)]++
+				}
+				seqs[e.Seq] = true
+			}
+			if len(evs) != 4 || len(seqs) != 4 || seen["one"] != 1 || seen["two"] != 1 || seen["three"] != 1 || seen["four"] != 1 {
+				t.Fatalf("iteration %d: events %+v", i, evs)
 			}
 		}
 	})
