@@ -507,7 +507,7 @@ func TestTerminalOutputs(t *testing.T) {
 	t.Run("a prompt is redacted and loses NUL bytes", func(t *testing.T) {
 		h, tok, sess, _ := terminalSetup(t)
 		p := h.card(tok, sess.ID, map[string]any{"kind": "prompt", "text": "use " + secret + " a\u0000b"})
-		if strings.Contains(p.Message, secret) || strings.Contains(p.Message, "\x00") || !strings.Contains(p.Message, "[redacted]") {
+		if strings.Contains(p.Message, secret) || strings.Contains(p.Message, "\x00") || !strings.Contains(p.Message, "a\uFFFDb") || !strings.Contains(p.Message, "[redacted]") {
 			t.Fatalf("post %q", p.Message)
 		}
 	})
