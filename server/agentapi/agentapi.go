@@ -6,6 +6,7 @@ package agentapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/machines"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
+	"github.com/claude-mattermost/claude-mattermost/server/ratelimit"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 	"github.com/claude-mattermost/claude-mattermost/server/streaming"
 	"github.com/claude-mattermost/claude-mattermost/server/toolposts"
@@ -49,11 +51,26 @@ type Config struct {
 type handler struct {
 	Config
 	locks keyedMutex
+	// Failed pairing attempts, per address and on the whole cluster.
+	pairBySource, pairOverall ratelimit.Limit
 }
+
+// Pairing limits: failed attempts (wrong, used or expired codes) per
+// client address and per minute, and on the whole cluster (every user's
+// outstanding codes: guessing from many addresses) per minute. Attempts
+// over a limit are refused with 429 without looking at the code.
+const (
+	PairFailuresPerSource = 10
+	PairFailuresOverall   = 100
+	PairWindow            = time.Minute
+)
 
 // Register mounts the agent routes on r (the /api/v1 router).
 func Register(r *mux.Router, c Config) {
-	h := &handler{Config: c, locks: keyedMutex{m: map[string]*lockEntry{}}}
+	h := &handler{Config: c, locks: keyedMutex{m: map[string]*lockEntry{}},
+		pairBySource: ratelimit.Limit{KV: c.KV, Clock: c.Clock, Name: "pair_source", Max: PairFailuresPerSource, Window: PairWindow},
+		pairOverall:  ratelimit.Limit{KV: c.KV, Clock: c.Clock, Name: "pair_all", Max: PairFailuresOverall, Window: PairWindow},
+	}
 	r.HandleFunc("/pair", h.pair).Methods(http.MethodPost)
 
 	agent := r.PathPrefix("/agent").Subrouter()
@@ -100,7 +117,10 @@ const TokenHeader = "X-Claude-Agent-Token"
 // nothing about tokens is cached.
 func (h *handler) requireAgent(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const unauthorized = "agent token is missing, unknown or revoked"
+		const (
+			unauthorized = "agent token is missing, unknown or revoked"
+			deactivated  = "the Mattermost account of this machine is deactivated"
+		)
 		token := strings.TrimSpace(r.Header.Get(TokenHeader))
 		if token == "" {
 			token = bearerToken(r.Header.Get("Authorization"))
@@ -119,8 +139,15 @@ func (h *handler) requireAgent(next http.Handler) http.Handler {
 			return
 		}
 		user, appErr := h.API.GetUser(m.UserID)
-		if appErr != nil || user.DeleteAt != 0 {
-			httpx.Error(w, r, http.StatusUnauthorized, "the Mattermost account of this machine is deactivated", appErr)
+		switch {
+		case appErr != nil && appErr.StatusCode == http.StatusNotFound:
+			httpx.Error(w, r, http.StatusUnauthorized, deactivated, appErr)
+			return
+		case appErr != nil:
+			httpx.Fail(w, r, fmt.Errorf("load the user of machine %s: %w", m.ID, appErr))
+			return
+		case user.DeleteAt != 0:
+			httpx.Error(w, r, http.StatusUnauthorized, deactivated, fmt.Errorf("user %s is deactivated", user.Id))
 			return
 		}
 		if touched, err := h.Machines.Touch(m, ""); err == nil {
@@ -159,6 +186,27 @@ type pairResponse struct {
 }
 
 func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
+	source := httpx.ClientIP(r, h.trustedProxyHeaders())
+	r = httpx.AddLogFields(r, "source", source)
+	for _, l := range []struct {
+		limit   ratelimit.Limit
+		subject string
+		public  string
+	}{
+		{h.pairBySource, source, "too many failed pairing attempts from this address"},
+		{h.pairOverall, "", "too many failed pairing attempts on this server"},
+	} {
+		wait, allowed, err := l.limit.Check(l.subject)
+		if err != nil {
+			httpx.Fail(w, r, err)
+			return
+		}
+		if !allowed {
+			secs := int((wait + time.Second - 1) / time.Second)
+			httpx.TooMany(w, r, fmt.Sprintf("%s; try again in %d seconds with a new code from /claude connect", l.public, secs), wait)
+			return
+		}
+	}
 	var req pairRequest
 	if err := httpx.DecodeJSON(w, r, &req); err != nil {
 		httpx.Fail(w, r, err)
@@ -172,6 +220,15 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 		Code: req.Code, Name: req.Name, Hostname: req.Hostname, AgentVersion: req.AgentVersion,
 	})
 	if errors.Is(err, machines.ErrInvalidCode) {
+		for _, l := range []struct {
+			limit   ratelimit.Limit
+			subject string
+		}{{h.pairBySource, source}, {h.pairOverall, ""}} {
+			if cerr := l.limit.Count(l.subject); cerr != nil {
+				httpx.Fail(w, r, cerr)
+				return
+			}
+		}
 		httpx.Error(w, r, http.StatusUnauthorized, machines.ErrInvalidCode.Error(), err)
 		return
 	}
@@ -181,7 +238,7 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 	}
 	user, appErr := h.API.GetUser(m.UserID)
 	if appErr != nil {
-		httpx.Fail(w, r, appErr)
+		httpx.Fail(w, r, fmt.Errorf("load the user of machine %s: %w", m.ID, appErr))
 		return
 	}
 	httpx.Logger(r.Context()).Info("Machine paired", "machine_id", m.ID, "user_id", m.UserID, "name", m.Name)
@@ -193,6 +250,15 @@ func (h *handler) pair(w http.ResponseWriter, r *http.Request) {
 		PluginVersion: h.PluginVersion,
 		APIVersion:    APIVersion,
 	})
+}
+
+// trustedProxyHeaders are the headers Mattermost trusts for a client's
+// address (none unless it is set up behind a proxy).
+func (h *handler) trustedProxyHeaders() []string {
+	if cfg := h.API.GetConfig(); cfg != nil {
+		return cfg.ServiceSettings.TrustedProxyIPHeader
+	}
+	return nil
 }
 
 func (h *handler) hello(w http.ResponseWriter, r *http.Request) {

@@ -1,17 +1,16 @@
 package agentapi
 
 import (
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
 	"strconv"
 
 	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/files"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
-	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 )
 
@@ -77,6 +76,10 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 		httpx.Fail(w, r, httpx.Invalid("header Idempotency-Key is required: 1 to %d characters of A-Z a-z 0-9 _ -", maxIDLen))
 		return
 	}
+	if !model.IsValidId(sessionID) { // no session has such an id (nor could a key hold it)
+		httpx.Error(w, r, http.StatusNotFound, "unknown session", nil)
+		return
+	}
 	if !files.ValidName(name) {
 		httpx.Fail(w, r, httpx.Invalid("query parameter name must be a file name (no directories or control characters, at most 255 bytes)"))
 		return
@@ -105,30 +108,12 @@ func (h *handler) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	unlock := h.locks.lock(sessionID)
 	defer unlock()
-	var prev stored
-	found, err := kvstore.GetJSON(h.KV, idempotencyKey(a.machine.ID, key), &prev)
-	if err != nil {
-		httpx.Fail(w, r, err)
-		return
-	}
-	if found {
-		w.Header().Set("Idempotent-Replayed", "true")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(prev.Status)
-		_, _ = w.Write(prev.Body)
-		return
-	}
-	postID, fileID, err := h.Files.Upload(sess, name, data)
-	if err != nil {
-		httpx.Fail(w, r, err)
-		return
-	}
-	h.Sessions.Touch(sess)
-	body, _ := json.Marshal(map[string]any{"post_id": postID, "file_id": fileID})
-	if err := kvstore.SetJSON(h.KV, idempotencyKey(a.machine.ID, key), stored{Status: http.StatusOK, Body: body}, idempotencyTTL); err != nil {
-		httpx.Logger(r.Context()).Warn("Cannot keep the idempotent response", "err", err)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	h.idempotent(w, r, idempotencyKey(a.machine.ID, sess.ID, routeFiles, key), func() (any, error) {
+		postID, fileID, err := h.Files.Upload(sess, name, data)
+		if err != nil {
+			return nil, err
+		}
+		h.Sessions.Touch(sess)
+		return map[string]any{"post_id": postID, "file_id": fileID}, nil
+	})
 }

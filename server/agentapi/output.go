@@ -14,11 +14,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/approvals"
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
-	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 )
 
@@ -350,26 +350,6 @@ func checkID(field, id string) error {
 	return nil
 }
 
-func validIdempotencyKey(k string) bool {
-	if k == "" || len(k) > maxIDLen {
-		return false
-	}
-	for _, r := range k {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// stored is a response kept for an Idempotency-Key.
-type stored struct {
-	Status int             `json:"status"`
-	Body   json.RawMessage `json:"body"`
-}
-
-func idempotencyKey(machineID, key string) string { return "idem/" + machineID + "/" + key }
-
 func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 	a := agentFrom(r.Context())
 	sessionID := mux.Vars(r)["session_id"]
@@ -379,6 +359,10 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = httpx.AddLogFields(r, "session_id", sessionID)
+	if !model.IsValidId(sessionID) { // no session has such an id (nor could a key hold it)
+		httpx.Error(w, r, http.StatusNotFound, "unknown session", nil)
+		return
+	}
 
 	sess, err := h.Sessions.Get(sessionID)
 	if errors.Is(err, sessions.ErrNotFound) {
@@ -404,118 +388,93 @@ func (h *handler) output(w http.ResponseWriter, r *http.Request) {
 		httpx.Fail(w, r, err)
 		return
 	}
-	// Text reports carry the whole text so far and map to posts by
-	// message_id, so repeating one is harmless; keeping a response for each
-	// streamed chunk would cost a database write (and a read) per chunk.
-	keep := out.Kind != KindText || out.Done
-
 	// One report per session at a time on this node, so a retry racing its
-	// original finds the stored response instead of doing the work twice.
+	// original finds the stored response instead of doing the work twice
+	// (across nodes, the idempotency record itself does that).
 	unlock := h.locks.lock(sessionID)
 	defer unlock()
 
-	if keep {
-		var prev stored
-		found, err := kvstore.GetJSON(h.KV, idempotencyKey(a.machine.ID, key), &prev)
+	work := func() (any, error) {
+		resp, err := h.do(a, sess, out)
 		if err != nil {
-			httpx.Fail(w, r, err)
-			return
+			return nil, fmt.Errorf("%s output: %w", out.Kind, err)
 		}
-		if found {
-			w.Header().Set("Idempotent-Replayed", "true")
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(prev.Status)
-			_, _ = w.Write(prev.Body)
-			return
+		if out.Kind != KindStatus { // a status report records the activity itself
+			h.Sessions.Touch(sess)
 		}
+		return resp, nil
 	}
+	// Text reports carry the whole text so far and map to posts by
+	// message_id, so repeating one is harmless; keeping a response for each
+	// streamed chunk would cost a database write (and a read) per chunk.
+	if out.Kind == KindText && !out.Done {
+		resp, err := work()
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, resp)
+		return
+	}
+	h.idempotent(w, r, idempotencyKey(a.machine.ID, sess.ID, routeOutput, key), work)
+}
 
-	var resp any
+// do carries out one output report and returns the response.
+func (h *handler) do(a *agent, sess *sessions.Session, out *Output) (any, error) {
 	switch out.Kind {
 	case KindStatus:
-		_, err = h.Sessions.ApplyStatus(sess.ID, sessions.StatusUpdate{
+		_, err := h.Sessions.ApplyStatus(sess.ID, sessions.StatusUpdate{
 			Status: out.Status, ClaudeSessionID: out.ClaudeSessionID, Cwd: out.Cwd, Model: out.Model,
 			Error: out.Error, CostUSD: out.CostUSD, InputTokens: out.InputTokens, OutputTokens: out.OutputTokens,
 			Branch: out.Branch, PermissionMode: out.PermissionMode, ContextTokens: out.ContextTokens, ContextWindow: out.ContextWindow,
 			RunsIn: out.RunsIn,
 		})
-		resp = map[string]any{"ok": true}
+		return map[string]any{"ok": true}, err
 	case KindNotice:
-		var postID string
-		postID, err = h.Sessions.Reply(sess, out.Text)
-		resp = map[string]any{"post_id": postID}
+		postID, err := h.Sessions.Reply(sess, out.Text)
+		return map[string]any{"post_id": postID}, err
 	case KindText:
-		var postID string
-		postID, err = h.Streaming.Text(sess, out.MessageID, out.Text, out.Done)
-		resp = map[string]any{"post_id": postID}
+		postID, err := h.Streaming.Text(sess, out.MessageID, out.Text, out.Done)
+		return map[string]any{"post_id": postID}, err
 	case KindApproval:
 		cwd := ""
 		if out.Cwd != nil {
 			cwd = *out.Cwd
 		}
-		var ap *approvals.Approval
-		ap, err = h.Approvals.Create(sess, approvals.Request{
+		ap, err := h.Approvals.Create(sess, approvals.Request{
 			RequestID: out.RequestID, ToolName: out.ToolName, Input: out.Input, Cwd: cwd, Description: out.Description,
 			Preview: out.Preview, Terminal: out.Terminal,
 		})
-		if errors.Is(err, approvals.ErrTooLarge) {
-			httpx.Fail(w, r, httpx.Invalid("%s", err.Error()))
-			return
+		if err != nil {
+			return nil, err
 		}
-		if ap != nil {
-			resp = map[string]any{"post_id": ap.PostID, "request_id": ap.RequestID}
-		}
+		return map[string]any{"post_id": ap.PostID, "request_id": ap.RequestID}, nil
 	case KindQuestion:
-		var q *approvals.Question
-		q, err = h.Approvals.Ask(sess, out.RequestID, out.Questions, out.Terminal)
-		if q != nil {
-			resp = map[string]any{"post_id": q.PostID, "request_id": q.RequestID}
+		q, err := h.Approvals.Ask(sess, out.RequestID, out.Questions, out.Terminal)
+		if err != nil {
+			return nil, err
 		}
+		return map[string]any{"post_id": q.PostID, "request_id": q.RequestID}, nil
 	case KindDiff:
-		var postID string
-		postID, err = h.ToolPosts.Diff(sess, cards.DiffProps{
+		postID, err := h.ToolPosts.Diff(sess, cards.DiffProps{
 			ToolUseID: out.ToolUseID, FilePath: out.FilePath, Diff: out.Diff, Language: out.Language,
 			Added: out.Added, Removed: out.Removed, Truncated: out.Truncated,
 		})
-		resp = map[string]any{"post_id": postID}
+		return map[string]any{"post_id": postID}, err
 	case KindTodo:
-		var postID string
-		postID, err = h.ToolPosts.Todo(sess, out.Todos)
-		resp = map[string]any{"post_id": postID}
+		postID, err := h.ToolPosts.Todo(sess, out.Todos)
+		return map[string]any{"post_id": postID}, err
 	case KindToolOutput:
-		var postID string
-		postID, err = h.ToolPosts.ToolOutput(sess, out.ToolUseID, out.ToolName, out.Summary, out.Output, out.IsError)
-		resp = map[string]any{"post_id": postID}
+		postID, err := h.ToolPosts.ToolOutput(sess, out.ToolUseID, out.ToolName, out.Summary, out.Output, out.IsError)
+		return map[string]any{"post_id": postID}, err
 	case KindPrompt, KindResolved, KindAttention:
-		resp, err = h.terminalOutput(a, sess, out)
+		resp, err := h.terminalOutput(a, sess, out)
 		if errors.Is(err, approvals.ErrNotFound) {
-			httpx.Error(w, r, http.StatusNotFound, "unknown request_id: no approval, plan or question card has it", err)
-			return
+			return nil, errUnknownRequest
 		}
+		return resp, err
 	}
-	if err != nil {
-		httpx.Fail(w, r, fmt.Errorf("%s output: %w", out.Kind, err))
-		return
-	}
-	if out.Kind != KindStatus { // a status report records the activity itself
-		h.Sessions.Touch(sess)
-	}
-	body, err := json.Marshal(resp)
-	if err != nil {
-		httpx.Fail(w, r, err)
-		return
-	}
-
-	if keep {
-		if err := kvstore.SetJSON(h.KV, idempotencyKey(a.machine.ID, key), stored{Status: http.StatusOK, Body: body}, idempotencyTTL); err != nil {
-			// The work is done; a retry would find its effects (posts are
-			// keyed by message and request id), so answer success.
-			httpx.Logger(r.Context()).Warn("Cannot keep the idempotent response", "err", err)
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	return nil, httpx.Invalid(`field "kind" must be %s`, kindList)
 }
 
 // keyedMutex is a mutex per key, dropped when nobody holds or waits for it.

@@ -88,7 +88,6 @@ func checkOpen(req *openRequest) error {
 	case utf8.RuneCountInString(req.Prompt) > maxTextRunes:
 		return httpx.Invalid(`field "prompt" is longer than %d characters`, maxTextRunes)
 	}
-	req.Prompt = strings.ReplaceAll(req.Prompt, "\x00", "")
 	return nil
 }
 
@@ -290,7 +289,6 @@ func checkTerminalOutput(o *Output) error {
 			return httpx.Invalid(`field "text" is longer than %d characters`, maxAttentionRunes)
 		}
 	}
-	o.Text = strings.ReplaceAll(o.Text, "\x00", "")
 	return nil
 }
 

@@ -194,6 +194,13 @@ func (s *Service) Get(sessionID, requestID string) (*Approval, error) {
 // second call with the same request id returns the existing approval and
 // posts nothing (it finishes a first call that stopped before posting).
 func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error) {
+	if cur, err := s.sessions.Get(sess.ID); err == nil && cur.Ended() {
+		// Nobody could answer it: the agent denies the tool on the 409.
+		if a, err := s.Get(sess.ID, req.RequestID); err == nil && a.PostID != "" {
+			return a, nil // a repeat of a request made before the end
+		}
+		return nil, sessions.ErrEnded
+	}
 	req = s.redacted(req)
 	cwd := req.Cwd
 	if cwd == "" {
@@ -251,26 +258,45 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 	if a.PostID != "" {
 		return a, nil
 	}
-	post, err := cards.NewApprovalPost(s.botID, sess.ChannelID, sess.RootID, a.ApprovalProps)
+	// One card per request across the cluster: a retry of the same report
+	// handled by another node at the same moment waits for this card.
+	postID, made, err := kvstore.Once(s.kv, cardKey(KindApproval, sess.ID, req.RequestID), 0, func() ([]byte, error) {
+		post, err := cards.NewApprovalPost(s.botID, sess.ChannelID, sess.RootID, a.ApprovalProps)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
+		}
+		created, appErr := s.api.CreatePost(post)
+		if appErr != nil {
+			return nil, fmt.Errorf("create approval card: %w", appErr)
+		}
+		return []byte(created.Id), nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTooLarge, err)
-	}
-	created, appErr := s.api.CreatePost(post)
-	if appErr != nil {
-		return nil, fmt.Errorf("create approval card: %w", appErr)
+		return nil, err
 	}
 	a, err = kvstore.Update(s.kv, key, 0, func(cur *Approval) (*Approval, error) {
 		if cur == nil {
 			return nil, ErrNotFound
 		}
-		cur.PostID = created.Id
+		if cur.PostID == string(postID) {
+			return nil, nil
+		}
+		cur.PostID = string(postID)
 		return cur, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("link approval card %s: %w", created.Id, err)
+		return nil, fmt.Errorf("link approval card %s: %w", postID, err)
 	}
-	s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+	if made {
+		s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+	}
 	return a, nil
+}
+
+// cardKey names the post of an approval, plan or question, made once
+// across the cluster (kvstore.Once).
+func cardKey(kind, sessionID, requestID string) string {
+	return "card/" + kind + "/" + sessionID + "/" + requestID
 }
 
 // Decision is a participant's answer.
@@ -312,6 +338,15 @@ func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (
 		}
 		if a.Status != cards.ApprovalPending {
 			return &a, ErrAlreadyDecided
+		}
+		if sess.Ended() {
+			// A late click on a card the end did not close (yet): close it.
+			if _, err := s.closeOne(sess, PendingRef{SessionID: sess.ID, RequestID: requestID}); err != nil {
+				s.log.Warn("Cannot close a request of an ended session", "key", key, "err", err)
+			}
+			s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+			closed, _ := s.Get(sess.ID, requestID)
+			return closed, ErrSessionEnded
 		}
 		if d.Decision == ApproveAll && a.IsPlan() {
 			return nil, fmt.Errorf("%w: a plan is approved on its own", ErrApproveAllOff)

@@ -65,6 +65,12 @@ func (s *Service) GetQuestion(sessionID, requestID string) (*Question, error) {
 // same request id returns the existing question and posts nothing more.
 // terminal: Claude Code asks in the terminal too.
 func (s *Service) Ask(sess *sessions.Session, requestID string, questions []cards.Question, terminal bool) (*Question, error) {
+	if cur, err := s.sessions.Get(sess.ID); err == nil && cur.Ended() {
+		if q, err := s.GetQuestion(sess.ID, requestID); err == nil && q.PostID != "" {
+			return q, nil // a repeat of a question asked before the end
+		}
+		return nil, sessions.ErrEnded
+	}
 	shown := make([]cards.Question, len(questions))
 	for i, q := range questions {
 		q.Question = s.sessions.Redact(q.Question)
@@ -105,21 +111,33 @@ func (s *Service) Ask(sess *sessions.Session, requestID string, questions []card
 	if q.PostID != "" {
 		return q, nil
 	}
-	created, appErr := s.api.CreatePost(cards.NewQuestionPost(s.botID, sess.ChannelID, sess.RootID, q.QuestionProps))
-	if appErr != nil {
-		return nil, fmt.Errorf("create question card: %w", appErr)
+	props := q.QuestionProps
+	postID, made, err := kvstore.Once(s.kv, cardKey(KindQuestion, sess.ID, requestID), 0, func() ([]byte, error) {
+		created, appErr := s.api.CreatePost(cards.NewQuestionPost(s.botID, sess.ChannelID, sess.RootID, props))
+		if appErr != nil {
+			return nil, fmt.Errorf("create question card: %w", appErr)
+		}
+		return []byte(created.Id), nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	q, err = kvstore.Update(s.kv, key, 0, func(cur *Question) (*Question, error) {
 		if cur == nil {
 			return nil, ErrQuestionNotFound
 		}
-		cur.PostID = created.Id
+		if cur.PostID == string(postID) {
+			return nil, nil
+		}
+		cur.PostID = string(postID)
 		return cur, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("link question card %s: %w", created.Id, err)
+		return nil, fmt.Errorf("link question card %s: %w", postID, err)
 	}
-	s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+	if made {
+		s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+	}
 	return q, nil
 }
 
@@ -180,6 +198,14 @@ func (s *Service) Answer(sess *sessions.Session, requestID string, answers map[s
 		}
 		if q.Status != cards.QuestionPending {
 			return &q, ErrAlreadyAnswered
+		}
+		if sess.Ended() {
+			if _, err := s.closeOne(sess, PendingRef{SessionID: sess.ID, RequestID: requestID, Kind: KindQuestion}); err != nil {
+				s.log.Warn("Cannot close a question of an ended session", "key", key, "err", err)
+			}
+			s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
+			closed, _ := s.GetQuestion(sess.ID, requestID)
+			return closed, ErrSessionEnded
 		}
 		clean, err := CheckAnswers(&q, answers)
 		if err != nil {

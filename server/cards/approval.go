@@ -65,6 +65,9 @@ type ApprovalProps struct {
 	// Resolution says how a resolved request was settled in the terminal
 	// (ResolvedTerminalAllowed, …).
 	Resolution string `json:"resolution,omitempty"`
+	// SessionEnded: the session ended before anyone answered; the card was
+	// closed (status denied, decided_by "", reason says why).
+	SessionEnded bool `json:"session_ended,omitempty"`
 }
 
 // IsPlan tells whether the approval is a plan approval (ExitPlanMode).
@@ -296,6 +299,9 @@ func ApprovalMessage(a ApprovalProps) string {
 }
 
 func approvalFooter(a ApprovalProps) string {
+	if a.SessionEnded {
+		return "⏹️ " + a.Reason
+	}
 	switch a.Status {
 	case ApprovalApproved:
 		if a.ApproveAll {
@@ -350,22 +356,22 @@ func planMessage(a ApprovalProps) string {
 	_ = json.Unmarshal(a.Input, &input)
 	head := "**Claude's plan** — approve it to let Claude start, or ask for changes."
 	var footer string
-	switch a.Status {
-	case ApprovalApproved:
+	switch {
+	case a.SessionEnded:
+		footer = "⏹️ " + a.Reason
+	case a.Status == ApprovalApproved:
 		footer = "✅ Plan approved by @" + a.DecidedBy
-	case ApprovalDenied:
+	case a.Status == ApprovalDenied:
 		footer = "✏️ Changes requested by @" + a.DecidedBy
 		if a.Reason != "" {
 			footer += ":\n" + Quote(Truncate(a.Reason, maxQuoteRunes))
 		}
-	case ApprovalExpired:
+	case a.Status == ApprovalExpired:
 		footer = "⏱️ Expired — nobody answered within " + a.ExpiredAfter + ", so Claude was told no"
-	case ApprovalResolved:
+	case a.Status == ApprovalResolved:
 		footer = resolvedFooter(a.Resolution, a.ExpiredAfter)
-	case ApprovalPending:
-		if a.Terminal {
-			footer = terminalPendingNote
-		}
+	case a.Status == ApprovalPending && a.Terminal:
+		footer = terminalPendingNote
 	}
 	plan := strings.TrimSpace(input.Plan)
 	room := MaxMessageRunes - utf8.RuneCountInString(head) - utf8.RuneCountInString(footer) - 200

@@ -35,6 +35,10 @@ type QuestionProps struct {
 	// Terminal and Resolution: as on an approval card.
 	Terminal   bool   `json:"terminal,omitempty"`
 	Resolution string `json:"resolution,omitempty"`
+	// SessionEnded: the session ended before anyone answered; the card was
+	// closed (status expired, reason says why).
+	SessionEnded bool   `json:"session_ended,omitempty"`
+	Reason       string `json:"reason,omitempty"`
 }
 
 // OptionButtons tells whether the card answers with one button per option
@@ -114,8 +118,10 @@ func QuestionMessage(q QuestionProps) string {
 			}
 		}
 	}
-	switch q.Status {
-	case QuestionAnswered:
+	switch {
+	case q.SessionEnded:
+		b.WriteString("\n\n⏹️ " + q.Reason)
+	case q.Status == QuestionAnswered:
 		b.WriteString("\n\n✅ Answered by @" + q.AnsweredBy)
 		for _, qq := range q.Questions {
 			if a, ok := q.Answers[qq.Question]; ok {
@@ -126,9 +132,9 @@ func QuestionMessage(q QuestionProps) string {
 				b.WriteString("\n- " + Truncate(oneLine(label), 200) + ": **" + Truncate(oneLine(a), 2000) + "**")
 			}
 		}
-	case QuestionExpired:
+	case q.Status == QuestionExpired:
 		b.WriteString("\n\n⏱️ Expired — nobody answered within " + q.ExpiredAfter)
-	case QuestionResolved:
+	case q.Status == QuestionResolved:
 		b.WriteString("\n\n" + resolvedFooter(q.Resolution, q.ExpiredAfter))
 	default:
 		if q.OptionButtons() {

@@ -18,6 +18,7 @@ import (
 	"github.com/claude-mattermost/claude-mattermost/server/config"
 	"github.com/claude-mattermost/claude-mattermost/server/machines"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
+	"github.com/claude-mattermost/claude-mattermost/server/safetext"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 )
 
@@ -123,7 +124,9 @@ func New(c Config) *Handler {
 
 // Execute answers one /claude command; replies are ephemeral.
 func (h *Handler) Execute(args *model.CommandArgs) *model.CommandResponse {
-	sub, rest := Parse(args.Command)
+	// The command's text reaches posts and records (a prompt, a machine
+	// name): make it safe to store first.
+	sub, rest := Parse(safetext.String(args.Command))
 	var text string
 	switch {
 	case sub == SubHelp:

@@ -117,13 +117,14 @@ func ValidName(name string) bool {
 // Upload posts data as a file in the session thread: a bot reply with the
 // file attached. It returns the post and the file id.
 func (s *Service) Upload(sess *sessions.Session, name string, data []byte) (postID, fileID string, err error) {
+	name = s.sessions.Redact(name) // the name is kept in the file's record and shown with it
 	info, appErr := s.api.UploadFile(data, sess.ChannelID, name)
 	if appErr != nil {
 		return "", "", fmt.Errorf("upload %s: %w", name, appErr)
 	}
 	post, appErr := s.api.CreatePost(&model.Post{
 		UserId: s.botID, ChannelId: sess.ChannelID, RootId: sess.RootID, FileIds: model.StringArray{info.Id},
-		Message: "📎 " + cards.Code(s.sessions.Redact(name)) + " from `" + sess.MachineName + "`",
+		Message: "📎 " + cards.Code(name) + " from `" + sess.MachineName + "`",
 	})
 	if appErr != nil {
 		return "", "", fmt.Errorf("post %s: %w", name, appErr)

@@ -9,11 +9,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"reflect"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
+	"github.com/claude-mattermost/claude-mattermost/server/safetext"
 )
 
 // MaxBodyBytes limits every request body.
@@ -54,7 +59,7 @@ func Error(w http.ResponseWriter, r *http.Request, status int, public string, er
 func ErrorWith(w http.ResponseWriter, r *http.Request, status int, public string, err error, extra map[string]any) {
 	log := Logger(r.Context()).With("status", status, "method", r.Method, "path", r.URL.Path)
 	cause := public
-	if err != nil {
+	if !IsNil(err) {
 		cause = err.Error()
 	}
 	if status >= 500 {
@@ -67,6 +72,16 @@ func ErrorWith(w http.ResponseWriter, r *http.Request, status int, public string
 		body[k] = v
 	}
 	WriteJSON(w, status, body)
+}
+
+// IsNil tells whether err is nil, or a nil pointer inside a non-nil error
+// (a nil *model.AppError returned as error: calling its Error panics).
+func IsNil(err error) bool {
+	if err == nil {
+		return true
+	}
+	v := reflect.ValueOf(err)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // BadRequest is an input error: 400 with a message that says what was wrong.
@@ -106,9 +121,12 @@ func ReadBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte,
 	return data, nil
 }
 
-// Unmarshal decodes one JSON object from data into v, with DecodeJSON's errors.
+// Unmarshal decodes one JSON object from data into v, with DecodeJSON's
+// errors. Every string in it (object keys and raw JSON kept as
+// json.RawMessage included) comes out safe to store: NUL and invalid UTF-8
+// are replaced by U+FFFD (package safetext).
 func Unmarshal(data []byte, v any) error {
-	trimmed := strings.TrimSpace(string(data))
+	trimmed := strings.TrimSpace(string(safetext.JSON(data)))
 	if trimmed == "" {
 		return Invalid("request body is empty, expected a JSON object")
 	}
@@ -170,6 +188,26 @@ func Fail(w http.ResponseWriter, r *http.Request, err error) {
 	Error(w, r, http.StatusInternalServerError, "internal error, see the server log", err)
 }
 
+// Busy answers 503 with Retry-After: the request met work in progress
+// that will soon be done (not a fault, so it logs a warning), and the
+// same request a little later succeeds.
+func Busy(w http.ResponseWriter, r *http.Request, public string, retryAfter time.Duration, err error) {
+	cause := public
+	if !IsNil(err) {
+		cause = err.Error()
+	}
+	Logger(r.Context()).With("status", http.StatusServiceUnavailable, "method", r.Method, "path", r.URL.Path).
+		Warn("Request deferred", "err", cause)
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(retryAfter.Round(time.Second)/time.Second))))
+	WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"error": public})
+}
+
+// TooMany answers 429 with Retry-After (logged as a warning).
+func TooMany(w http.ResponseWriter, r *http.Request, public string, retryAfter time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int((retryAfter+time.Second-1)/time.Second))))
+	Error(w, r, http.StatusTooManyRequests, public, nil)
+}
+
 // Recover turns a panic in a handler into a 500 and an error log line.
 func Recover(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -184,6 +222,54 @@ func Recover(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// SafeQuery makes every query parameter safe to store (NUL and invalid
+// UTF-8 become U+FFFD, package safetext) before the handlers read it.
+func SafeQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery != "" {
+			q := r.URL.Query()
+			changed := false
+			for k, vs := range q {
+				for i, v := range vs {
+					if !safetext.Safe(v) {
+						vs[i], changed = safetext.String(v), true
+					}
+				}
+				if !safetext.Safe(k) {
+					delete(q, k)
+					q[safetext.String(k)], changed = vs, true
+				}
+			}
+			if changed {
+				u := *r.URL
+				u.RawQuery = q.Encode()
+				r = r.Clone(r.Context())
+				r.URL = &u
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ClientIP is the address a request came from: the first address in the
+// first of trustedHeaders the request has (Mattermost's
+// ServiceSettings.TrustedProxyIPHeader, set when it runs behind a proxy),
+// else the connection's remote address.
+func ClientIP(r *http.Request, trustedHeaders []string) string {
+	for _, h := range trustedHeaders {
+		if v := r.Header.Get(h); v != "" {
+			first, _, _ := strings.Cut(v, ",")
+			if ip := strings.TrimSpace(first); ip != "" {
+				return ip
+			}
+		}
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }
 
 // WithRequestLogger gives every request a logger.

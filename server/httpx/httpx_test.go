@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mattermost/mattermost/server/public/model"
+
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
 	"github.com/claude-mattermost/claude-mattermost/server/mmapi/mmapitest"
 )
@@ -91,6 +93,21 @@ func TestRecoverTurnsPanicsInto500(t *testing.T) {
 		t.Fatalf("got %d %s", w.Code, w.Body)
 	}
 	if logs := api.Logs(); len(logs) != 1 || logs[0].Level != "error" {
+		t.Fatalf("logs = %+v", logs)
+	}
+}
+
+func TestANilAppErrorAsErrorDoesNotPanic(t *testing.T) {
+	api := mmapitest.New()
+	r := httptest.NewRequest("GET", "/x", nil)
+	r = r.WithContext(WithLogger(r.Context(), mmapi.NewLogger(api)))
+	w := httptest.NewRecorder()
+	var appErr *model.AppError
+	Error(w, r, http.StatusUnauthorized, "account deactivated", appErr)
+	if w.Code != 401 || !strings.Contains(w.Body.String(), "account deactivated") {
+		t.Fatalf("got %d %s", w.Code, w.Body)
+	}
+	if logs := api.Logs(); len(logs) != 1 || logs[0].Level != "warn" {
 		t.Fatalf("logs = %+v", logs)
 	}
 }

@@ -69,6 +69,10 @@ func (l *Lifetime) Run() {
 	if timeout := cfg.ApprovalTimeout(); timeout > 0 {
 		l.expire(timeout)
 	}
+	// Requests of sessions that ended while they were being made.
+	if n := l.approvals.CloseEnded(); n > 0 {
+		l.log.Info("Closed the requests of ended sessions", "sessions", n)
+	}
 }
 
 func (l *Lifetime) idle(idle time.Duration) {

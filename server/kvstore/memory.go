@@ -2,10 +2,16 @@ package kvstore
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/claude-mattermost/claude-mattermost/server/safetext"
 )
 
 // Memory is an in-memory Store with the same semantics as the plugin KV
@@ -50,8 +56,28 @@ func (m *Memory) put(key string, value []byte, ttl time.Duration) {
 	m.data[key] = e
 }
 
+// MaxKeyRunes is the longest key the plugin KV store takes
+// (model.KeyValueKeyMaxRunes).
+const MaxKeyRunes = model.KeyValueKeyMaxRunes
+
+// checkKey refuses what the real store refuses: a key PostgreSQL cannot
+// hold in its varchar column (NUL, invalid UTF-8), and, for a write, an
+// empty or too long key (PluginKeyValue.IsValid).
+func checkKey(key string, write bool) error {
+	if !safetext.Safe(key) {
+		return fmt.Errorf("kv key %q: invalid byte sequence for encoding UTF8", key)
+	}
+	if write && (key == "" || utf8.RuneCountInString(key) > MaxKeyRunes) {
+		return fmt.Errorf("kv key %q: must be 1 to %d characters", key, MaxKeyRunes)
+	}
+	return nil
+}
+
 // Get implements Store.
 func (m *Memory) Get(key string) ([]byte, error) {
+	if err := checkKey(key, false); err != nil {
+		return nil, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	v, _ := m.live(key)
@@ -60,6 +86,9 @@ func (m *Memory) Get(key string) ([]byte, error) {
 
 // Set implements Store.
 func (m *Memory) Set(key string, value []byte, ttl time.Duration) error {
+	if err := checkKey(key, true); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.put(key, value, ttl)
@@ -68,6 +97,9 @@ func (m *Memory) Set(key string, value []byte, ttl time.Duration) error {
 
 // CompareAndSet implements Store.
 func (m *Memory) CompareAndSet(key string, oldValue, newValue []byte, ttl time.Duration) (bool, error) {
+	if err := checkKey(key, true); err != nil {
+		return false, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	cur, ok := m.live(key)
@@ -80,6 +112,9 @@ func (m *Memory) CompareAndSet(key string, oldValue, newValue []byte, ttl time.D
 
 // CompareAndDelete implements Store.
 func (m *Memory) CompareAndDelete(key string, oldValue []byte) (bool, error) {
+	if err := checkKey(key, false); err != nil {
+		return false, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	cur, ok := m.live(key)
@@ -92,6 +127,9 @@ func (m *Memory) CompareAndDelete(key string, oldValue []byte) (bool, error) {
 
 // Delete implements Store.
 func (m *Memory) Delete(key string) error {
+	if err := checkKey(key, false); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.data, key)

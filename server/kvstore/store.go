@@ -96,10 +96,11 @@ func (s *PluginStore) Delete(key string) error {
 	return nil
 }
 
-// GetJSON reads the JSON value at key into v. It reports whether the key existed.
+// GetJSON reads the JSON value at key into v. It reports whether the key
+// existed (a key claimed by Once and not made yet does not).
 func GetJSON(s Store, key string, v any) (bool, error) {
 	b, err := s.Get(key)
-	if err != nil || b == nil {
+	if err != nil || b == nil || isClaim(b) {
 		return false, err
 	}
 	if err := json.Unmarshal(b, v); err != nil {

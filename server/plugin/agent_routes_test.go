@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/claude-mattermost/claude-mattermost/server/agentapi"
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
+	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 )
 
 func TestPairing(t *testing.T) {
@@ -90,6 +92,72 @@ func TestPairing(t *testing.T) {
 	}
 }
 
+func TestPairingIsRateLimited(t *testing.T) {
+	wrong := func(h *harness, remote string) response {
+		return h.do(req{method: "POST", path: "/api/v1/pair", remote: remote, body: map[string]any{"code": "AAAA-BBBB", "name": "x"}})
+	}
+	t.Run("after 10 wrong codes from one address the rest of the minute is 429, even for a right code", func(t *testing.T) {
+		h := newHarness(t)
+		for i := range agentapi.PairFailuresPerSource {
+			if res := wrong(h, "203.0.113.7:4000"); res.Code != 401 {
+				t.Fatalf("attempt %d: %d %s", i, res.Code, res.Body)
+			}
+		}
+		res := wrong(h, "203.0.113.7:4001")
+		if res.Code != 429 || !strings.Contains(res.Error(t), "too many failed pairing attempts from this address") {
+			t.Fatalf("got %d %s", res.Code, res.Body)
+		}
+		retry, err := strconv.Atoi(res.Header.Get("Retry-After"))
+		if err != nil || retry < 1 || retry > 60 {
+			t.Fatalf("Retry-After = %q", res.Header.Get("Retry-After"))
+		}
+		code := h.connectCode(aliceID)
+		if res := h.do(req{method: "POST", path: "/api/v1/pair", remote: "203.0.113.7:4002", body: map[string]any{"code": code, "name": "x"}}); res.Code != 429 {
+			t.Fatalf("a right code from the limited address: %d %s", res.Code, res.Body)
+		}
+		if res := h.do(req{method: "POST", path: "/api/v1/pair", remote: "198.51.100.1:4000", body: map[string]any{"code": code, "name": "x"}}); res.Code != 200 {
+			t.Fatalf("another address: %d %s", res.Code, res.Body)
+		}
+		h.clock.Advance(time.Duration(retry) * time.Second)
+		if res := wrong(h, "203.0.113.7:4003"); res.Code != 401 {
+			t.Fatalf("after Retry-After: %d %s", res.Code, res.Body)
+		}
+	})
+	t.Run("the count is shared by every node", func(t *testing.T) {
+		a := newHarness(t)
+		b := a.node()
+		for i := range agentapi.PairFailuresPerSource {
+			n := a
+			if i%2 == 1 {
+				n = b
+			}
+			if res := wrong(n, "203.0.113.7:4000"); res.Code != 401 {
+				t.Fatalf("attempt %d: %d", i, res.Code)
+			}
+		}
+		if res := wrong(b, "203.0.113.7:4000"); res.Code != 429 {
+			t.Fatalf("got %d", res.Code)
+		}
+	})
+	t.Run("successful pairings do not count", func(t *testing.T) {
+		h := newHarness(t)
+		for i := range agentapi.PairFailuresPerSource + 2 {
+			h.pair(aliceID, "m"+strconv.Itoa(i))
+		}
+	})
+	t.Run("wrong codes from many addresses are limited on the whole server", func(t *testing.T) {
+		h := newHarness(t)
+		for i := range agentapi.PairFailuresOverall {
+			if res := wrong(h, "[2001:db8::"+strconv.FormatInt(int64(i+1), 16)+"]:1"); res.Code != 401 {
+				t.Fatalf("attempt %d: %d", i, res.Code)
+			}
+		}
+		if res := wrong(h, "192.0.2.99:1"); res.Code != 429 || !strings.Contains(res.Error(t), "on this server") || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("got %d %s", res.Code, res.Body)
+		}
+	})
+}
+
 func TestAgentAuth(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -125,6 +193,29 @@ func TestAgentAuth(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a deactivated user's token is 401 on every agent route, with no error logged", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		sess := h.startSession(aliceID, "@claude hi")
+		h.api.DeactivateUser(aliceID)
+		for _, r := range []req{
+			{method: "GET", path: "/api/v1/agent/hello?api_version=1"},
+			{method: "GET", path: "/api/v1/agent/events?after=0&wait=0"},
+			{method: "POST", path: "/api/v1/agent/events/ack", body: map[string]any{"seq": 1}},
+			{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/output", body: map[string]any{"kind": "notice", "text": "hi"}, idemKey: "k1"},
+			{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/files?name=a.txt", body: "data", idemKey: "k2"},
+			{method: "GET", path: "/api/v1/agent/files/" + strings.Repeat("a", 26)},
+		} {
+			r.token = tok
+			res := h.do(r)
+			if res.Code != 401 || res.Error(t) != "the Mattermost account of this machine is deactivated" {
+				t.Errorf("%s %s: got %d %s", r.method, r.path, res.Code, res.Body)
+			}
+		}
+		if lines := h.errorLogs(); len(lines) > 0 {
+			t.Fatalf("error-level log lines: %+v", lines)
+		}
+	})
 	t.Run("a token sent as Authorization: Bearer is accepted too", func(t *testing.T) {
 		h := newHarness(t)
 		tok, _ := h.pair(aliceID, "laptop")
@@ -430,6 +521,35 @@ func TestOutput(t *testing.T) {
 			t.Fatalf("%d approval cards", n)
 		}
 	})
+	t.Run("the same key for two sessions is two requests: both outputs land", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		one := h.startSession(aliceID, "@claude one")
+		two := h.startSession(aliceID, "@claude two")
+		for _, sess := range []*sessions.Session{one, two} {
+			res := h.do(req{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/output", token: tok, idemKey: "same-key",
+				body: map[string]any{"kind": "notice", "text": "note for " + sess.ID}})
+			if res.Code != 200 || res.Header.Get("Idempotent-Replayed") != "" {
+				t.Fatalf("%d %s replayed=%q", res.Code, res.Body, res.Header.Get("Idempotent-Replayed"))
+			}
+		}
+		for _, sess := range []*sessions.Session{one, two} {
+			if !contains(h.botReplies(sess.RootID), "note for "+sess.ID) {
+				t.Errorf("the note for %s is missing: %q", sess.ID, h.botReplies(sess.RootID))
+			}
+		}
+	})
+	t.Run("the same key for two routes is two requests", func(t *testing.T) {
+		h := newHarness(t)
+		tok, _ := h.pair(aliceID, "laptop")
+		sess := h.startSession(aliceID, "@claude hi")
+		note := h.do(req{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/output", token: tok, idemKey: "same-key",
+			body: map[string]any{"kind": "notice", "text": "a note"}})
+		file := h.do(req{method: "POST", path: "/api/v1/agent/sessions/" + sess.ID + "/files?name=a.txt", token: tok, idemKey: "same-key", body: "data"})
+		if note.Code != 200 || file.Code != 200 || file.JSON(t)["file_id"] == nil {
+			t.Fatalf("note %d %s, file %d %s", note.Code, note.Body, file.Code, file.Body)
+		}
+	})
 	t.Run("repeating a streaming text report makes no second post", func(t *testing.T) {
 		h := newHarness(t)
 		tok, _ := h.pair(aliceID, "laptop")
@@ -504,9 +624,11 @@ func TestTextStreaming(t *testing.T) {
 
 	t.Run("first report makes a bot reply in the thread", func(t *testing.T) {
 		h, tok, sessID, rootID := setup(t)
-		id := text(h, tok, sessID, "m1", "Hello", false)
+		id := text(h, tok, sessID, "m1", "Hello there", false)
 		p, _ := h.api.GetPost(id)
-		if p.UserId != botID || p.RootId != rootID || p.Type != "custom_claude_text" || p.Message != "Hello" {
+		// The word still being typed waits for the next report (a secret is
+		// only recognised once whole).
+		if p.UserId != botID || p.RootId != rootID || p.Type != "custom_claude_text" || p.Message != "Hello " {
 			t.Fatalf("post = %+v", p)
 		}
 		var props cards.TextProps
@@ -517,8 +639,8 @@ func TestTextStreaming(t *testing.T) {
 	})
 	t.Run("later reports reach viewers every time but the database at most every 2 s", func(t *testing.T) {
 		h, tok, sessID, _ := setup(t)
-		id := text(h, tok, sessID, "m1", "He", false)
-		for i, s := range []string{"Hel", "Hell", "Hello"} {
+		id := text(h, tok, sessID, "m1", "One ", false)
+		for i, s := range []string{"One two ", "One two three ", "One two three four "} {
 			h.clock.Advance(500 * time.Millisecond)
 			if got := text(h, tok, sessID, "m1", s, false); got != id {
 				t.Fatalf("report %d went to post %s, not %s", i, got, id)
@@ -537,17 +659,17 @@ func TestTextStreaming(t *testing.T) {
 			}
 			texts = append(texts, e.Payload["text"].(string))
 		}
-		if strings.Join(texts, ",") != "He,Hel,Hell,Hello" {
+		if strings.Join(texts, ",") != "One ,One two ,One two three ,One two three four " {
 			t.Fatalf("websocket texts = %v", texts)
 		}
 		h.clock.Advance(600 * time.Millisecond) // 2.1 s after the first write
-		text(h, tok, sessID, "m1", "Hello wo", false)
+		text(h, tok, sessID, "m1", "One two three four fi", false)
 		if n := h.api.UpdateCount(id); n != 1 {
 			t.Fatalf("%d database writes after 2 s, want 1", n)
 		}
-		text(h, tok, sessID, "m1", "Hello world", true)
+		text(h, tok, sessID, "m1", "One two three four five", true)
 		p, _ := h.api.GetPost(id)
-		if n := h.api.UpdateCount(id); n != 2 || p.Message != "Hello world" {
+		if n := h.api.UpdateCount(id); n != 2 || p.Message != "One two three four five" {
 			t.Fatalf("after done: %d writes, message %q", n, p.Message)
 		}
 	})
@@ -576,12 +698,12 @@ func TestTextStreaming(t *testing.T) {
 		h.app = NewApp(h.deps)
 		tok, _ := h.pair(aliceID, "laptop")
 		sess := h.startSession(aliceID, "@claude hi")
-		id := text(h, tok, sess.ID, "m1", "a", false)
-		text(h, tok, sess.ID, "m1", "ab", false)
+		id := text(h, tok, sess.ID, "m1", "a ", false)
+		text(h, tok, sess.ID, "m1", "a b ", false)
 		deadline := time.Now().Add(5 * time.Second)
 		for {
 			p, _ := h.api.GetPost(id)
-			if p.Message == "ab" {
+			if p.Message == "a b " {
 				break
 			}
 			if time.Now().After(deadline) {

@@ -83,6 +83,7 @@ func NewApp(d Deps) *App {
 	a.Approvals = approvals.New(approvals.Config{
 		KV: d.KV, API: d.API, Clock: d.Clock, Inbox: a.Inbox, Sessions: a.Sessions, Settings: d.Settings, BotUserID: d.BotUserID,
 	})
+	a.Sessions.OnEnd(a.Approvals.CloseSession)
 	a.Streaming = streaming.New(d.KV, d.API, d.Clock, d.BotUserID, d.FlushAfter, func() bool { return d.Settings.Get().RedactSecrets })
 	a.ToolPosts = toolposts.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
 	a.Files = files.New(d.API, a.Sessions, d.BotUserID)
@@ -99,7 +100,7 @@ func NewApp(d Deps) *App {
 	a.Lifetime = jobs.NewLifetime(a.Sessions, a.Approvals, d.Settings, d.Clock, a.log)
 
 	root := mux.NewRouter()
-	root.Use(httpx.WithRequestLogger(a.log), httpx.Recover)
+	root.Use(httpx.WithRequestLogger(a.log), httpx.Recover, httpx.SafeQuery)
 	v1 := root.PathPrefix("/api/v1").Subrouter()
 	agentapi.Register(v1, agentapi.Config{
 		API: d.API, KV: d.KV, Clock: d.Clock, Machines: a.Machines, Inbox: a.Inbox,

@@ -72,17 +72,14 @@ func addChannels(api *mmapitest.API) {
 	api.AddChannel(dmID, "", model.GetDMNameFromIds(aliceID, botID), model.ChannelTypeDirect, aliceID, botID)
 }
 
-// node returns a second plugin node sharing this one's KV store.
+// node returns a second plugin node of the same cluster: its own app
+// (memory, locks, timers) on the same database (KV store and Mattermost
+// posts), as two Mattermost servers on one PostgreSQL. Cluster events are
+// not delivered between nodes unless a test hands them over.
 func (h *harness) node() *harness {
 	other := *h
-	other.api = mmapitest.New()
-	for _, id := range []string{botID, aliceID, bobID, otherBot, carolID} {
-		u, _ := h.api.GetUser(id)
-		other.api.AddUser(u.Id, u.Username, u.IsBot)
-	}
-	addChannels(other.api)
-	other.deps.API = other.api
 	other.app = NewApp(other.deps)
+	h.t.Cleanup(func() { other.app.Close() })
 	return &other
 }
 
@@ -127,6 +124,7 @@ type req struct {
 	bearer  string // sent as "Authorization: Bearer", the older form
 	userID  string
 	idemKey string
+	remote  string // the client's address (httptest's 192.0.2.1 when "")
 }
 
 func (h *harness) do(r req) response {
@@ -157,6 +155,9 @@ func (h *harness) do(r req) response {
 	}
 	if r.idemKey != "" {
 		httpReq.Header.Set("Idempotency-Key", r.idemKey)
+	}
+	if r.remote != "" {
+		httpReq.RemoteAddr = r.remote
 	}
 	rec := httptest.NewRecorder()
 	h.app.Router.ServeHTTP(rec, httpReq)
@@ -357,4 +358,15 @@ func contains(list []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+// errorLogs returns the error-level log lines so far.
+func (h *harness) errorLogs() []mmapitest.LogLine {
+	var out []mmapitest.LogLine
+	for _, l := range h.api.Logs() {
+		if l.Level == "error" {
+			out = append(out, l)
+		}
+	}
+	return out
 }

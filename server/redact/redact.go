@@ -17,6 +17,9 @@ const Mask = "[redacted]"
 // Rule is one kind of secret.
 type Rule struct {
 	Name string
+	// Source is where the format comes from (vendor documentation, or
+	// the gitleaks rule it follows).
+	Source string
 	// A line is only searched when it contains one of these literals
 	// (lower only: compared with the lower-cased line). Regular expressions
 	// are slow next to strings.Contains, and most lines hold no secret.
@@ -30,6 +33,12 @@ type Rule struct {
 	// assignment rules are hand-written: a regular expression that looks
 	// for a secret word at every position is 50x slower.
 	scan func(text string) [][2]int
+	// minRun is the shortest run of token characters (isSecretByte) a
+	// match holds: a line without so long a run is not searched. Most
+	// lines hold no run of 20 such characters, and the vendor formats
+	// need one, so this one pass over the line spares most trigger
+	// searches.
+	minRun int
 }
 
 // whole masks the entire match.
@@ -43,106 +52,6 @@ func group(g int) func(string, []int) (int, int, bool) {
 		}
 		return m[2*g], m[2*g+1], true
 	}
-}
-
-// Rules, applied in order.
-var Rules = []Rule{
-	{
-		// A PEM private key block; an unterminated one (still streaming, or
-		// cut) is masked to the end of the text.
-		Name:     "private key block",
-		triggers: []string{"PRIVATE KEY"},
-		re:       regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----(?s:.*?)(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\z)`),
-		secret:   whole,
-	},
-	{
-		Name:     "AWS access key id",
-		triggers: []string{"AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA"},
-		re:       regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}\b`),
-		secret:   whole,
-	},
-	{
-		Name:     "GitHub token",
-		triggers: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
-		re:       regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b`),
-		secret:   whole,
-	},
-	{
-		Name:     "GitLab token",
-		triggers: []string{"glpat-", "gldt-", "glptt-", "glrt-", "glcbt-", "glft-", "glimt-", "glagent-", "gloas-"},
-		re:       regexp.MustCompile(`\bgl(?:pat|dt|ptt|rt|cbt|ft|imt|agent|oas)-[A-Za-z0-9_-]{20,}`),
-		secret:   whole,
-	},
-	{
-		Name:     "Slack token",
-		triggers: []string{"xox"},
-		re:       regexp.MustCompile(`\bxox[abposre]-[A-Za-z0-9-]{10,}`),
-		secret:   whole,
-	},
-	{
-		Name:     "Slack webhook URL",
-		triggers: []string{"hooks.slack.com"},
-		re:       regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}`),
-		secret:   whole,
-	},
-	{
-		Name:     "Anthropic API key",
-		triggers: []string{"sk-ant-"},
-		re:       regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,}`),
-		secret:   whole,
-	},
-	{
-		// OpenAI-style keys: sk-… / sk-proj-…, long and with digits (a CSS
-		// class like sk-spinner-container is not a key).
-		Name:     "sk- API key",
-		triggers: []string{"sk-"},
-		re:       regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`),
-		secret: func(text string, m []int) (int, int, bool) {
-			key := text[m[0]:m[1]]
-			return m[0], m[1], strings.ContainsFunc(key[3:], unicode.IsDigit) && strings.ContainsFunc(key[3:], unicode.IsLetter)
-		},
-	},
-	{
-		Name:     "JWT",
-		triggers: []string{"eyJ"},
-		re:       regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}`),
-		secret:   whole,
-	},
-	{
-		// Authorization: Bearer <credential> (also Basic, token, and the
-		// header written as a JSON or code key). A variable ($TOKEN) is kept.
-		Name:     "Authorization header",
-		triggers: []string{"authorization"},
-		lower:    true,
-		re:       regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:(?:bearer|basic|token|digest|bot)[ \t]+)?([A-Za-z0-9._~+/=-]{8,})`),
-		secret:   group(1),
-	},
-	{
-		// URL credentials: scheme://user:password@host
-		Name:     "password in URL",
-		triggers: []string{"://"},
-		re:       regexp.MustCompile(`\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@"'<>]+:([^\s@/"'<>]{3,})@[A-Za-z0-9.-]+`),
-		secret:   group(1),
-	},
-	{
-		// password = "hunter22", "api_key": "…", token: '…' — a quoted
-		// literal of 8+ characters without spaces.
-		Name: "quoted secret assignment", triggers: secretWords, lower: true,
-		scan: func(text string) [][2]int { return scanAssignments(text, quotedValue) },
-	},
-	{
-		// PASSWORD=hunter2, --token=abc123, ?api_key=… (env files, flags,
-		// query strings): no space around '=', value up to a space, & or quote.
-		Name: "env-style secret assignment", triggers: append([]string{"pwd"}, secretWords...), lower: true,
-		scan: func(text string) [][2]int { return scanAssignments(text, envValue) },
-	},
-	{
-		// password: hunter22 (YAML, config dumps): the key alone on its line
-		// and an unquoted value of 8+ characters mixing letters and digits,
-		// so `token: string` and `password: config.db.password` stay.
-		Name: "yaml-style secret assignment", triggers: secretWords, lower: true,
-		scan: func(text string) [][2]int { return scanAssignments(text, yamlValue) },
-	},
 }
 
 // secretWords are what a key holding a secret is called (lower case).
@@ -218,8 +127,9 @@ func String(text string) string {
 }
 
 func redactLine(line, lower string) string {
+	run := longestRun(line)
 	for _, r := range Rules[1:] {
-		if !r.triggered(line, lower) {
+		if r.minRun > run || !r.triggered(line, lower) {
 			continue
 		}
 		if red := r.apply(line); red != line {
@@ -228,6 +138,20 @@ func redactLine(line, lower string) string {
 		}
 	}
 	return line
+}
+
+// longestRun is the length of the longest run of token characters in line.
+func longestRun(line string) int {
+	longest, cur := 0, 0
+	for i := 0; i < len(line); i++ {
+		if isSecretByte(line[i]) {
+			cur++
+			longest = max(longest, cur)
+		} else {
+			cur = 0
+		}
+	}
+	return longest
 }
 
 func (r Rule) triggered(line, lower string) bool {

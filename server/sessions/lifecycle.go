@@ -154,6 +154,7 @@ func (s *Service) Resume(sess *Session, by *model.User, prompt string) (*Session
 		}
 		cur.Status = StatusStarting
 		cur.EndedReason = ""
+		cur.EndedBy = ""
 		cur.Error = ""
 		cur.LastActivity = now
 		cur.IdleWarnedAt = 0
@@ -234,6 +235,10 @@ func (s *Service) Stop(sess *Session, by *model.User, reason string) (*Session, 
 		}
 		cur.Status = StatusEnded
 		cur.EndedReason = reason
+		cur.EndedBy = ""
+		if by != nil {
+			cur.EndedBy = by.Username
+		}
 		cur.PendingStops++
 		return nil
 	})
@@ -253,6 +258,7 @@ func (s *Service) Stop(sess *Session, by *model.User, reason string) (*Session, 
 	if err := s.setLive(stopped.ID, false); err != nil {
 		s.log.Warn("Session stopped but still indexed as live", "session_id", stopped.ID, "err", err)
 	}
+	s.ended(stopped)
 	s.RefreshHeader(stopped, true)
 	s.Refresh(cards.RefreshSessions, stopped.OwnerID)
 	if qerr != nil {
@@ -343,6 +349,10 @@ type StatusUpdate struct {
 // the other fields, and the `ended` that answers a stop does not end the
 // session again once it was resumed.
 func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
+	if u.Error != nil { // the agent's words, kept in the record and shown on the header
+		e := s.Redact(*u.Error)
+		u.Error = &e
+	}
 	now := s.clock.Now().UnixMilli()
 	var before, beforeIn, beforeClaude string
 	sess, err := s.update(id, func(cur *Session) error {
@@ -386,6 +396,9 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 		if err := s.setLive(sess.ID, false); err != nil {
 			s.log.Warn("Session ended but still indexed as live", "session_id", id, "err", err)
 		}
+	}
+	if (sess.Ended() || sess.Status == StatusError) && sess.Status != before {
+		s.ended(sess)
 	}
 	s.RefreshHeader(sess, sess.Status != before || sess.RunsIn != beforeIn)
 	if sess.Status != before {

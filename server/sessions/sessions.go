@@ -98,6 +98,7 @@ type Session struct {
 	Branch          string  `json:"branch"`
 	Status          string  `json:"status"`
 	EndedReason     string  `json:"ended_reason,omitempty"`
+	EndedBy         string  `json:"ended_by,omitempty"` // username of who stopped it`
 	PermissionMode  string  `json:"permission_mode"`
 	Model           string  `json:"model"`
 	ClaudeSessionID string  `json:"claude_session_id"`
@@ -209,6 +210,35 @@ type Service struct {
 	botName  string
 	log      mmapi.Logger
 	headers  headerThrottle
+	onEnd    []func(sess *Session)
+}
+
+// OnEnd registers fn to run when a session ends (stopped, idle, or the
+// agent reported it ended) or fails (status error): the cards still
+// waiting for an answer in it close. Register before serving.
+func (s *Service) OnEnd(fn func(sess *Session)) { s.onEnd = append(s.onEnd, fn) }
+
+func (s *Service) ended(sess *Session) {
+	for _, fn := range s.onEnd {
+		fn(sess)
+	}
+}
+
+// EndNote says why a card of sess closed unanswered: "Session ended
+// (stopped by @alice) before this was answered."
+func EndNote(sess *Session) string {
+	why := sess.EndedReason
+	switch {
+	case sess.Status == StatusError:
+		why = "error"
+	case sess.EndedReason == EndedStopped && sess.EndedBy != "":
+		why = "stopped by @" + sess.EndedBy
+	case sess.EndedReason == EndedIdle:
+		why = "idle timeout"
+	case sess.EndedReason == EndedExited || why == "":
+		why = "Claude Code exited"
+	}
+	return "Session ended (" + why + ") before this was answered."
 }
 
 // Config wires a Service.

@@ -9,9 +9,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -97,6 +101,11 @@ func stateKey(sessionID, messageID string) string {
 	return "text/" + sessionID + "/" + messageID
 }
 
+// partKey names post i of a message, made once across the cluster.
+func partKey(sessionID, messageID string, i int) string {
+	return "textpart/" + sessionID + "/" + messageID + "/" + strconv.Itoa(i)
+}
+
 func (s *Service) stream(sess *sessions.Session, messageID string) *stream {
 	key := stateKey(sess.ID, messageID)
 	s.mu.Lock()
@@ -135,7 +144,19 @@ func (s *Service) Text(sess *sessions.Session, messageID, text string, done bool
 		}
 		st.loaded = true
 	}
+	if st.st.Done && !done && len(st.st.PostIDs) > 0 {
+		// The message is finished (its final report was handled, maybe on
+		// another node): an older report that arrives late changes nothing.
+		s.forget(st)
+		return st.st.PostIDs[0], nil
+	}
 	if s.redactOn() {
+		if !done {
+			// A secret still streaming matches no rule until it is whole, and
+			// Mattermost keeps every version of an edited post: never write
+			// the word still being typed.
+			text = completeWords(text)
+		}
 		// Finished lines are redacted once per message, not on every report.
 		text = st.redacted.String(text)
 	}
@@ -181,17 +202,30 @@ func (s *Service) write(st *stream, pieces []string) error {
 		props := cards.TextProps{SessionID: sess.ID, MessageID: st.msgID, Done: st.done || i < len(pieces)-1, Part: i}
 		h := hash(piece, props.Done)
 		if i >= len(st.st.PostIDs) {
-			post, appErr := s.api.CreatePost(cards.NewTextPost(s.botID, sess.ChannelID, sess.RootID, props, piece))
-			if appErr != nil {
-				return fmt.Errorf("create text post %d of message %s: %w", i, st.msgID, appErr)
+			// Each post of a message is made once across the cluster: two
+			// nodes handling the same report at the same moment make one.
+			id, made, err := kvstore.Once(s.kv, partKey(sess.ID, st.msgID, i), 0, func() ([]byte, error) {
+				post, appErr := s.api.CreatePost(cards.NewTextPost(s.botID, sess.ChannelID, sess.RootID, props, piece))
+				if appErr != nil {
+					return nil, fmt.Errorf("create text post %d of message %s: %w", i, st.msgID, appErr)
+				}
+				return []byte(post.Id), nil
+			})
+			if err != nil {
+				return err
 			}
-			st.st.PostIDs = append(st.st.PostIDs, post.Id)
-			st.st.Hashes = append(st.st.Hashes, h)
-			// Save at once: the post exists, a retry must find it.
-			if err := kvstore.SetJSON(s.kv, st.key, st.st, 0); err != nil {
-				return fmt.Errorf("store text state: %w", err)
+			st.st.PostIDs = append(st.st.PostIDs, string(id))
+			if !made {
+				// Another node made it, with its text: bring it in line below.
+				st.st.Hashes = append(st.st.Hashes, "")
+			} else {
+				st.st.Hashes = append(st.st.Hashes, h)
+				// Save at once: the post exists, a retry must find it.
+				if err := kvstore.SetJSON(s.kv, st.key, st.st, 0); err != nil {
+					return fmt.Errorf("store text state: %w", err)
+				}
+				continue
 			}
-			continue
 		}
 		if st.st.Hashes[i] == h {
 			continue
@@ -231,6 +265,10 @@ func (s *Service) updatePost(postID string, props cards.TextProps, text string) 
 	post, appErr := s.api.GetPost(postID)
 	if appErr != nil {
 		return fmt.Errorf("load text post %s: %w", postID, appErr)
+	}
+	var cur cards.TextProps
+	if post.Message == text && cards.ReadProp(post.GetProps(), cards.PropText, &cur) && cur == props {
+		return nil // already says this (written by another node)
 	}
 	cards.ApplyText(post, props, text)
 	if _, appErr := s.api.UpdatePost(post); appErr != nil {
@@ -305,6 +343,17 @@ func (s *Service) Close() {
 		st.mu.Unlock()
 		s.flush(st)
 	}
+}
+
+// completeWords is text without its last word when that word may still
+// grow: everything up to and including the last white space.
+func completeWords(text string) string {
+	i := strings.LastIndexFunc(text, unicode.IsSpace)
+	if i < 0 {
+		return ""
+	}
+	_, size := utf8.DecodeRuneInString(text[i:])
+	return text[:i+size]
 }
 
 func hash(text string, done bool) string {

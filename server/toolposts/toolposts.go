@@ -7,11 +7,14 @@
 package toolposts
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/clock"
@@ -68,23 +71,18 @@ func (s *Service) Diff(sess *sessions.Session, d cards.DiffProps) (string, error
 	})
 }
 
-// once runs create unless key already names a post, and records the post.
+// once runs create unless key already names a post, and records the
+// post: exactly once across the cluster (kvstore.Once), so two nodes
+// handling the same first report make one post.
 func (s *Service) once(key string, create func() (string, error)) (string, error) {
-	id, err := s.kv.Get(key)
-	if err != nil {
-		return "", fmt.Errorf("load %s: %w", key, err)
-	}
-	if id != nil {
-		return string(id), nil
-	}
-	postID, err := create()
+	id, _, err := kvstore.Once(s.kv, key, 0, func() ([]byte, error) {
+		postID, err := create()
+		return []byte(postID), err
+	})
 	if err != nil {
 		return "", err
 	}
-	if err := s.kv.Set(key, []byte(postID), 0); err != nil {
-		return "", fmt.Errorf("record %s: %w", key, err)
-	}
-	return postID, nil
+	return string(id), nil
 }
 
 // Todo shows the session's task list: the first report makes the panel,
@@ -98,26 +96,52 @@ func (s *Service) Todo(sess *sessions.Session, todos []cards.Todo) (string, erro
 	if cur, err := s.sessions.Get(sess.ID); err == nil {
 		sess = cur // the panel may have been made since the caller loaded it
 	}
+	key := todoKey(sess.ID)
 	if sess.TodoPostID != "" {
 		post, appErr := s.api.GetPost(sess.TodoPostID)
 		if appErr == nil {
-			cards.ApplyTodo(post, props)
-			if _, appErr := s.api.UpdatePost(post); appErr != nil {
-				return "", fmt.Errorf("update todo panel %s: %w", post.Id, appErr)
-			}
-			return post.Id, nil
+			return post.Id, s.updateTodo(post, props)
 		}
 		s.log.Warn("The todo panel is gone; making a new one", "session_id", sess.ID, "post_id", sess.TodoPostID, "err", appErr)
+		// Let the next Once make a panel (unless another report did already).
+		if _, err := kvstore.Release(s.kv, key, []byte(sess.TodoPostID)); err != nil {
+			return "", fmt.Errorf("release the todo panel %s: %w", sess.TodoPostID, err)
+		}
 	}
-	post := cards.NewTodoPost(s.botID, sess.ChannelID, sess.RootID, props)
-	created, appErr := s.api.CreatePost(post)
-	if appErr != nil {
-		return "", fmt.Errorf("create todo panel: %w", appErr)
-	}
-	if _, err := s.sessions.SetTodoPost(sess.ID, created.Id); err != nil {
+	// The first report makes the panel, once across the cluster; a report
+	// that finds it made by another updates it.
+	id, made, err := kvstore.Once(s.kv, key, 0, func() ([]byte, error) {
+		created, appErr := s.api.CreatePost(cards.NewTodoPost(s.botID, sess.ChannelID, sess.RootID, props))
+		if appErr != nil {
+			return nil, fmt.Errorf("create todo panel: %w", appErr)
+		}
+		return []byte(created.Id), nil
+	})
+	if err != nil {
 		return "", err
 	}
-	return created.Id, nil
+	postID := string(id)
+	if _, err := s.sessions.SetTodoPost(sess.ID, postID); err != nil {
+		return "", err
+	}
+	if !made {
+		post, appErr := s.api.GetPost(postID)
+		if appErr != nil {
+			return "", fmt.Errorf("load todo panel %s: %w", postID, appErr)
+		}
+		return postID, s.updateTodo(post, props)
+	}
+	return postID, nil
+}
+
+func todoKey(sessionID string) string { return "todo/" + sessionID }
+
+func (s *Service) updateTodo(post *model.Post, props cards.TodoProps) error {
+	cards.ApplyTodo(post, props)
+	if _, appErr := s.api.UpdatePost(post); appErr != nil {
+		return fmt.Errorf("update todo panel %s: %w", post.Id, appErr)
+	}
+	return nil
 }
 
 // Output is a tool's output as stored.
@@ -136,32 +160,32 @@ func chunkKey(sessionID, toolUseID string, i int) string {
 // ToolOutput stores a tool's whole output (redacted) in chunks and posts
 // its preview, once per tool use. It returns the post id.
 func (s *Service) ToolOutput(sess *sessions.Session, toolUseID, toolName, summary, output string, isError bool) (string, error) {
-	var prev Output
-	found, err := kvstore.GetJSON(s.kv, outputKey(sess.ID, toolUseID), &prev)
+	// The record is made once across the cluster (kvstore.Once): the
+	// chunks, then the post; the record, stored last, is what says the
+	// chunks are complete.
+	raw, _, err := kvstore.Once(s.kv, outputKey(sess.ID, toolUseID), 0, func() ([]byte, error) {
+		output := s.redact(output)
+		props := cards.NewToolOutputProps(sess.ID, toolUseID, toolName, s.redact(summary), output, isError)
+		chunks := splitChunks(output, ChunkBytes)
+		for i, c := range chunks {
+			if err := s.kv.Set(chunkKey(sess.ID, toolUseID, i), []byte(c), 0); err != nil {
+				return nil, fmt.Errorf("store tool output chunk %d: %w", i, err)
+			}
+		}
+		post, appErr := s.api.CreatePost(cards.NewToolOutputPost(s.botID, sess.ChannelID, sess.RootID, props))
+		if appErr != nil {
+			return nil, fmt.Errorf("create tool output post: %w", appErr)
+		}
+		return json.Marshal(Output{ToolOutputProps: props, PostID: post.Id, Chunks: len(chunks), Bytes: len(output)})
+	})
 	if err != nil {
 		return "", err
 	}
-	if found && prev.PostID != "" {
-		return prev.PostID, nil
+	var rec Output
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return "", fmt.Errorf("decode tool output record: %w", err)
 	}
-	output = s.redact(output)
-	props := cards.NewToolOutputProps(sess.ID, toolUseID, toolName, s.redact(summary), output, isError)
-	chunks := splitChunks(output, ChunkBytes)
-	for i, c := range chunks {
-		if err := s.kv.Set(chunkKey(sess.ID, toolUseID, i), []byte(c), 0); err != nil {
-			return "", fmt.Errorf("store tool output chunk %d: %w", i, err)
-		}
-	}
-	post, appErr := s.api.CreatePost(cards.NewToolOutputPost(s.botID, sess.ChannelID, sess.RootID, props))
-	if appErr != nil {
-		return "", fmt.Errorf("create tool output post: %w", appErr)
-	}
-	// The record is written last: it is what says the chunks are complete.
-	rec := Output{ToolOutputProps: props, PostID: post.Id, Chunks: len(chunks), Bytes: len(output)}
-	if err := kvstore.SetJSON(s.kv, outputKey(sess.ID, toolUseID), rec, 0); err != nil {
-		return "", fmt.Errorf("record tool output: %w", err)
-	}
-	return post.Id, nil
+	return rec.PostID, nil
 }
 
 // GetOutput loads the record of a stored output.

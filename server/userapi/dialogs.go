@@ -30,6 +30,9 @@ func (h *handler) openDenyDialog(w http.ResponseWriter, r *http.Request, a *appr
 	case a.Status != cards.ApprovalPending:
 		refuse(alreadyDecided(a), nil)
 		return
+	case sess.Ended():
+		refuse(sessionEnded(sessions.EndNote(sess)), nil)
+		return
 	case triggerID == "":
 		refuse("This app cannot open a dialog here: use Deny, or reply in the thread.", nil)
 		return
@@ -100,7 +103,7 @@ func (h *handler) denyDialog(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		httpx.Logger(r.Context()).Info("Approval denied with a reason")
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{})
-	case errors.Is(err, approvals.ErrAlreadyDecided):
+	case errors.Is(err, approvals.ErrAlreadyDecided), errors.Is(err, approvals.ErrSessionEnded):
 		dialogError(w, r, alreadyDecided(a), err)
 	case errors.Is(err, approvals.ErrNotParticipant):
 		dialogError(w, r, "Only the people in this Claude session can approve or deny its requests.", err)

@@ -54,7 +54,7 @@ func questionButton(action string) (option int, kind string, ok bool) {
 
 func questionRefusal(err error, q *approvals.Question) string {
 	switch {
-	case errors.Is(err, approvals.ErrAlreadyAnswered):
+	case errors.Is(err, approvals.ErrAlreadyAnswered), errors.Is(err, approvals.ErrSessionEnded):
 		return alreadyAnswered(q)
 	case errors.Is(err, approvals.ErrNotParticipant):
 		return "Only the people in this Claude session can answer its questions."
@@ -69,6 +69,9 @@ func questionRefusal(err error, q *approvals.Question) string {
 }
 
 func alreadyAnswered(q *approvals.Question) string {
+	if q != nil && q.SessionEnded {
+		return sessionEnded(q.Reason)
+	}
 	if q != nil && q.Status == cards.QuestionExpired {
 		return "This question expired: nobody answered in time."
 	}
@@ -125,6 +128,9 @@ func (h *handler) questionAction(w http.ResponseWriter, r *http.Request) {
 		return
 	case q.Status != cards.QuestionPending:
 		refuse(alreadyAnswered(q), nil)
+		return
+	case sess.Ended() && kind != "option":
+		refuse(sessionEnded(sessions.EndNote(sess)), nil)
 		return
 	}
 	if kind == "option" {
@@ -235,6 +241,8 @@ func (h *handler) answer(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{"question": viewQuestion(q)})
+	case errors.Is(err, approvals.ErrSessionEnded), errors.Is(err, approvals.ErrAlreadyAnswered) && q != nil && q.SessionEnded:
+		httpx.ErrorWith(w, r, http.StatusConflict, "the session has ended; this question can no longer be answered", err, map[string]any{"question": viewQuestion(q)})
 	case errors.Is(err, approvals.ErrAlreadyAnswered):
 		httpx.ErrorWith(w, r, http.StatusConflict, "this question has already been answered", err, map[string]any{"question": viewQuestion(q)})
 	case errors.Is(err, approvals.ErrNotParticipant):

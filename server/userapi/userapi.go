@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 	"github.com/mattermost/mattermost/server/public/model"
@@ -81,8 +82,8 @@ func validID(id string) bool {
 		return false
 	}
 	for _, r := range id {
-		if r <= ' ' || r == 0x7f || r == '/' {
-			return false
+		if r <= ' ' || r == 0x7f || r == '/' || r == utf8.RuneError {
+			return false // control characters, or invalid UTF-8 (no key can hold it)
 		}
 	}
 	return true
@@ -180,7 +181,7 @@ func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		httpx.Logger(r.Context()).Info("Approval decided", "decision", action)
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{})
-	case errors.Is(err, approvals.ErrAlreadyDecided):
+	case errors.Is(err, approvals.ErrAlreadyDecided), errors.Is(err, approvals.ErrSessionEnded):
 		refuse(alreadyDecided(a), err)
 	case errors.Is(err, approvals.ErrNotParticipant):
 		refuse("Only the people in this Claude session can approve or deny its requests.", err)
@@ -194,9 +195,21 @@ func (h *handler) approvalAction(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// sessionEnded is the refusal of a click on a card closed because its
+// session ended.
+func sessionEnded(note string) string {
+	if note == "" {
+		note = "This session has ended before this was answered."
+	}
+	return note + " Nothing can answer it now; reply in the thread to resume the session."
+}
+
 func alreadyDecided(a *approvals.Approval) string {
 	if a == nil {
 		return "This request has already been decided."
+	}
+	if a.SessionEnded {
+		return sessionEnded(a.Reason)
 	}
 	switch a.Status {
 	case cards.ApprovalDenied:
@@ -254,6 +267,10 @@ func (h *handler) decide(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{"approval": a})
+	case errors.Is(err, approvals.ErrSessionEnded):
+		httpx.ErrorWith(w, r, http.StatusConflict, "the session has ended; this request can no longer be answered", err, map[string]any{"approval": a})
+	case errors.Is(err, approvals.ErrAlreadyDecided) && a != nil && a.SessionEnded:
+		httpx.ErrorWith(w, r, http.StatusConflict, "the session has ended; this request can no longer be answered", err, map[string]any{"approval": a})
 	case errors.Is(err, approvals.ErrAlreadyDecided):
 		httpx.ErrorWith(w, r, http.StatusConflict, "this request has already been decided", err, map[string]any{"approval": a})
 	case errors.Is(err, approvals.ErrNotParticipant):
@@ -301,6 +318,9 @@ var cardLinkWait = 2 * time.Second
 // "<what>" with the reason.
 func refuser(w http.ResponseWriter, r *http.Request, what string) func(msg string, cause error) {
 	return func(msg string, cause error) {
+		if httpx.IsNil(cause) {
+			cause = nil
+		}
 		httpx.Logger(r.Context()).Warn(what, "reason", msg, "err", cause)
 		httpx.WriteJSON(w, http.StatusOK, model.PostActionIntegrationResponse{EphemeralText: msg})
 	}

@@ -8,10 +8,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/claude-mattermost/claude-mattermost/server/safetext"
 )
 
 // WebSocketEvent is one PublishWebSocketEvent call.
@@ -48,8 +52,10 @@ type API struct {
 	dialogs       []model.OpenDialogRequest
 	files         map[string]*model.FileInfo
 	fileData      map[string][]byte
+	written       []string // every message, props and file name stored, edits included
 	// FailCreatePost makes CreatePost fail when set.
 	FailCreatePost bool
+	createDelay    time.Duration
 }
 
 // New returns an empty fake with site URL http://mm.example.com.
@@ -87,6 +93,16 @@ func (a *API) AddUser(id, username string, isBot bool) *model.User {
 	u := &model.User{Id: id, Username: username, IsBot: isBot}
 	a.users[id] = u
 	return u
+}
+
+// DeactivateUser marks a user deactivated (DeleteAt set), as the System
+// Console does; GetUser still returns the user.
+func (a *API) DeactivateUser(id string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if u, ok := a.users[id]; ok {
+		u.DeleteAt = model.GetMillis()
+	}
 }
 
 // AddTeam registers a team.
@@ -199,7 +215,17 @@ func (a *API) GetPostThread(postID string) (*model.PostList, *model.AppError) {
 	return list, nil
 }
 
+// validate refuses what the real server refuses: Post.IsValid's limits,
+// and what PostgreSQL cannot store (a NUL or invalid UTF-8 in the message
+// column, a \u0000 in the props' jsonb), which reaches the plugin as a
+// database error (500).
 func validate(p *model.Post) *model.AppError {
+	if !safetext.Safe(p.Message) {
+		return model.NewAppError("CreatePost", "app.post.save.app_error", nil, "pq: invalid byte sequence for encoding \"UTF8\"", http.StatusInternalServerError)
+	}
+	if !safeProps(p.GetProps()) {
+		return model.NewAppError("CreatePost", "app.post.save.app_error", nil, "pq: unsupported Unicode escape sequence", http.StatusInternalServerError)
+	}
 	if n := utf8.RuneCountInString(p.Message); n > model.PostMessageMaxRunesV2 {
 		return model.NewAppError("CreatePost", "model.post.is_valid.message_length.app_error", nil, fmt.Sprintf("%d runes", n), http.StatusBadRequest)
 	}
@@ -209,8 +235,55 @@ func validate(p *model.Post) *model.AppError {
 	return nil
 }
 
+// safeProps tells whether props hold no NUL in any string or key, as the
+// database gets them: JSON-encoded, which turns invalid UTF-8 into U+FFFD
+// but keeps a NUL as \u0000 (refused by jsonb).
+func safeProps(props map[string]any) bool {
+	b, err := json.Marshal(props)
+	if err != nil {
+		return false
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return false
+	}
+	return noNUL(v)
+}
+
+func noNUL(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.IndexByte(x, 0) < 0
+	case map[string]any:
+		for k, e := range x {
+			if strings.IndexByte(k, 0) >= 0 || !noNUL(e) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if !noNUL(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// SetCreateDelay makes every CreatePost take d (a database write's time),
+// so requests racing on two nodes overlap.
+func (a *API) SetCreateDelay(d time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.createDelay = d
+}
+
 // CreatePost implements mmapi.API.
 func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
+	a.mu.Lock()
+	delay := a.createDelay
+	a.mu.Unlock()
+	time.Sleep(delay)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.FailCreatePost {
@@ -220,6 +293,7 @@ func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 		return nil, err
 	}
 	p := clonePost(post)
+	a.record(p)
 	p.Id = model.NewId()
 	for _, fid := range p.FileIds {
 		f, ok := a.files[fid]
@@ -249,12 +323,28 @@ func (a *API) UpdatePost(post *model.Post) (*model.Post, *model.AppError) {
 	}
 	p := clonePost(old)
 	in := clonePost(post)
+	a.record(in)
 	p.Message = in.Message
 	p.SetProps(in.GetProps())
 	p.EditAt = model.GetMillis()
 	a.posts[p.Id] = p
 	a.updates[p.Id]++
 	return clonePost(p), nil
+}
+
+// record keeps what a post write stores (Mattermost keeps every version
+// of an edited post in its edit history). Caller holds a.mu.
+func (a *API) record(p *model.Post) {
+	props, _ := json.Marshal(p.GetProps())
+	a.written = append(a.written, p.Message, string(props))
+}
+
+// Written returns every message, props (as JSON) and file name stored so
+// far, each version of an edited post included.
+func (a *API) Written() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.written...)
 }
 
 // GetPost implements mmapi.API.
@@ -420,9 +510,13 @@ func (a *API) Dialogs() []model.OpenDialogRequest {
 func (a *API) UploadFile(data []byte, channelID, filename string) (*model.FileInfo, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if !safetext.Safe(filename) {
+		return nil, model.NewAppError("UploadFile", "app.file_info.save.app_error", nil, "pq: invalid byte sequence for encoding \"UTF8\"", http.StatusInternalServerError)
+	}
 	if _, ok := a.channels[channelID]; !ok {
 		return nil, model.NewAppError("UploadFile", "app.channel.get.existing.app_error", nil, "", http.StatusNotFound)
 	}
+	a.written = append(a.written, filename)
 	f := &model.FileInfo{Id: model.NewId(), ChannelId: channelID, Name: filename, Size: int64(len(data)),
 		MimeType: mimeFor(filename), CreateAt: model.GetMillis()}
 	a.files[f.Id] = f
