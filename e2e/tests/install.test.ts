@@ -71,8 +71,9 @@ describe('the agent installed from its npm tarball', () => {
         // the machine itself has to reach the registry stays: its global
         // npmrc (CA file, registry), proxy and CA variables, and the npm cache
         // the checkout's `npm ci` filled, so packages come from there or from
-        // the registry, never from the checkout.
-        const npmConfig = async (key: string) => (await run('npm', ['config', 'get', key], {env: withoutNpmVars(process.env)})).stdout.trim();
+        // the registry, never from the checkout. `npm config` is asked from
+        // outside the checkout: inside a workspace it refuses (ENOWORKSPACES).
+        const npmConfig = async (key: string) => (await run('npm', ['config', 'get', key], {env: withoutNpmVars(process.env), cwd: dir})).stdout.trim();
         const network = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
         env = {
             ...Object.fromEntries(network.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
