@@ -38,6 +38,22 @@ export class FakePlugin {
   revoked = false;
   /** While true, output POSTs fail with 503 (a plugin outage for output only). */
   outputDown = false;
+  /**
+   * Agent routes (path after the API base, e.g. `/agent/events/ack`) that answer
+   * 401 as for a deactivated user's token, while the others still work.
+   */
+  unauthorized: RegExp | undefined;
+  /**
+   * An answer of the plugin's own for an output it will not take, like the
+   * real one: by default a NUL in any string is a 400, an approval whose input
+   * is too large for a card is a 400 (see refusal()); set to return a 500 to
+   * play a plugin that fails on some output.
+   */
+  refuse: (sessionId: string, body: Record<string, any>) => {status: number; error: string} | undefined = refusal;
+  /** Output POSTs (by kind) and file uploads wait for this before being answered while it is set. */
+  hold: {kinds: Set<string>; until: Promise<void>} | undefined;
+  /** Output and upload requests received (accepted or not), in order. */
+  received: Array<{session_id: string; kind: string; status: number}> = [];
   outputs: RecordedOutput[] = [];
   duplicateKeys = 0;
   acked = 0;
@@ -102,6 +118,11 @@ export class FakePlugin {
     return id;
   }
 
+  /** A session the plugin knows (outputs for it are taken) without queueing a start: one an earlier run of the agent had. */
+  addSession(id: string): void {
+    this.sessions.add(id);
+  }
+
   /** A thread command (`!escape`, `!cd dir`, …) as a `command` event. */
   command(sessionId: string, name: string, args = ''): void {
     this.push('command', sessionId, {name, args, by: {id: 'u1', username: 'alice'}});
@@ -144,6 +165,12 @@ export class FakePlugin {
 
   pendingEvents(): number {
     return this.events.length;
+  }
+
+  /** The newest event queued (its seq and created_at). */
+  lastEvent(): {seq: number; created_at: number} | undefined {
+    const e = this.events.at(-1);
+    return e && {seq: e.seq, created_at: e.created_at};
   }
 
   of(sessionId: string, kind?: string): RecordedOutput[] {
@@ -191,6 +218,7 @@ export class FakePlugin {
       return send(res, 200, {token: this.token, machine: {id: 'm1', name: body.name}, user: {id: 'u1', username: 'alice'}, plugin_version: '0.1.0', api_version: 1});
     }
     if (!this.authed(req)) return send(res, 401, {error: 'invalid or revoked agent token'});
+    if (this.unauthorized?.test(p)) return send(res, 401, {error: 'the user of this agent token is deactivated'});
     if (req.method === 'GET' && p === '/agent/hello') {
       this.hellos += 1;
       if (url.searchParams.get('api_version') !== String(this.apiVersion)) {
@@ -240,6 +268,7 @@ export class FakePlugin {
     }
     const upload = /^\/agent\/sessions\/([^/]+)\/files$/.exec(p);
     if (req.method === 'POST' && upload) {
+      if (this.hold?.kinds.has('file_upload')) await this.hold.until;
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(key)) return send(res, 400, {error: 'Idempotency-Key header is required'});
       const name = url.searchParams.get('name') ?? '';
@@ -254,6 +283,7 @@ export class FakePlugin {
       }
       const answer = {post_id: 'post-' + key, file_id: 'file-' + key};
       this.answers.set(key, answer);
+      this.received.push({session_id: sid, kind: 'file_upload', status: 200});
       this.uploads.push({session_id: sid, key, name, bytes: raw});
       for (const w of this.outputWaiters) w();
       this.outputWaiters.clear();
@@ -262,6 +292,7 @@ export class FakePlugin {
     const m = /^\/agent\/sessions\/([^/]+)\/output$/.exec(p);
     if (req.method === 'POST' && m) {
       if (this.outputDown) return send(res, 503, {error: 'plugin unavailable'});
+      if (this.hold?.kinds.has(body?.kind)) await this.hold.until;
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(key)) return send(res, 400, {error: 'Idempotency-Key header is required'});
       const sid = decodeURIComponent(m[1]!);
@@ -271,6 +302,9 @@ export class FakePlugin {
         this.duplicateKeys += 1;
         return send(res, 200, seen);
       }
+      const refused = this.refuse(sid, body);
+      this.received.push({session_id: sid, kind: body.kind, status: refused?.status ?? 200});
+      if (refused) return send(res, refused.status, {error: refused.error});
       if (body.kind === 'notice' && (typeof body.text !== 'string' || body.text.length === 0 || body.text.length > 16_000)) return send(res, 400, {error: 'text is required (≤ 16 000 chars)'});
       const answer =
         body.kind === 'text'
@@ -288,6 +322,18 @@ export class FakePlugin {
     }
     return send(res, 404, {error: 'not found'});
   }
+}
+
+/**
+ * What the real plugin refuses at its boundary: a NUL in any stored string
+ * (PostgreSQL cannot store it), and an approval whose input is too large for
+ * a card's props (Mattermost's post props limit).
+ */
+export function refusal(_sessionId: string, body: Record<string, any>): {status: number; error: string} | undefined {
+  const json = JSON.stringify(body);
+  if (json.includes('\\u0000')) return {status: 400, error: 'a string holds a NUL character, which cannot be stored'};
+  if (body.kind === 'approval' && JSON.stringify(body.input ?? {}).length > 780_000) return {status: 400, error: 'tool input is too large for an approval card'};
+  return undefined;
 }
 
 function send(res: http.ServerResponse, status: number, data: unknown): void {

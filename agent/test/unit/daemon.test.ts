@@ -1,5 +1,6 @@
 /** The daemon against the fake plugin, with a stand-in for the SDK's query() (no Claude Code here). */
 import assert from 'node:assert/strict';
+import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,29 +10,69 @@ import {login} from '../../src/cli/login.js';
 import {loadConfig} from '../../src/config/config.js';
 import {paths, type Paths} from '../../src/config/paths.js';
 import {loadState} from '../../src/config/state.js';
+import {interruptedTurnPrompt} from '../../src/claude/recovery.js';
 import type {QueryFn} from '../../src/claude/session.js';
+import type {SessionRecord} from '../../src/sessions/store.js';
 import {Daemon, FatalError} from '../../src/daemon.js';
 import type {Logger} from '../../src/util/log.js';
 import {FakePlugin} from '../helpers/fake-plugin.js';
+
+/** Tool outputs Mattermost may refuse or choke on. */
+const POISON: Record<string, string> = {
+  nul: 'binary\u0000data',
+  surrogate: 'half a pair: \ud800 here',
+  longline: 'a'.repeat(200_000),
+};
 
 function recordingLog(): Logger & {lines: string[]} {
   const lines: string[] = [];
   return {lines, info: (l) => lines.push(l), warn: (l) => lines.push('warning: ' + l), error: (l) => lines.push('error: ' + l), debug: () => undefined};
 }
 
-/** A query() that answers each user message with a result, and never asks for tools. */
-function fakeQuery(calls: Array<{cwd?: string; resume?: string}>): QueryFn {
+/**
+ * A query() that answers each user message with a result, and never asks for
+ * tools. `prompts` gets each user turn's text; a turn whose text contains
+ * "[[hold]]" gets no result until the process is closed.
+ */
+function fakeQuery(calls: Array<{cwd?: string; resume?: string}>, prompts: string[] = []): QueryFn {
   return ({prompt, options}) => {
     calls.push({cwd: options?.cwd, resume: options?.resume});
     let closed = false;
+    let wake: (() => void) | undefined;
     const gen = (async function* () {
       yield {type: 'system', subtype: 'init', session_id: 'claude-1', cwd: options?.cwd, model: 'fake'};
-      for await (const _ of prompt) {
+      let n = 0;
+      for await (const m of prompt) {
         if (closed) return;
+        const text = typeof m.message.content === 'string' ? m.message.content : '';
+        prompts.push(text);
+        n += 1;
+        if (text.includes('[[hold]]')) await new Promise<void>((r) => (wake = r));
+        if (closed) return;
+        // A Bash call whose output Mattermost may not store (see POISON).
+        const poison = /\[\[poison: (\w+)\]\]/.exec(text)?.[1];
+        if (poison) {
+          const id = `toolu_${n}`;
+          yield {type: 'assistant', parent_tool_use_id: null, message: {id: `msg_${n}`, content: [{type: 'tool_use', id, name: 'Bash', input: {command: 'cat data'}}]}};
+          yield {type: 'user', parent_tool_use_id: null, message: {role: 'user', content: [{type: 'tool_result', tool_use_id: id, content: POISON[poison]}]}};
+        }
+        // A tool call whose input is too large for an approval card.
+        let said = `You said: ${text}`;
+        if (text.includes('[[big-approval]]')) {
+          const canUseTool = options!.canUseTool!;
+          const r = await canUseTool('Write', {file_path: '/w/big.txt', content: 'x'.repeat(1 << 20)}, {signal: new AbortController().signal, toolUseID: `toolu_${n}`} as Parameters<typeof canUseTool>[2]);
+          said = r?.behavior === 'deny' ? `Denied: ${r.message}` : 'Allowed';
+        }
+        yield {type: 'assistant', parent_tool_use_id: null, message: {id: `msg_text_${n}`, content: [{type: 'text', text: said}]}};
         yield {type: 'result', subtype: 'success', is_error: false, session_id: 'claude-1', total_cost_usd: 0, usage: {}, modelUsage: {}};
       }
     })();
-    return Object.assign(gen, {close: () => void (closed = true)}) as unknown as Query;
+    return Object.assign(gen, {
+      close: () => {
+        closed = true;
+        wake?.();
+      },
+    }) as unknown as Query;
   };
 }
 
@@ -55,14 +96,14 @@ describe('daemon', () => {
     await fs.rm(dir, {recursive: true, force: true});
   });
 
-  const daemon = (log: Logger, calls: Array<{cwd?: string; resume?: string}> = [], url = plugin.url) => {
+  const daemon = (log: Logger, calls: Array<{cwd?: string; resume?: string}> = [], url = plugin.url, prompts: string[] = []) => {
     const d = new Daemon({
       config: {url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work},
       token: plugin.token,
       paths: p,
       agentVersion: '0.0.0-test',
       log,
-      query: fakeQuery(calls),
+      query: fakeQuery(calls, prompts),
       pollWaitSeconds: 1,
     });
     running.push(d);
@@ -167,6 +208,345 @@ describe('daemon', () => {
     assert.ok(log.lines.some((l) => /skipping start event 3/.test(l)), 'a known type with a bad payload is logged');
     d.stop();
     await run;
+  });
+});
+
+describe('a token the plugin refuses on any route (revoked, or its user deactivated)', () => {
+  let plugin: FakePlugin;
+  let dir: string;
+  let p: Paths;
+  let work: string;
+  let running: Daemon[] = [];
+  beforeEach(async () => {
+    running = [];
+    plugin = await new FakePlugin().start();
+    dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-401-')));
+    work = path.join(dir, 'work');
+    await fs.mkdir(work);
+    p = paths(path.join(dir, 'config'));
+  });
+  afterEach(async () => {
+    for (const d of running) d.stop();
+    await plugin.close();
+    await fs.rm(dir, {recursive: true, force: true});
+  });
+
+  const start = () => {
+    const d = new Daemon({
+      config: {url: plugin.url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work},
+      token: plugin.token,
+      paths: p,
+      agentVersion: '0.0.0-test',
+      log: recordingLog(),
+      query: fakeQuery([]),
+      pollWaitSeconds: 1,
+    });
+    running.push(d);
+    return d.run();
+  };
+  const refused = (err: Error) => err instanceof FatalError && /refused this machine's token \(the user of this agent token is deactivated\).*deactivated.*claude-mattermost login --url/.test(err.message);
+  const idle = async (sid: string) => plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'idle'), 5000, 'idle');
+
+  it('hello', async () => {
+    plugin.unauthorized = /^\/agent\/hello$/;
+    await assert.rejects(start(), refused);
+  });
+
+  it('the long poll', async () => {
+    plugin.unauthorized = /^\/agent\/events$/;
+    await assert.rejects(start(), refused);
+  });
+
+  it('the ack', async () => {
+    plugin.unauthorized = /^\/agent\/events\/ack$/;
+    plugin.startSession('hi', '/etc');
+    await assert.rejects(start(), refused);
+  });
+
+  it('an output', async () => {
+    plugin.unauthorized = /\/output$/;
+    plugin.startSession('hi');
+    await assert.rejects(start(), refused);
+  });
+
+  it('a file download, and the message waits for the next run (not acked)', async () => {
+    const run = start();
+    const sid = plugin.startSession('hi');
+    await idle(sid);
+    plugin.unauthorized = /^\/agent\/files\//;
+    plugin.message(sid, 'see this', [{name: 'a.txt', mime_type: 'text/plain', bytes: Buffer.from('a')}]);
+    const seq = plugin.lastEvent()!.seq;
+    await assert.rejects(run, refused);
+    assert.ok(plugin.acked < seq, 'the message is not acked');
+  });
+
+  it('a file upload', async () => {
+    await fs.writeFile(path.join(work, 'out.txt'), 'result');
+    const run = start();
+    const sid = plugin.startSession('hi');
+    await idle(sid);
+    plugin.unauthorized = /\/files$/;
+    plugin.command(sid, 'file', 'out.txt');
+    await assert.rejects(run, refused);
+  });
+});
+
+describe('after a crash', () => {
+  let plugin: FakePlugin;
+  let dir: string;
+  let p: Paths;
+  let work: string;
+  let running: Daemon[] = [];
+  let children: ChildProcess[] = [];
+  beforeEach(async () => {
+    running = [];
+    children = [];
+    plugin = await new FakePlugin().start();
+    dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-crash-')));
+    work = path.join(dir, 'work');
+    await fs.mkdir(work);
+    p = paths(path.join(dir, 'config'));
+  });
+  afterEach(async () => {
+    for (const d of running) d.stop();
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await plugin.close();
+    await fs.rm(dir, {recursive: true, force: true});
+  });
+
+  const daemon = (calls: Array<{cwd?: string; resume?: string}>, prompts: string[], log = recordingLog()) => {
+    const d = new Daemon({
+      config: {url: plugin.url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work},
+      token: plugin.token,
+      paths: p,
+      agentVersion: '0.0.0-test',
+      log,
+      query: fakeQuery(calls, prompts),
+      pollWaitSeconds: 1,
+    });
+    running.push(d);
+    return d;
+  };
+  /** The session record a killed agent left, as it left it. */
+  const leftRecord = async (sid: string, extra: Partial<SessionRecord>) => {
+    plugin.addSession(sid);
+    await fs.mkdir(p.sessions, {recursive: true});
+    const rec: SessionRecord = {session_id: sid, cwd: work, state: 'open', phase: 'working', pending_approvals: [], created_at: 1, updated_at: Date.now(), ...extra};
+    await fs.writeFile(path.join(p.sessions, `${sid}.json`), JSON.stringify(rec));
+  };
+  /** An output a killed agent left in its outbox. */
+  const leftOutput = async (seq: number, sid: string, body: object) => {
+    await fs.mkdir(p.outbox, {recursive: true});
+    await fs.writeFile(path.join(p.outbox, `${String(seq).padStart(12, '0')}.json`), JSON.stringify({seq, session_id: sid, key: `key-${seq}`, body, created_at: 1}));
+  };
+  const noticeOf = (sid: string, re: RegExp) => plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'notice' && re.test(x.body.text)), 5000, `notice ${re}`);
+
+  it('a session whose agent died before Claude Code got going starts again with its first prompt', async () => {
+    await leftRecord('s1', {phase: 'starting', queued: [{type: 'message', text: 'the first prompt'}]});
+    const calls: Array<{resume?: string}> = [];
+    const prompts: string[] = [];
+    const d = daemon(calls, prompts);
+    const run = d.run();
+    await noticeOf('s1', /^Agent restarted — session resumed\. Claude Code had not started yet/);
+    await plugin.waitFor((o) => o.find((x) => x.session_id === 's1' && x.body.status === 'idle'), 5000, 'idle');
+    assert.deepEqual(prompts, ['the first prompt']);
+    assert.equal(calls[0]!.resume, undefined);
+    d.stop();
+    await run;
+  });
+
+  it('a cut-off turn is resumed in the same Claude conversation, before what was queued, and the thread says so', async () => {
+    await leftRecord('s1', {claude_session_id: 'claude-1', turn: {type: 'message', text: 'do the thing'}, queued: [{type: 'message', text: 'and then this'}]});
+    const calls: Array<{resume?: string}> = [];
+    const prompts: string[] = [];
+    const d = daemon(calls, prompts);
+    const run = d.run();
+    await noticeOf('s1', /^Agent restarted — session resumed\. Claude was interrupted in the middle of its turn/);
+    await plugin.waitFor(() => prompts.length === 2, 5000, 'both turns');
+    assert.equal(calls[0]!.resume, 'claude-1');
+    assert.deepEqual(prompts, [interruptedTurnPrompt('do the thing'), 'and then this']);
+    d.stop();
+    await run;
+  });
+
+  it('a post cut off mid-stream is finished with the marker (from the newest text the agent had); one whose end was queued is left alone', async () => {
+    await leftRecord('s1', {
+      claude_session_id: 'claude-1',
+      phase: 'idle',
+      streams: [
+        {message_id: 'm-1', text: 'Half'},
+        {message_id: 'm-2', text: 'Comple'},
+      ],
+    });
+    await leftOutput(1, 's1', {kind: 'text', message_id: 'm-1', text: 'Half an', done: false});
+    await leftOutput(2, 's1', {kind: 'text', message_id: 'm-2', text: 'Complete.', done: true});
+    const d = daemon([], []);
+    const run = d.run();
+    await noticeOf('s1', /^Agent restarted — session resumed\.$/);
+    const texts = plugin.of('s1', 'text').map((o) => [o.body.message_id, o.body.text, o.body.done]);
+    assert.deepEqual(texts, [
+      ['m-1', 'Half an', false],
+      ['m-2', 'Complete.', true],
+      ['m-1', 'Half an\n\n… (interrupted: the agent restarted)', true],
+    ]);
+    d.stop();
+    await run;
+    assert.deepEqual(JSON.parse(await fs.readFile(path.join(p.sessions, 's1.json'), 'utf8')).streams, []);
+  });
+
+  it('a Claude Code process the killed agent left running is stopped before the session resumes (and nothing else is)', async () => {
+    const keepAlive = ['-e', 'setInterval(() => {}, 1e9)', '--'];
+    const claude = spawn(process.execPath, [...keepAlive, 'claude', '--output-format', 'stream-json', '--input-format', 'stream-json'], {stdio: 'ignore'});
+    const other = spawn(process.execPath, [...keepAlive, 'not-it'], {stdio: 'ignore'});
+    children.push(claude, other);
+    await leftRecord('s1', {claude_session_id: 'claude-1', phase: 'idle', claude_pid: claude.pid});
+    await leftRecord('s2', {claude_session_id: 'claude-1', phase: 'idle', claude_pid: other.pid});
+    const claudeGone = new Promise((r) => claude.once('exit', (_code, signal) => r(signal)));
+    const log = recordingLog();
+    const d = daemon([], [], log);
+    const run = d.run();
+    assert.equal(await claudeGone, 'SIGTERM');
+    await noticeOf('s2', /^Agent restarted/);
+    assert.equal(other.exitCode, null, 'a process that is not Claude Code is left alone');
+    assert.ok(log.lines.some((l) => /stopped the Claude Code process \(pid \d+\) the last run left running/.test(l)));
+    d.stop();
+    await run;
+  });
+
+  it('an event delivered again after a crash is not applied twice', async () => {
+    await leftRecord('s1', {claude_session_id: 'claude-1', phase: 'idle'});
+    plugin.message('s1', 'already handled');
+    const first = plugin.lastEvent()!;
+    // The killed agent had applied it (the record says so) but not acked it.
+    const rec = JSON.parse(await fs.readFile(path.join(p.sessions, 's1.json'), 'utf8'));
+    await fs.writeFile(path.join(p.sessions, 's1.json'), JSON.stringify({...rec, last_event: {seq: first.seq, at: first.created_at}}));
+    plugin.message('s1', 'new');
+    const prompts: string[] = [];
+    const d = daemon([], prompts);
+    const run = d.run();
+    await plugin.waitFor(() => prompts.includes('new'), 5000, 'the new message');
+    assert.deepEqual(prompts, ['new']);
+    d.stop();
+    await run;
+  });
+
+  it('an event is acked only once what it changed is on disk', async () => {
+    const prompts: string[] = [];
+    const d = daemon([], prompts);
+    const run = d.run();
+    const sid = plugin.startSession('[[hold]] working');
+    await plugin.waitFor(() => prompts.length === 1, 5000, 'the first turn');
+    plugin.message(sid, 'queued behind it');
+    const seq = plugin.lastEvent()!.seq;
+    await plugin.waitFor(() => plugin.acked >= seq, 5000, 'the ack');
+    const rec = JSON.parse(await fs.readFile(path.join(p.sessions, `${sid}.json`), 'utf8')) as SessionRecord;
+    assert.deepEqual(rec.queued, [{type: 'message', text: 'queued behind it'}]);
+    assert.deepEqual(rec.turn, {type: 'message', text: '[[hold]] working'});
+    assert.equal(rec.last_event?.seq, seq);
+    d.stop();
+    await run;
+  });
+
+  it('an approval a killed agent queued and the plugin refuses denies the tool in the resumed session, with a note', async () => {
+    const input = {file_path: '/w/big.txt', content: 'x'.repeat(1 << 20)};
+    await leftRecord('s1', {
+      claude_session_id: 'claude-1',
+      phase: 'waiting',
+      turn: {type: 'message', text: 'write it'},
+      pending_approvals: [{request_id: 'r1', tool_name: 'Write', input, created_at: 1}],
+    });
+    await leftOutput(1, 's1', {kind: 'approval', request_id: 'r1', tool_name: 'Write', input});
+    const prompts: string[] = [];
+    const d = daemon([], prompts);
+    const run = d.run();
+    await noticeOf('s1', /^Could not post the approval request for `Write`: Mattermost refused it \(HTTP 400: tool input is too large for an approval card\)\. The tool call was denied/);
+    await plugin.waitFor(() => prompts.length === 1, 5000, 'the recovery prompt');
+    assert.match(prompts[0]!, /It was denied\. Reason: Mattermost refused the approval request \(tool input is too large for an approval card\)\. Do not run it/);
+    d.stop();
+    await run;
+  });
+});
+
+describe('poison output', () => {
+  let plugin: FakePlugin;
+  let dir: string;
+  let p: Paths;
+  let work: string;
+  let d: Daemon | undefined;
+  beforeEach(async () => {
+    plugin = await new FakePlugin().start();
+    dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-poison-')));
+    work = path.join(dir, 'work');
+    await fs.mkdir(work);
+    p = paths(path.join(dir, 'config'));
+  });
+  afterEach(async () => {
+    d?.stop();
+    await plugin.close();
+    await fs.rm(dir, {recursive: true, force: true});
+  });
+
+  const run = () => {
+    d = new Daemon({
+      config: {url: plugin.url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work},
+      token: plugin.token,
+      paths: p,
+      agentVersion: '0.0.0-test',
+      log: recordingLog(),
+      query: fakeQuery([]),
+      pollWaitSeconds: 1,
+    });
+    return d.run();
+  };
+  const answered = (sid: string, text: string) =>
+    plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'text' && x.body.text === text), 10_000, `"${text}" in ${sid}`);
+
+  for (const kind of ['nul', 'surrogate', 'longline']) {
+    it(`a tool output with ${kind} in one session: the other session goes on, and so does this one`, async () => {
+      const done = run();
+      const poisoned = plugin.startSession(`[[poison: ${kind}]]`);
+      const other = plugin.startSession('hello');
+      await answered(other, 'You said: hello');
+      await answered(poisoned, `You said: [[poison: ${kind}]]`);
+      plugin.message(poisoned, 'still there?');
+      await answered(poisoned, 'You said: still there?');
+      const out = plugin.received.find((r) => r.session_id === poisoned && r.kind === 'tool_output');
+      if (kind === 'nul') {
+        assert.equal(out?.status, 400);
+        assert.equal(plugin.notices(poisoned).filter((n) => n.startsWith('Could not post the output of a `Bash` call: Mattermost refused it (HTTP 400')).length, 1);
+      } else {
+        // JSON carries a lone surrogate as an escape (the plugin decodes it to U+FFFD); a long line is just long.
+        assert.equal(out?.status, 200);
+        assert.equal(plugin.notices(poisoned).length, 0);
+      }
+      d!.stop();
+      await done;
+    });
+  }
+
+  it('a tool output the plugin fails on (5xx) for ever holds back only its own session', async () => {
+    plugin.refuse = (_sid, body) => (body.kind === 'tool_output' ? {status: 500, error: 'internal error'} : undefined);
+    const done = run();
+    const poisoned = plugin.startSession('[[poison: nul]]');
+    await plugin.waitFor(() => plugin.received.filter((r) => r.kind === 'tool_output').length >= 2, 10_000, 'the tool output tried twice');
+    const other = plugin.startSession('hello');
+    await answered(other, 'You said: hello');
+    plugin.message(other, 'again');
+    await answered(other, 'You said: again');
+    assert.equal(plugin.of(poisoned, 'text').length, 0, "the poisoned session's later outputs wait behind it, in order");
+    d!.stop();
+    await done;
+  });
+
+  it('a 1 MiB tool input: the plugin refuses the card, the tool is denied, the thread says so, the other session goes on', async () => {
+    const done = run();
+    const big = plugin.startSession('[[big-approval]]');
+    const other = plugin.startSession('hello');
+    await answered(other, 'You said: hello');
+    await answered(big, 'Denied: Denied: Mattermost refused the approval request (tool input is too large for an approval card)');
+    assert.deepEqual(plugin.notices(big), ['Could not post the approval request for `Write`: Mattermost refused it (HTTP 400: tool input is too large for an approval card). The tool call was denied; Claude was told why.']);
+    d!.stop();
+    await done;
   });
 });
 
