@@ -176,7 +176,8 @@ export class Outbox {
     const lane = this.lane(sessionId);
     const tail = lane.slots.at(-1);
     if (tail && !tail.inFlight && body.kind === 'text' && tail.entry.body.kind === 'text' && tail.entry.body.message_id === body.message_id && !tail.entry.body.done) {
-      tail.entry = {...tail.entry, body};
+      // A new key for the new body: the old one may have reached the plugin already (an earlier run died before deleting it).
+      tail.entry = {...tail.entry, key: randomUUID(), body};
       tail.beforeSend = opts.beforeSend;
       const entry = tail.entry;
       tail.written = tail.written.then(() => this.write(entry));

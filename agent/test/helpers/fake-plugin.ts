@@ -50,8 +50,10 @@ export class FakePlugin {
    * play a plugin that fails on some output.
    */
   refuse: (sessionId: string, body: Record<string, any>) => {status: number; error: string} | undefined = refusal;
-  /** Output POSTs (by kind) and file uploads wait for this before being answered while it is set. */
+  /** Requests wait for this before being answered while it is set: output POSTs by kind, `file_upload`, `file_download`. */
   hold: {kinds: Set<string>; until: Promise<void>} | undefined;
+  /** Requests that were held (see `hold`). */
+  heldRequests = 0;
   /** Output and upload requests received (accepted or not), in order. */
   received: Array<{session_id: string; kind: string; status: number}> = [];
   outputs: RecordedOutput[] = [];
@@ -66,6 +68,8 @@ export class FakePlugin {
   private files = new Map<string, {name: string; mime_type: string; bytes: Buffer}>();
   /** Files the agent posted with `POST /agent/sessions/{id}/files` (one per idempotency key). */
   uploads: Array<{session_id: string; key: string; name: string; bytes: Buffer}> = [];
+  /** File downloads answered. */
+  downloads = 0;
   /** While > 0, that many file downloads fail with 503 first. */
   fileDownloadsDown = 0;
   private pollers = new Set<() => void>();
@@ -177,6 +181,13 @@ export class FakePlugin {
     return this.outputs.filter((o) => o.session_id === sessionId && (!kind || o.body.kind === kind));
   }
 
+  /** Text posts of a session whose last report is not `done` (shown as still being written). */
+  unfinishedTexts(sessionId: string): string[] {
+    const last = new Map<string, RecordedOutput>();
+    for (const o of this.of(sessionId, 'text')) last.set(o.body.message_id, o);
+    return [...last.values()].filter((o) => !o.body.done).map((o) => o.body.message_id);
+  }
+
   /** Wait until `pick` finds something in the recorded outputs. */
   async waitFor<T>(pick: (outputs: RecordedOutput[]) => T | undefined | false, timeoutMs = 30_000, what = 'output'): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -196,6 +207,11 @@ export class FakePlugin {
         });
       });
     }
+  }
+
+  private held(until: Promise<void>): Promise<void> {
+    this.heldRequests += 1;
+    return until;
   }
 
   private push(type: string, sessionId: string, payload: Record<string, unknown>): void {
@@ -257,18 +273,20 @@ export class FakePlugin {
     }
     const file = /^\/agent\/files\/([^/]+)$/.exec(p);
     if (req.method === 'GET' && file) {
+      if (this.hold?.kinds.has('file_download')) await this.held(this.hold.until);
       const f = this.files.get(decodeURIComponent(file[1]!));
       if (!f) return send(res, 404, {error: 'unknown file'});
       if (this.fileDownloadsDown > 0) {
         this.fileDownloadsDown -= 1;
         return send(res, 503, {error: 'try again'});
       }
+      this.downloads += 1;
       res.writeHead(200, {'content-type': f.mime_type || 'application/octet-stream', 'content-length': f.bytes.length});
       return void res.end(f.bytes);
     }
     const upload = /^\/agent\/sessions\/([^/]+)\/files$/.exec(p);
     if (req.method === 'POST' && upload) {
-      if (this.hold?.kinds.has('file_upload')) await this.hold.until;
+      if (this.hold?.kinds.has('file_upload')) await this.held(this.hold.until);
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(key)) return send(res, 400, {error: 'Idempotency-Key header is required'});
       const name = url.searchParams.get('name') ?? '';
@@ -292,12 +310,14 @@ export class FakePlugin {
     const m = /^\/agent\/sessions\/([^/]+)\/output$/.exec(p);
     if (req.method === 'POST' && m) {
       if (this.outputDown) return send(res, 503, {error: 'plugin unavailable'});
-      if (this.hold?.kinds.has(body?.kind)) await this.hold.until;
+      if (this.hold?.kinds.has(body?.kind)) await this.held(this.hold.until);
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(key)) return send(res, 400, {error: 'Idempotency-Key header is required'});
       const sid = decodeURIComponent(m[1]!);
       if (!this.sessions.has(sid)) return send(res, 404, {error: 'unknown session'});
-      const seen = this.answers.get(key);
+      // As the real plugin: streamed text reports carry the whole text, so only `done` ones keep their answer for the key.
+      const keep = body.kind !== 'text' || body.done;
+      const seen = keep && this.answers.get(key);
       if (seen) {
         this.duplicateKeys += 1;
         return send(res, 200, seen);
@@ -314,7 +334,7 @@ export class FakePlugin {
             : body.kind === 'notice'
               ? {post_id: 'post-' + key}
               : {ok: true};
-      this.answers.set(key, answer);
+      if (keep) this.answers.set(key, answer);
       this.outputs.push({session_id: sid, key, body, at: Date.now()});
       for (const w of this.outputWaiters) w();
       this.outputWaiters.clear();

@@ -448,6 +448,19 @@ describe('outbox', () => {
     assert.equal((await entriesOnDisk()).length, 5);
   });
 
+  it('a replaced update takes a new key: the one it replaces may have reached the plugin before a crash', async () => {
+    const first = await open({send: async () => undefined});
+    await first.enqueue('s1', text('a'));
+    const [old] = first.pending();
+    const second = await open({send: async () => undefined});
+    await second.enqueue('s1', text('ab', true));
+    const [now] = second.pending();
+    assert.equal(second.size, 1);
+    assert.deepEqual(now!.body, text('ab', true));
+    assert.notEqual(now!.key, old!.key);
+    assert.equal(now!.seq, old!.seq, 'it keeps its place');
+  });
+
   it('a final update is never replaced, so done always reaches the plugin', async () => {
     const box = await open({send: async () => undefined});
     await box.enqueue('s1', text('abc', true));
