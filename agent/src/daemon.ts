@@ -513,7 +513,7 @@ export class Daemon {
       records
         .filter((r) => r.claude_pid)
         .map(async (r) => {
-          if (await stopLeftoverClaude(r.claude_pid!)) this.log.info(`session ${shortId(r.session_id)}: stopped the Claude Code process (pid ${r.claude_pid}) the last run left running`);
+          if (await stopLeftoverClaude(r.claude_pid!, {cwd: r.cwd})) this.log.info(`session ${shortId(r.session_id)}: stopped the Claude Code process (pid ${r.claude_pid}) the last run left running`);
           await this.store.update(r.session_id, (x) => ({...x!, claude_pid: undefined}));
         }),
     );

@@ -54,9 +54,9 @@ export function interruptedTurnPrompt(text: string): string {
   ].join('\n');
 }
 
-/** The text Claude Code gets for a queued user turn. */
+/** The text Claude Code gets for a queued user turn. A slash command (`/compact`) cut off is simply run again. */
 export function turnPrompt(item: MessageItem): string {
-  return item.interrupted ? interruptedTurnPrompt(item.text) : item.text;
+  return item.interrupted && !item.text.startsWith('/') ? interruptedTurnPrompt(item.text) : item.text;
 }
 
 /** Claude Code's answer when `resume` names a conversation it does not have. */

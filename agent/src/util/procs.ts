@@ -1,7 +1,8 @@
 /**
  * A Claude Code process left running by an agent that was killed: found by
  * the pid its session record kept, checked to really be Claude Code in
- * stream-json mode (a pid can be reused), and stopped (SIGTERM, then SIGKILL).
+ * stream-json mode in the session's directory (a pid can be reused), and
+ * stopped (SIGTERM, then SIGKILL).
  */
 import {execFile} from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -37,10 +38,16 @@ async function alive(pid: number): Promise<boolean> {
   return !/^\d+ \(.*\) Z/.test(stat);
 }
 
-/** Whether `pid` is a Claude Code process driven by an SDK (as the agent runs it). */
-export async function isClaudeCode(pid: number): Promise<boolean> {
+/**
+ * Whether `pid` is a Claude Code process driven by an SDK (as the agent runs
+ * it), and, where /proc tells, one running in `cwd`.
+ */
+export async function isClaudeCode(pid: number, cwd?: string): Promise<boolean> {
   const cmd = await commandLine(pid);
-  return cmd !== undefined && /claude/i.test(cmd) && cmd.includes('--input-format') && cmd.includes('stream-json');
+  if (cmd === undefined || !/claude/i.test(cmd) || !cmd.includes('--input-format') || !cmd.includes('stream-json')) return false;
+  if (!cwd) return true;
+  const where = await fs.readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+  return where === undefined || where === cwd;
 }
 
 /**
@@ -48,8 +55,9 @@ export async function isClaudeCode(pid: number): Promise<boolean> {
  * running (and is gone now). Claude Code ends the commands it runs itself on
  * SIGTERM; SIGKILL follows after `graceMs`.
  */
-export async function stopLeftoverClaude(pid: number, graceMs = 5000): Promise<boolean> {
-  if (pid === process.pid || !(await alive(pid)) || !(await isClaudeCode(pid))) return false;
+export async function stopLeftoverClaude(pid: number, opts: {cwd?: string; graceMs?: number} = {}): Promise<boolean> {
+  const graceMs = opts.graceMs ?? 5000;
+  if (pid === process.pid || !(await alive(pid)) || !(await isClaudeCode(pid, opts.cwd))) return false;
   try {
     process.kill(pid, 'SIGTERM');
   } catch {

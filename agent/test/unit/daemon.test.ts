@@ -76,54 +76,66 @@ function fakeQuery(calls: Array<{cwd?: string; resume?: string}>, prompts: strin
   };
 }
 
-describe('daemon', () => {
-  let plugin: FakePlugin;
-  let dir: string;
-  let p: Paths;
-  let work: string;
-  let running: Daemon[] = [];
+/** A fake plugin, a config dir and a work dir per test; every daemon and process a test starts is stopped after it. */
+function fixture(prefix: string) {
+  const f = {
+    plugin: undefined as unknown as FakePlugin,
+    dir: '',
+    p: undefined as unknown as Paths,
+    work: '',
+    running: [] as Daemon[],
+    children: [] as ChildProcess[],
+    daemon(opts: {log?: Logger; calls?: Array<{cwd?: string; resume?: string}>; prompts?: string[]; url?: string} = {}): Daemon {
+      const d = new Daemon({
+        config: {url: opts.url ?? f.plugin.url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [f.work], default_dir: f.work},
+        token: f.plugin.token,
+        paths: f.p,
+        agentVersion: '0.0.0-test',
+        log: opts.log ?? recordingLog(),
+        query: fakeQuery(opts.calls ?? [], opts.prompts ?? []),
+        pollWaitSeconds: 1,
+      });
+      f.running.push(d);
+      return d;
+    },
+  };
   beforeEach(async () => {
-    running = [];
-    plugin = await new FakePlugin().start();
-    dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-daemon-')));
-    work = path.join(dir, 'work');
-    await fs.mkdir(work);
-    p = paths(path.join(dir, 'config'));
+    f.running = [];
+    f.children = [];
+    f.plugin = await new FakePlugin().start();
+    f.dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
+    f.work = path.join(f.dir, 'work');
+    await fs.mkdir(f.work);
+    f.p = paths(path.join(f.dir, 'config'));
   });
   afterEach(async () => {
-    for (const d of running) d.stop(); // a failed test must not leave a poller holding the process open
-    await plugin.close();
-    await fs.rm(dir, {recursive: true, force: true});
+    for (const d of f.running) d.stop(); // a failed test must not leave a poller holding the process open
+    for (const c of f.children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await f.plugin.close();
+    await fs.rm(f.dir, {recursive: true, force: true});
   });
+  return f;
+}
 
-  const daemon = (log: Logger, calls: Array<{cwd?: string; resume?: string}> = [], url = plugin.url, prompts: string[] = []) => {
-    const d = new Daemon({
-      config: {url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work},
-      token: plugin.token,
-      paths: p,
-      agentVersion: '0.0.0-test',
-      log,
-      query: fakeQuery(calls, prompts),
-      pollWaitSeconds: 1,
-    });
-    running.push(d);
-    return d;
-  };
+describe('daemon', () => {
+  const f = fixture('cmm-daemon-');
+
+  const daemon = (log: Logger, calls: Array<{cwd?: string; resume?: string}> = [], url = f.plugin.url, prompts: string[] = []) => f.daemon({log, calls, url, prompts});
 
   it('exits with a clear message when the token is revoked', async () => {
-    plugin.revoked = true;
+    f.plugin.revoked = true;
     await assert.rejects(daemon(recordingLog()).run(), (err: Error) => err instanceof FatalError && /revoked.*claude-mattermost login --url/.test(err.message));
   });
 
   it('exits with a clear message when the plugin does not speak API v1', async () => {
-    plugin.apiVersion = 2;
+    f.plugin.apiVersion = 2;
     await assert.rejects(daemon(recordingLog()).run(), (err: Error) => err instanceof FatalError && /does not support this agent's API v1/.test(err.message));
   });
 
   it('waits for a plugin that is not up yet, saying so, instead of exiting', async () => {
     const log = recordingLog();
-    const port = Number(new URL(plugin.url).port);
-    await plugin.close();
+    const port = Number(new URL(f.plugin.url).port);
+    await f.plugin.close();
     const d = daemon(log, [], `http://127.0.0.1:${port}`);
     const run = d.run();
     while (!log.lines.some((l) => /waiting for plugin \(retry in \d+m?s\): .*ECONNREFUSED/.test(l))) await new Promise((r) => setTimeout(r, 20));
@@ -135,75 +147,75 @@ describe('daemon', () => {
     const calls: Array<{cwd?: string}> = [];
     const d = daemon(recordingLog(), calls);
     const run = d.run();
-    const sid = plugin.startSession('hi', '/etc');
-    const err = await plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'error'), 5000);
+    const sid = f.plugin.startSession('hi', '/etc');
+    const err = await f.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'error'), 5000);
     assert.match(err.body.error, /outside the directories this machine allows/);
     assert.equal(calls.length, 0);
-    while (plugin.acked < 1) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(plugin.pendingEvents(), 0);
+    while (f.plugin.acked < 1) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(f.plugin.pendingEvents(), 0);
     d.stop();
     await run;
-    assert.equal((await loadState(p.state)).cursor, 1);
+    assert.equal((await loadState(f.p.state)).cursor, 1);
   });
 
   it('starts in the default dir when cwd is empty, and a later message after restart resumes the Claude session', async () => {
     const calls: Array<{cwd?: string; resume?: string}> = [];
     const first = daemon(recordingLog(), calls);
     let run = first.run();
-    const sid = plugin.startSession('hi', '');
-    await plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'idle'), 5000);
-    assert.deepEqual(calls, [{cwd: work, resume: undefined}]);
+    const sid = f.plugin.startSession('hi', '');
+    await f.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'idle'), 5000);
+    assert.deepEqual(calls, [{cwd: f.work, resume: undefined}]);
     first.stop();
     await run;
 
     const second = daemon(recordingLog(), calls);
     run = second.run();
-    plugin.message(sid, 'again');
-    await plugin.waitFor((o) => o.filter((x) => x.session_id === sid && x.body.status === 'idle').length >= 2, 5000);
-    assert.deepEqual(calls[1], {cwd: work, resume: 'claude-1'});
+    f.plugin.message(sid, 'again');
+    await f.plugin.waitFor((o) => o.filter((x) => x.session_id === sid && x.body.status === 'idle').length >= 2, 5000);
+    assert.deepEqual(calls[1], {cwd: f.work, resume: 'claude-1'});
     second.stop();
     await run;
   });
 
   it('follows the plugin when its event numbering starts again below our cursor', async () => {
-    await fs.mkdir(p.dir, {recursive: true});
-    await fs.writeFile(p.state, JSON.stringify({machine_id: 'm1', cursor: 40}));
+    await fs.mkdir(f.p.dir, {recursive: true});
+    await fs.writeFile(f.p.state, JSON.stringify({machine_id: 'm1', cursor: 40}));
     const log = recordingLog();
     const d = daemon(log);
     const run = d.run();
-    const sid = plugin.startSession('hi', '/etc'); // seq 1 on the plugin's fresh queue
-    await plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'error'), 5000);
+    const sid = f.plugin.startSession('hi', '/etc'); // seq 1 on the plugin's fresh queue
+    await f.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'error'), 5000);
     assert.ok(log.lines.some((l) => /numbering restarted/.test(l)));
     d.stop();
     await run;
-    assert.equal((await loadState(p.state)).cursor, 1);
+    assert.equal((await loadState(f.p.state)).cursor, 1);
   });
 
   it('forgets ended sessions after 30 days and keeps the rest', async () => {
-    await fs.mkdir(p.sessions, {recursive: true});
+    await fs.mkdir(f.p.sessions, {recursive: true});
     const rec = (id: string, state: string, age: number) =>
-      fs.writeFile(path.join(p.sessions, `${id}.json`), JSON.stringify({session_id: id, cwd: work, state, phase: 'idle', pending_approvals: [], created_at: 0, updated_at: Date.now() - age}));
+      fs.writeFile(path.join(f.p.sessions, `${id}.json`), JSON.stringify({session_id: id, cwd: f.work, state, phase: 'idle', pending_approvals: [], created_at: 0, updated_at: Date.now() - age}));
     const day = 24 * 3600 * 1000;
     await rec('old-ended', 'ended', 31 * day);
     await rec('new-ended', 'ended', 1 * day);
     await rec('old-open', 'open', 31 * day);
     const d = daemon(recordingLog());
     const run = d.run();
-    while (!(await fs.readdir(p.sessions)).every((n) => n !== 'old-ended.json')) await new Promise((r) => setTimeout(r, 10));
+    while (!(await fs.readdir(f.p.sessions)).every((n) => n !== 'old-ended.json')) await new Promise((r) => setTimeout(r, 10));
     d.stop();
     await run;
-    assert.deepEqual((await fs.readdir(p.sessions)).sort(), ['new-ended.json', 'old-open.json']);
+    assert.deepEqual((await fs.readdir(f.p.sessions)).sort(), ['new-ended.json', 'old-open.json']);
   });
 
   it('skips an event it does not understand instead of wedging the inbox', async () => {
     const log = recordingLog();
     const d = daemon(log);
     const run = d.run();
-    const push = (plugin as unknown as {push: (t: string, s: string, p: object) => void}).push.bind(plugin);
+    const push = (f.plugin as unknown as {push: (t: string, s: string, p: object) => void}).push.bind(f.plugin);
     push('teleport', 'sX', {});
     push('teleport', 'sY', {});
     push('start', 'sZ', {cwd: 42});
-    while (plugin.acked < 3) await new Promise((r) => setTimeout(r, 10));
+    while (f.plugin.acked < 3) await new Promise((r) => setTimeout(r, 10));
     assert.equal(log.lines.filter((l) => /events of type "teleport", which this agent does not know/.test(l)).length, 1, 'an unknown type is logged once');
     assert.ok(log.lines.some((l) => /skipping start event 3/.test(l)), 'a known type with a bad payload is logged');
     d.stop();
@@ -212,134 +224,73 @@ describe('daemon', () => {
 });
 
 describe('a token the plugin refuses on any route (revoked, or its user deactivated)', () => {
-  let plugin: FakePlugin;
-  let dir: string;
-  let p: Paths;
-  let work: string;
-  let running: Daemon[] = [];
-  beforeEach(async () => {
-    running = [];
-    plugin = await new FakePlugin().start();
-    dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-401-')));
-    work = path.join(dir, 'work');
-    await fs.mkdir(work);
-    p = paths(path.join(dir, 'config'));
-  });
-  afterEach(async () => {
-    for (const d of running) d.stop();
-    await plugin.close();
-    await fs.rm(dir, {recursive: true, force: true});
-  });
+  const f = fixture('cmm-401-');
 
-  const start = () => {
-    const d = new Daemon({
-      config: {url: plugin.url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work},
-      token: plugin.token,
-      paths: p,
-      agentVersion: '0.0.0-test',
-      log: recordingLog(),
-      query: fakeQuery([]),
-      pollWaitSeconds: 1,
-    });
-    running.push(d);
-    return d.run();
-  };
+  const start = () => f.daemon().run();
   const refused = (err: Error) => err instanceof FatalError && /refused this machine's token \(the user of this agent token is deactivated\).*deactivated.*claude-mattermost login --url/.test(err.message);
-  const idle = async (sid: string) => plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'idle'), 5000, 'idle');
+  const idle = async (sid: string) => f.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'idle'), 5000, 'idle');
 
   it('hello', async () => {
-    plugin.unauthorized = /^\/agent\/hello$/;
+    f.plugin.unauthorized = /^\/agent\/hello$/;
     await assert.rejects(start(), refused);
   });
 
   it('the long poll', async () => {
-    plugin.unauthorized = /^\/agent\/events$/;
+    f.plugin.unauthorized = /^\/agent\/events$/;
     await assert.rejects(start(), refused);
   });
 
   it('the ack', async () => {
-    plugin.unauthorized = /^\/agent\/events\/ack$/;
-    plugin.startSession('hi', '/etc');
+    f.plugin.unauthorized = /^\/agent\/events\/ack$/;
+    f.plugin.startSession('hi', '/etc');
     await assert.rejects(start(), refused);
   });
 
   it('an output', async () => {
-    plugin.unauthorized = /\/output$/;
-    plugin.startSession('hi');
+    f.plugin.unauthorized = /\/output$/;
+    f.plugin.startSession('hi');
     await assert.rejects(start(), refused);
   });
 
   it('a file download, and the message waits for the next run (not acked)', async () => {
     const run = start();
-    const sid = plugin.startSession('hi');
+    const sid = f.plugin.startSession('hi');
     await idle(sid);
-    plugin.unauthorized = /^\/agent\/files\//;
-    plugin.message(sid, 'see this', [{name: 'a.txt', mime_type: 'text/plain', bytes: Buffer.from('a')}]);
-    const seq = plugin.lastEvent()!.seq;
+    f.plugin.unauthorized = /^\/agent\/files\//;
+    f.plugin.message(sid, 'see this', [{name: 'a.txt', mime_type: 'text/plain', bytes: Buffer.from('a')}]);
+    const seq = f.plugin.lastEvent()!.seq;
     await assert.rejects(run, refused);
-    assert.ok(plugin.acked < seq, 'the message is not acked');
+    assert.ok(f.plugin.acked < seq, 'the message is not acked');
   });
 
   it('a file upload', async () => {
-    await fs.writeFile(path.join(work, 'out.txt'), 'result');
+    await fs.writeFile(path.join(f.work, 'out.txt'), 'result');
     const run = start();
-    const sid = plugin.startSession('hi');
+    const sid = f.plugin.startSession('hi');
     await idle(sid);
-    plugin.unauthorized = /\/files$/;
-    plugin.command(sid, 'file', 'out.txt');
+    f.plugin.unauthorized = /\/files$/;
+    f.plugin.command(sid, 'file', 'out.txt');
     await assert.rejects(run, refused);
   });
 });
 
 describe('after a crash', () => {
-  let plugin: FakePlugin;
-  let dir: string;
-  let p: Paths;
-  let work: string;
-  let running: Daemon[] = [];
-  let children: ChildProcess[] = [];
-  beforeEach(async () => {
-    running = [];
-    children = [];
-    plugin = await new FakePlugin().start();
-    dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-crash-')));
-    work = path.join(dir, 'work');
-    await fs.mkdir(work);
-    p = paths(path.join(dir, 'config'));
-  });
-  afterEach(async () => {
-    for (const d of running) d.stop();
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    await plugin.close();
-    await fs.rm(dir, {recursive: true, force: true});
-  });
+  const f = fixture('cmm-crash-');
 
-  const daemon = (calls: Array<{cwd?: string; resume?: string}>, prompts: string[], log = recordingLog()) => {
-    const d = new Daemon({
-      config: {url: plugin.url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work},
-      token: plugin.token,
-      paths: p,
-      agentVersion: '0.0.0-test',
-      log,
-      query: fakeQuery(calls, prompts),
-      pollWaitSeconds: 1,
-    });
-    running.push(d);
-    return d;
-  };
+  const daemon = (calls: Array<{cwd?: string; resume?: string}>, prompts: string[], log = recordingLog()) => f.daemon({calls, prompts, log});
   /** The session record a killed agent left, as it left it. */
   const leftRecord = async (sid: string, extra: Partial<SessionRecord>) => {
-    plugin.addSession(sid);
-    await fs.mkdir(p.sessions, {recursive: true});
-    const rec: SessionRecord = {session_id: sid, cwd: work, state: 'open', phase: 'working', pending_approvals: [], created_at: 1, updated_at: Date.now(), ...extra};
-    await fs.writeFile(path.join(p.sessions, `${sid}.json`), JSON.stringify(rec));
+    f.plugin.addSession(sid);
+    await fs.mkdir(f.p.sessions, {recursive: true});
+    const rec: SessionRecord = {session_id: sid, cwd: f.work, state: 'open', phase: 'working', pending_approvals: [], created_at: 1, updated_at: Date.now(), ...extra};
+    await fs.writeFile(path.join(f.p.sessions, `${sid}.json`), JSON.stringify(rec));
   };
   /** An output a killed agent left in its outbox. */
   const leftOutput = async (seq: number, sid: string, body: object) => {
-    await fs.mkdir(p.outbox, {recursive: true});
-    await fs.writeFile(path.join(p.outbox, `${String(seq).padStart(12, '0')}.json`), JSON.stringify({seq, session_id: sid, key: `key-${seq}`, body, created_at: 1}));
+    await fs.mkdir(f.p.outbox, {recursive: true});
+    await fs.writeFile(path.join(f.p.outbox, `${String(seq).padStart(12, '0')}.json`), JSON.stringify({seq, session_id: sid, key: `key-${seq}`, body, created_at: 1}));
   };
-  const noticeOf = (sid: string, re: RegExp) => plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'notice' && re.test(x.body.text)), 5000, `notice ${re}`);
+  const noticeOf = (sid: string, re: RegExp) => f.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'notice' && re.test(x.body.text)), 5000, `notice ${re}`);
 
   it('a session whose agent died before Claude Code got going starts again with its first prompt', async () => {
     await leftRecord('s1', {phase: 'starting', queued: [{type: 'message', text: 'the first prompt'}]});
@@ -348,7 +299,7 @@ describe('after a crash', () => {
     const d = daemon(calls, prompts);
     const run = d.run();
     await noticeOf('s1', /^Agent restarted — session resumed\. Claude Code had not started yet/);
-    await plugin.waitFor((o) => o.find((x) => x.session_id === 's1' && x.body.status === 'idle'), 5000, 'idle');
+    await f.plugin.waitFor((o) => o.find((x) => x.session_id === 's1' && x.body.status === 'idle'), 5000, 'idle');
     assert.deepEqual(prompts, ['the first prompt']);
     assert.equal(calls[0]!.resume, undefined);
     d.stop();
@@ -362,7 +313,7 @@ describe('after a crash', () => {
     const d = daemon(calls, prompts);
     const run = d.run();
     await noticeOf('s1', /^Agent restarted — session resumed\. Claude was interrupted in the middle of its turn/);
-    await plugin.waitFor(() => prompts.length === 2, 5000, 'both turns');
+    await f.plugin.waitFor(() => prompts.length === 2, 5000, 'both turns');
     assert.equal(calls[0]!.resume, 'claude-1');
     assert.deepEqual(prompts, [interruptedTurnPrompt('do the thing'), 'and then this']);
     d.stop();
@@ -383,7 +334,7 @@ describe('after a crash', () => {
     const d = daemon([], []);
     const run = d.run();
     await noticeOf('s1', /^Agent restarted — session resumed\.$/);
-    const texts = plugin.of('s1', 'text').map((o) => [o.body.message_id, o.body.text, o.body.done]);
+    const texts = f.plugin.of('s1', 'text').map((o) => [o.body.message_id, o.body.text, o.body.done]);
     assert.deepEqual(texts, [
       ['m-1', 'Half an', false],
       ['m-2', 'Complete.', true],
@@ -391,23 +342,29 @@ describe('after a crash', () => {
     ]);
     d.stop();
     await run;
-    assert.deepEqual(JSON.parse(await fs.readFile(path.join(p.sessions, 's1.json'), 'utf8')).streams, []);
+    assert.deepEqual(JSON.parse(await fs.readFile(path.join(f.p.sessions, 's1.json'), 'utf8')).streams, []);
   });
 
   it('a Claude Code process the killed agent left running is stopped before the session resumes (and nothing else is)', async () => {
     const keepAlive = ['-e', 'setInterval(() => {}, 1e9)', '--'];
-    const claude = spawn(process.execPath, [...keepAlive, 'claude', '--output-format', 'stream-json', '--input-format', 'stream-json'], {stdio: 'ignore'});
-    const other = spawn(process.execPath, [...keepAlive, 'not-it'], {stdio: 'ignore'});
-    children.push(claude, other);
+    const claudeArgs = [...keepAlive, 'claude', '--output-format', 'stream-json', '--input-format', 'stream-json'];
+    const claude = spawn(process.execPath, claudeArgs, {stdio: 'ignore', cwd: f.work});
+    const other = spawn(process.execPath, [...keepAlive, 'not-it'], {stdio: 'ignore', cwd: f.work});
+    // Claude Code too, but of another session elsewhere: the pid in the record was reused.
+    const elsewhere = spawn(process.execPath, claudeArgs, {stdio: 'ignore', cwd: f.dir});
+    f.children.push(claude, other, elsewhere);
     await leftRecord('s1', {claude_session_id: 'claude-1', phase: 'idle', claude_pid: claude.pid});
     await leftRecord('s2', {claude_session_id: 'claude-1', phase: 'idle', claude_pid: other.pid});
+    await leftRecord('s3', {claude_session_id: 'claude-1', phase: 'idle', claude_pid: elsewhere.pid});
     const claudeGone = new Promise((r) => claude.once('exit', (_code, signal) => r(signal)));
     const log = recordingLog();
     const d = daemon([], [], log);
     const run = d.run();
     assert.equal(await claudeGone, 'SIGTERM');
     await noticeOf('s2', /^Agent restarted/);
+    await noticeOf('s3', /^Agent restarted/);
     assert.equal(other.exitCode, null, 'a process that is not Claude Code is left alone');
+    assert.equal(elsewhere.exitCode, null, 'a Claude Code in another directory is left alone');
     assert.ok(log.lines.some((l) => /stopped the Claude Code process \(pid \d+\) the last run left running/.test(l)));
     d.stop();
     await run;
@@ -415,16 +372,16 @@ describe('after a crash', () => {
 
   it('an event delivered again after a crash is not applied twice', async () => {
     await leftRecord('s1', {claude_session_id: 'claude-1', phase: 'idle'});
-    plugin.message('s1', 'already handled');
-    const first = plugin.lastEvent()!;
+    f.plugin.message('s1', 'already handled');
+    const first = f.plugin.lastEvent()!;
     // The killed agent had applied it (the record says so) but not acked it.
-    const rec = JSON.parse(await fs.readFile(path.join(p.sessions, 's1.json'), 'utf8'));
-    await fs.writeFile(path.join(p.sessions, 's1.json'), JSON.stringify({...rec, last_event: {seq: first.seq, at: first.created_at}}));
-    plugin.message('s1', 'new');
+    const rec = JSON.parse(await fs.readFile(path.join(f.p.sessions, 's1.json'), 'utf8'));
+    await fs.writeFile(path.join(f.p.sessions, 's1.json'), JSON.stringify({...rec, last_event: {seq: first.seq, at: first.created_at}}));
+    f.plugin.message('s1', 'new');
     const prompts: string[] = [];
     const d = daemon([], prompts);
     const run = d.run();
-    await plugin.waitFor(() => prompts.includes('new'), 5000, 'the new message');
+    await f.plugin.waitFor(() => prompts.includes('new'), 5000, 'the new message');
     assert.deepEqual(prompts, ['new']);
     d.stop();
     await run;
@@ -434,12 +391,12 @@ describe('after a crash', () => {
     const prompts: string[] = [];
     const d = daemon([], prompts);
     const run = d.run();
-    const sid = plugin.startSession('[[hold]] working');
-    await plugin.waitFor(() => prompts.length === 1, 5000, 'the first turn');
-    plugin.message(sid, 'queued behind it');
-    const seq = plugin.lastEvent()!.seq;
-    await plugin.waitFor(() => plugin.acked >= seq, 5000, 'the ack');
-    const rec = JSON.parse(await fs.readFile(path.join(p.sessions, `${sid}.json`), 'utf8')) as SessionRecord;
+    const sid = f.plugin.startSession('[[hold]] working');
+    await f.plugin.waitFor(() => prompts.length === 1, 5000, 'the first turn');
+    f.plugin.message(sid, 'queued behind it');
+    const seq = f.plugin.lastEvent()!.seq;
+    await f.plugin.waitFor(() => f.plugin.acked >= seq, 5000, 'the ack');
+    const rec = JSON.parse(await fs.readFile(path.join(f.p.sessions, `${sid}.json`), 'utf8')) as SessionRecord;
     assert.deepEqual(rec.queued, [{type: 'message', text: 'queued behind it'}]);
     assert.deepEqual(rec.turn, {type: 'message', text: '[[hold]] working'});
     assert.equal(rec.last_event?.seq, seq);
@@ -460,7 +417,7 @@ describe('after a crash', () => {
     const d = daemon([], prompts);
     const run = d.run();
     await noticeOf('s1', /^Could not post the approval request for `Write`: Mattermost refused it \(HTTP 400: tool input is too large for an approval card\)\. The tool call was denied/);
-    await plugin.waitFor(() => prompts.length === 1, 5000, 'the recovery prompt');
+    await f.plugin.waitFor(() => prompts.length === 1, 5000, 'the recovery prompt');
     assert.match(prompts[0]!, /It was denied\. Reason: Mattermost refused the approval request \(tool input is too large for an approval card\)\. Do not run it/);
     d.stop();
     await run;
@@ -468,56 +425,33 @@ describe('after a crash', () => {
 });
 
 describe('poison output', () => {
-  let plugin: FakePlugin;
-  let dir: string;
-  let p: Paths;
-  let work: string;
-  let d: Daemon | undefined;
-  beforeEach(async () => {
-    plugin = await new FakePlugin().start();
-    dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-poison-')));
-    work = path.join(dir, 'work');
-    await fs.mkdir(work);
-    p = paths(path.join(dir, 'config'));
-  });
-  afterEach(async () => {
-    d?.stop();
-    await plugin.close();
-    await fs.rm(dir, {recursive: true, force: true});
-  });
+  const f = fixture('cmm-poison-');
 
+  let d: Daemon | undefined;
   const run = () => {
-    d = new Daemon({
-      config: {url: plugin.url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work},
-      token: plugin.token,
-      paths: p,
-      agentVersion: '0.0.0-test',
-      log: recordingLog(),
-      query: fakeQuery([]),
-      pollWaitSeconds: 1,
-    });
+    d = f.daemon();
     return d.run();
   };
   const answered = (sid: string, text: string) =>
-    plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'text' && x.body.text === text), 10_000, `"${text}" in ${sid}`);
+    f.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'text' && x.body.text === text), 10_000, `"${text}" in ${sid}`);
 
   for (const kind of ['nul', 'surrogate', 'longline']) {
     it(`a tool output with ${kind} in one session: the other session goes on, and so does this one`, async () => {
       const done = run();
-      const poisoned = plugin.startSession(`[[poison: ${kind}]]`);
-      const other = plugin.startSession('hello');
+      const poisoned = f.plugin.startSession(`[[poison: ${kind}]]`);
+      const other = f.plugin.startSession('hello');
       await answered(other, 'You said: hello');
       await answered(poisoned, `You said: [[poison: ${kind}]]`);
-      plugin.message(poisoned, 'still there?');
+      f.plugin.message(poisoned, 'still there?');
       await answered(poisoned, 'You said: still there?');
-      const out = plugin.received.find((r) => r.session_id === poisoned && r.kind === 'tool_output');
+      const out = f.plugin.received.find((r) => r.session_id === poisoned && r.kind === 'tool_output');
       if (kind === 'nul') {
         assert.equal(out?.status, 400);
-        assert.equal(plugin.notices(poisoned).filter((n) => n.startsWith('Could not post the output of a `Bash` call: Mattermost refused it (HTTP 400')).length, 1);
+        assert.equal(f.plugin.notices(poisoned).filter((n) => n.startsWith('Could not post the output of a `Bash` call: Mattermost refused it (HTTP 400')).length, 1);
       } else {
         // JSON carries a lone surrogate as an escape (the plugin decodes it to U+FFFD); a long line is just long.
         assert.equal(out?.status, 200);
-        assert.equal(plugin.notices(poisoned).length, 0);
+        assert.equal(f.plugin.notices(poisoned).length, 0);
       }
       d!.stop();
       await done;
@@ -525,26 +459,26 @@ describe('poison output', () => {
   }
 
   it('a tool output the plugin fails on (5xx) for ever holds back only its own session', async () => {
-    plugin.refuse = (_sid, body) => (body.kind === 'tool_output' ? {status: 500, error: 'internal error'} : undefined);
+    f.plugin.refuse = (_sid, body) => (body.kind === 'tool_output' ? {status: 500, error: 'internal error'} : undefined);
     const done = run();
-    const poisoned = plugin.startSession('[[poison: nul]]');
-    await plugin.waitFor(() => plugin.received.filter((r) => r.kind === 'tool_output').length >= 2, 10_000, 'the tool output tried twice');
-    const other = plugin.startSession('hello');
+    const poisoned = f.plugin.startSession('[[poison: nul]]');
+    await f.plugin.waitFor(() => f.plugin.received.filter((r) => r.kind === 'tool_output').length >= 2, 10_000, 'the tool output tried twice');
+    const other = f.plugin.startSession('hello');
     await answered(other, 'You said: hello');
-    plugin.message(other, 'again');
+    f.plugin.message(other, 'again');
     await answered(other, 'You said: again');
-    assert.equal(plugin.of(poisoned, 'text').length, 0, "the poisoned session's later outputs wait behind it, in order");
+    assert.equal(f.plugin.of(poisoned, 'text').length, 0, "the poisoned session's later outputs wait behind it, in order");
     d!.stop();
     await done;
   });
 
   it('a 1 MiB tool input: the plugin refuses the card, the tool is denied, the thread says so, the other session goes on', async () => {
     const done = run();
-    const big = plugin.startSession('[[big-approval]]');
-    const other = plugin.startSession('hello');
+    const big = f.plugin.startSession('[[big-approval]]');
+    const other = f.plugin.startSession('hello');
     await answered(other, 'You said: hello');
     await answered(big, 'Denied: Denied: Mattermost refused the approval request (tool input is too large for an approval card)');
-    assert.deepEqual(plugin.notices(big), ['Could not post the approval request for `Write`: Mattermost refused it (HTTP 400: tool input is too large for an approval card). The tool call was denied; Claude was told why.']);
+    assert.deepEqual(f.plugin.notices(big), ['Could not post the approval request for `Write`: Mattermost refused it (HTTP 400: tool input is too large for an approval card). The tool call was denied; Claude was told why.']);
     d!.stop();
     await done;
   });

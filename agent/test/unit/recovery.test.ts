@@ -41,6 +41,7 @@ describe('resuming a cut-off turn', () => {
   it('a queued turn is sent as it came, a resumed one wrapped', () => {
     assert.equal(turnPrompt({type: 'message', text: 'hi'}), 'hi');
     assert.equal(turnPrompt({type: 'message', text: 'hi', interrupted: true}), interruptedTurnPrompt('hi'));
+    assert.equal(turnPrompt({type: 'message', text: '/compact', interrupted: true}), '/compact', 'a slash command is run again as it is');
   });
   it("recognises Claude Code's answer for a conversation it does not have", () => {
     assert.equal(isMissingConversation(['No conversation found with session ID: 1234']), true);
