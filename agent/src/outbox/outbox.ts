@@ -343,7 +343,10 @@ export class Outbox {
     }
     // A refused notice gets no note (it would be refused the same way), nor does a session the plugin does not know or give us.
     const sessionGone = reason.kind === 'refused' && (reason.status === 403 || reason.status === 404);
-    if (entry.body.kind !== 'notice' && !sessionGone) void this.enqueue(entry.session_id, {kind: 'notice', text: droppedNotice(entry.body, reason)});
+    if (entry.body.kind === 'notice' || sessionGone) return;
+    // The note takes the dropped output's place (its seq, a key of its own), so the thread reads in order, after a restart too.
+    const note: OutboxEntry = {seq: entry.seq, session_id: entry.session_id, key: randomUUID(), body: {kind: 'notice', text: droppedNotice(entry.body, reason)}, created_at: this.now()};
+    lane.slots.unshift({entry: note, inFlight: false, written: this.write(note)});
   }
 
   private kick(): void {

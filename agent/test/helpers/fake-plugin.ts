@@ -45,9 +45,9 @@ export class FakePlugin {
   unauthorized: RegExp | undefined;
   /**
    * An answer of the plugin's own for an output it will not take, like the
-   * real one: by default a NUL in any string is a 400, an approval whose input
-   * is too large for a card is a 400 (see refusal()); set to return a 500 to
-   * play a plugin that fails on some output.
+   * real one: by default an approval whose input is too large for a card is a
+   * 400 (see refusal()); set it to play a plugin that refuses or fails on
+   * some output (a 4xx, a 5xx).
    */
   refuse: (sessionId: string, body: Record<string, any>) => {status: number; error: string} | undefined = refusal;
   /** Requests wait for this before being answered while it is set: output POSTs by kind, `file_upload`, `file_download`. */
@@ -335,7 +335,7 @@ export class FakePlugin {
               ? {post_id: 'post-' + key}
               : {ok: true};
       if (keep) this.answers.set(key, answer);
-      this.outputs.push({session_id: sid, key, body, at: Date.now()});
+      this.outputs.push({session_id: sid, key, body: safeText(body), at: Date.now()});
       for (const w of this.outputWaiters) w();
       this.outputWaiters.clear();
       return send(res, 200, answer);
@@ -345,15 +345,22 @@ export class FakePlugin {
 }
 
 /**
- * What the real plugin refuses at its boundary: a NUL in any stored string
- * (PostgreSQL cannot store it), and an approval whose input is too large for
- * a card's props (Mattermost's post props limit).
+ * What the real plugin refuses at its boundary (docs/protocol.md): an
+ * approval whose input is too large for a card's props (Mattermost's post
+ * props limit). A NUL or invalid UTF-8 is not refused: see safeText.
  */
 export function refusal(_sessionId: string, body: Record<string, any>): {status: number; error: string} | undefined {
-  const json = JSON.stringify(body);
-  if (json.includes('\\u0000')) return {status: 400, error: 'a string holds a NUL character, which cannot be stored'};
   if (body.kind === 'approval' && JSON.stringify(body.input ?? {}).length > 780_000) return {status: 400, error: 'tool input is too large for an approval card'};
   return undefined;
+}
+
+/** As the real plugin stores strings: a NUL and a lone surrogate (invalid UTF-8 once encoded) become U+FFFD, keys included. */
+export function safeText<T>(v: T): T {
+  // eslint-disable-next-line no-control-regex
+  if (typeof v === 'string') return v.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') as T;
+  if (Array.isArray(v)) return v.map(safeText) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [safeText(k), safeText(x)])) as T;
+  return v;
 }
 
 function send(res: http.ServerResponse, status: number, data: unknown): void {

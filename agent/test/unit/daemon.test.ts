@@ -17,7 +17,7 @@ import {Daemon, FatalError} from '../../src/daemon.js';
 import type {Logger} from '../../src/util/log.js';
 import {FakePlugin} from '../helpers/fake-plugin.js';
 
-/** Tool outputs Mattermost may refuse or choke on. */
+/** Tool outputs PostgreSQL or Mattermost cannot take as they are. */
 const POISON: Record<string, string> = {
   nul: 'binary\u0000data',
   surrogate: 'half a pair: \ud800 here',
@@ -435,6 +435,7 @@ describe('poison output', () => {
   const answered = (sid: string, text: string) =>
     f.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'text' && x.body.text === text), 10_000, `"${text}" in ${sid}`);
 
+  const stored: Record<string, string> = {nul: 'binary\ufffddata', surrogate: 'half a pair: \ufffd here', longline: 'a'.repeat(200_000)};
   for (const kind of ['nul', 'surrogate', 'longline']) {
     it(`a tool output with ${kind} in one session: the other session goes on, and so does this one`, async () => {
       const done = run();
@@ -444,19 +445,27 @@ describe('poison output', () => {
       await answered(poisoned, `You said: [[poison: ${kind}]]`);
       f.plugin.message(poisoned, 'still there?');
       await answered(poisoned, 'You said: still there?');
-      const out = f.plugin.received.find((r) => r.session_id === poisoned && r.kind === 'tool_output');
-      if (kind === 'nul') {
-        assert.equal(out?.status, 400);
-        assert.equal(f.plugin.notices(poisoned).filter((n) => n.startsWith('Could not post the output of a `Bash` call: Mattermost refused it (HTTP 400')).length, 1);
-      } else {
-        // JSON carries a lone surrogate as an escape (the plugin decodes it to U+FFFD); a long line is just long.
-        assert.equal(out?.status, 200);
-        assert.equal(f.plugin.notices(poisoned).length, 0);
-      }
+      // The plugin makes a NUL and invalid UTF-8 safe (U+FFFD) and takes a long line as it is.
+      assert.equal(f.plugin.of(poisoned, 'tool_output')[0]?.body.output, stored[kind]);
+      assert.deepEqual(f.plugin.notices(poisoned), []);
       d!.stop();
       await done;
     });
   }
+
+  it('a tool output the plugin refuses (4xx) is dropped with a note; both sessions go on', async () => {
+    f.plugin.refuse = (_sid, body) => (body.kind === 'tool_output' ? {status: 400, error: 'the post is not valid: message too long'} : undefined);
+    const done = run();
+    const poisoned = f.plugin.startSession('[[poison: longline]]');
+    const other = f.plugin.startSession('hello');
+    await answered(other, 'You said: hello');
+    await answered(poisoned, 'You said: [[poison: longline]]');
+    assert.deepEqual(f.plugin.notices(poisoned), ['Could not post the output of a `Bash` call: Mattermost refused it (HTTP 400: the post is not valid: message too long).']);
+    f.plugin.message(poisoned, 'still there?');
+    await answered(poisoned, 'You said: still there?');
+    d!.stop();
+    await done;
+  });
 
   it('a tool output the plugin fails on (5xx) for ever holds back only its own session', async () => {
     f.plugin.refuse = (_sid, body) => (body.kind === 'tool_output' ? {status: 500, error: 'internal error'} : undefined);

@@ -173,7 +173,7 @@ describe('outbox', () => {
     assert.ok(seen.size > 1, 'delays vary (jitter)');
   });
 
-  it('drops an output the plugin refuses (4xx), says why in the thread without the content, and goes on', async () => {
+  it('drops an output the plugin refuses (4xx), says why in its place in the thread without the content, and goes on', async () => {
     const sent: OutboxEntry[] = [];
     const dropped: Array<[OutboxEntry, DropReason]> = [];
     const poison = 'line one\u0000two';
@@ -191,8 +191,9 @@ describe('outbox', () => {
     await box.whenIdle();
     assert.equal(dropped.length, 1);
     assert.deepEqual(dropped[0]![1], {kind: 'refused', status: 400, message: 'output contains a NUL byte'});
-    assert.equal(sent[0]!.body.kind, 'text', 'the next output of the session went on');
-    const note = sent[1]!.body as {kind: string; text: string};
+    assert.equal(sent[1]!.body.kind, 'text', 'the next output of the session went on');
+    assert.equal(sent[0]!.seq, dropped[0]![0].seq, "the note takes the dropped output's place");
+    const note = sent[0]!.body as {kind: string; text: string};
     assert.equal(note.kind, 'notice');
     assert.equal(note.text, 'Could not post the output of a `Bash` call: Mattermost refused it (HTTP 400: output contains a NUL byte).');
     assert.ok(!note.text.includes('line one'), 'the note does not repeat the content');
