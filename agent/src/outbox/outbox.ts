@@ -14,14 +14,16 @@
  *   back another session. Up to `maxInFlight` lanes send at once, oldest
  *   head first.
  * - A transient failure (network, timeout, 5xx, 429) is retried with the same
- *   key, with backoff and jitter per lane. An entry the plugin keeps failing
+ *   key, with backoff and jitter per lane (not before the plugin's
+ *   `Retry-After`). An entry the plugin keeps failing
  *   with a 5xx (`poison`: that many attempts over that long, while the plugin
  *   answers other requests) is given up like a refused one.
  * - A refusal (4xx other than 401/426), an entry that cannot be sent at all
  *   (its file copy is gone, …) or a poison entry is dropped: logged, told to
  *   `onDropped` (a refused approval denies its tool), and noted in the
  *   session's thread with a `notice` that names what was dropped and why,
- *   never its content.
+ *   never its content (not for a notice, nor for a session that is gone or
+ *   ended: 403, 404, 409).
  * - 401 (token refused) and 426 (API mismatch) stop the outbox: `onFatal`.
  *
  * Batching: `send` is called for one entry at a time per session and for
@@ -325,7 +327,7 @@ export class Outbox {
         return this.drop(lane, slot, {kind: 'failing', status: err.status, message: err.message, attempts: lane.serverErrors, ms: now - lane.failingSince});
       }
     }
-    const delay = lane.backoff.next();
+    const delay = Math.max(lane.backoff.next(), err.retryAfterMs ?? 0);
     lane.notBefore = now + delay;
     this.log.info(`session ${sid}: waiting for the plugin to accept ${what} (${lane.slots.length} queued for this session, retry in ${formatDelay(delay)}): ${describeError(err)}`);
   }
@@ -341,8 +343,9 @@ export class Outbox {
     } catch (err) {
       this.log.error(`session ${shortId(entry.session_id)}: handling the dropped output failed: ${describeError(err)}`);
     }
-    // A refused notice gets no note (it would be refused the same way), nor does a session the plugin does not know or give us.
-    const sessionGone = reason.kind === 'refused' && (reason.status === 403 || reason.status === 404);
+    // A refused notice gets no note (it would be refused the same way), nor does a session the plugin does not
+    // know or give us (403, 404), or one that has ended (409: its cards are closed, nobody waits for them).
+    const sessionGone = reason.kind === 'refused' && [403, 404, 409].includes(reason.status);
     if (entry.body.kind === 'notice' || sessionGone) return;
     // The note takes the dropped output's place (its seq, a key of its own), so the thread reads in order, after a restart too.
     const note: OutboxEntry = {seq: entry.seq, session_id: entry.session_id, key: randomUUID(), body: {kind: 'notice', text: droppedNotice(entry.body, reason)}, created_at: this.now()};

@@ -36,9 +36,12 @@ export class RejectedError extends Error {
 /** Network error, timeout, 5xx, 429, or an unreadable answer: worth retrying. `status` is set when the plugin answered. */
 export class TransientError extends Error {
   readonly status?: number;
-  constructor(message: string, options?: {cause?: unknown; status?: number}) {
+  /** The plugin's `Retry-After` (503: the same request is still being handled; 429), in ms. */
+  readonly retryAfterMs?: number;
+  constructor(message: string, options?: {cause?: unknown; status?: number; retryAfterMs?: number}) {
     super(message, options);
     this.status = options?.status;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
@@ -209,7 +212,9 @@ export class PluginClient {
       const d = (data ?? {}) as {plugin_version?: string; api_version?: number};
       throw new ApiMismatchError(message, d.plugin_version, d.api_version);
     }
-    if (res.status === 429 || res.status === 408 || res.status >= 500) throw new TransientError(`${message} (HTTP ${res.status})`, {status: res.status});
+    if (res.status === 429 || res.status === 408 || res.status >= 500) {
+      throw new TransientError(`${message} (HTTP ${res.status})`, {status: res.status, retryAfterMs: retryAfter(res.headers.get('retry-after'))});
+    }
     throw new RejectedError(message, res.status);
   }
 }
@@ -234,6 +239,12 @@ async function readLimited(res: Response, max: number): Promise<Buffer> {
     throw new TransientError(`download cut short: ${networkMessage(err)}`, {cause: err});
   }
   return Buffer.concat(chunks);
+}
+
+/** `Retry-After` in seconds (the plugin does not send dates), at most a minute. */
+function retryAfter(header: string | null): number | undefined {
+  const seconds = Number(header);
+  return header && Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) * 1000 : undefined;
 }
 
 function errorMessage(data: unknown): string | undefined {

@@ -159,6 +159,31 @@ describe('outbox', () => {
     assert.deepEqual(delays, ['next', 'next', 'next', 'reset']);
   });
 
+  it("waits for the plugin's Retry-After before trying again, past its own backoff", async () => {
+    let now = 0;
+    let triesA = 0;
+    const sentB: string[] = [];
+    const box = await open({
+      now: () => now,
+      send: async (e) => {
+        if (e.session_id === 'B') return void sentB.push((e.body as {text: string}).text);
+        triesA += 1;
+        if (triesA === 1) throw new TransientError('still being handled (HTTP 503)', {status: 503, retryAfterMs: 200});
+      },
+    });
+    await box.enqueue('A', status('idle'));
+    void box.run(abort.signal);
+    await until(() => triesA === 1, 'the first try');
+    now += 10; // past the backoff (at most 4 ms here), not past Retry-After
+    await box.enqueue('B', notice('b1'));
+    await until(() => sentB.length === 1, "B's output");
+    assert.equal(triesA, 1, 'A waits for Retry-After');
+    now += 200;
+    await box.enqueue('B', notice('b2'));
+    await box.whenIdle();
+    assert.equal(triesA, 2);
+  });
+
   it('backoff: full jitter between half the base and the capped exponential', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 50; i++) {
@@ -200,16 +225,18 @@ describe('outbox', () => {
     assert.deepEqual(await entriesOnDisk(), []);
   });
 
-  it('a refused notice, or an output for a session the plugin does not know, gets no note', async () => {
+  it('a refused notice, or an output for a session the plugin does not know or that has ended, gets no note', async () => {
     const sent: OutboxEntry[] = [];
     const box = await open({
       send: async (e) => {
         if (e.session_id === 'gone') throw new RejectedError('unknown session', 404);
+        if (e.session_id === 'ended') throw new RejectedError('the session has ended', 409);
         if (e.body.kind === 'notice' && e.body.text === 'bad') throw new RejectedError('text is required', 400);
         sent.push(e);
       },
     });
     await box.enqueue('gone', status('working'));
+    await box.enqueue('ended', {kind: 'approval', request_id: 'r1', tool_name: 'Bash', input: {}});
     await box.enqueue('s1', notice('bad'));
     await box.enqueue('s1', status('idle'));
     void box.run(abort.signal);
