@@ -10,11 +10,12 @@ import {resolveFileInRoots, resolveSessionDir} from './config/roots.js';
 import {imagesOf, isImage, saveUpload, uploadDir, withAttachments, type SavedFile} from './claude/attachments.js';
 import {loadState, saveState, type AgentState} from './config/state.js';
 import type {Paths} from './config/paths.js';
-import {ANSWERED_AFTER_RESTART, recoveryPrompt} from './claude/approvals.js';
+import {answeredDecision, recoveryPrompt} from './claude/approvals.js';
 import {NOTICES, withThreadContext} from './claude/commands.js';
-import {SessionRunner, type QueryFn} from './claude/session.js';
+import {CUT_MARKERS, RESTARTED_START_NOTICE, RESUMED_TURN_NOTICE, finishCutText} from './claude/recovery.js';
+import {SessionRunner, type EmitOptions, type QueryFn} from './claude/session.js';
 import {currentBranch, ensureWorktree} from './git/worktree.js';
-import {Outbox} from './outbox/outbox.js';
+import {Outbox, type DropReason, type OutboxEntry} from './outbox/outbox.js';
 import {ApiMismatchError, PluginClient, RejectedError, RevokedTokenError} from './plugin/client.js';
 import {
   API_VERSION,
@@ -33,6 +34,7 @@ import {
 import {SessionStore, type SessionRecord} from './sessions/store.js';
 import {backoff, formatDelay, sleep} from './util/backoff.js';
 import {describeError, shortId, type Logger} from './util/log.js';
+import {stopLeftoverClaude} from './util/procs.js';
 
 export class FatalError extends Error {}
 
@@ -98,6 +100,7 @@ export class Daemon {
           : this.client.output(e.session_id, e.key, e.body),
       log,
       onFatal: (err) => this.die(err),
+      onDropped: (entry, reason) => this.onDropped(entry, reason),
     });
     if (this.outbox.size > 0) log.info(`${this.outbox.size} output(s) left from the last run will be sent first`);
 
@@ -105,8 +108,9 @@ export class Daemon {
 
     await this.hello();
     if (this.stopped) return this.finish();
-    const outboxDone = this.outbox.run(this.outboxAbort.signal);
+    // Before the outbox sends anything: recovery reads what it still holds.
     await this.recover();
+    const outboxDone = this.outbox.run(this.outboxAbort.signal);
     log.info(`waiting for sessions (allowed roots: ${this.allowedRoots.join(', ')})`);
     await this.pollLoop();
     await this.shutdownRunners();
@@ -160,6 +164,7 @@ export class Daemon {
     while (!this.stopped) {
       try {
         const page = await this.client.events(this.state.cursor, this.opts.pollWaitSeconds ?? 25, this.abort.signal);
+        this.outbox.notePluginAnswered();
         if (outage) this.log.info('plugin reachable again');
         outage = false;
         b.reset();
@@ -179,10 +184,14 @@ export class Daemon {
         }
         if (this.stopped && events.length > 0) return;
         if (highest > this.state.cursor) {
+          // Everything the events changed is on disk (session records, outputs) before the
+          // cursor moves past them: a crash before this point gets them again.
+          await this.store.flush();
+          await this.outbox.flushed();
           this.state.cursor = highest;
           await saveState(this.opts.paths.state, this.state);
           await this.client.ack(highest).catch((err: unknown) => {
-            if (err instanceof RevokedTokenError) throw err;
+            if (err instanceof RevokedTokenError || err instanceof ApiMismatchError) throw err;
             // Not fatal: the events are handled and the cursor saved; the next ack covers these too.
             this.log.debug(`ack ${highest} failed: ${describeError(err)}`);
           });
@@ -210,26 +219,56 @@ export class Daemon {
     }
   }
 
-  /** Handle one inbox event. Must not throw for bad input: an event is handled once, then acked. */
+  /**
+   * Handle one inbox event. Must not throw for bad input: an event is handled
+   * once, then acked. What it changes is saved before the cursor moves past
+   * it, and the session record notes it as applied (`last_event`), so an
+   * event delivered again after a crash is not applied twice.
+   */
   private async handle(event: AgentEvent): Promise<void> {
+    if (this.alreadyApplied(event)) {
+      this.log.debug(`session ${shortId(event.session_id)}: ${event.type} event ${event.seq} was handled before the restart; skipping it`);
+      return;
+    }
     try {
-      switch (event.type) {
-        case 'start':
-          return await this.onStart(event);
-        case 'message':
-          return await this.onMessage(event);
-        case 'decision':
-          return await this.onDecision(event);
-        case 'stop':
-          return await this.onStop(event);
-        case 'command':
-          return await this.onCommand(event);
-        case 'answer':
-          return await this.onAnswer(event);
-      }
+      await this.dispatch(event);
     } catch (err) {
+      // A refused token or API on any route (a file download too) ends the agent; the event is not acked.
+      if (err instanceof RevokedTokenError || err instanceof ApiMismatchError) throw err;
       this.log.error(`session ${shortId(event.session_id)}: could not handle ${event.type} event ${event.seq}: ${describeError(err)}`);
     }
+    this.markApplied(event);
+  }
+
+  private async dispatch(event: AgentEvent): Promise<void> {
+    switch (event.type) {
+      case 'start':
+        return this.onStart(event);
+      case 'message':
+        return this.onMessage(event);
+      case 'decision':
+        return this.onDecision(event);
+      case 'stop':
+        return this.onStop(event);
+      case 'command':
+        return this.onCommand(event);
+      case 'answer':
+        return this.onAnswer(event);
+    }
+  }
+
+  private alreadyApplied(e: AgentEvent): boolean {
+    const last = this.store.get(e.session_id)?.last_event;
+    if (!last || e.seq > last.seq) return false;
+    // A lower seq with a later date is the plugin's queue numbering from the start again, not a redelivery.
+    return e.created_at === undefined || last.at === undefined || e.created_at <= last.at;
+  }
+
+  /** Note the event in its session's record (saved with what the handler changed in the same tick, or right after). */
+  private markApplied(e: AgentEvent): void {
+    const rec = this.store.get(e.session_id);
+    if (!rec || (rec.last_event && rec.last_event.seq >= e.seq && (rec.last_event.at ?? 0) >= (e.created_at ?? 0))) return;
+    void this.store.update(e.session_id, (r) => ({...r!, last_event: {seq: e.seq, at: e.created_at}})).catch(() => undefined);
   }
 
   private async onStart(e: StartEvent): Promise<void> {
@@ -283,8 +322,11 @@ export class Daemon {
     }
     const mode: PermissionMode = p.permission_mode || known?.permission_mode || this.opts.config.default_permission_mode || 'default';
     const model = p.model || known?.model || this.opts.config.default_model || undefined;
+    // The first prompt is saved with the session before the event is acked: a crash before
+    // Claude Code got going starts it again with this prompt (see recover()).
     const rec = await this.store.update(sid, () => ({
       ...base,
+      queued: [{type: 'message' as const, text: withThreadContext(p.context, p.prompt)}],
       cwd: where.dir,
       branch,
       permission_mode: mode,
@@ -296,7 +338,7 @@ export class Daemon {
     this.emit(sid, {kind: 'status', status: 'starting', cwd: where.dir, branch, permission_mode: mode, ...(model ? {model} : {})});
     if (branchNote) this.emit(sid, {kind: 'notice', text: branchNote});
     this.log.info(`session ${shortId(sid)}: ${resume ? `resuming Claude session ${shortId(resume)}` : 'starting Claude Code'} in ${where.dir}${branch ? ` (branch ${branch})` : ''}${who}`);
-    this.runner(rec, resume).start(withThreadContext(p.context, p.prompt));
+    this.runner(rec, resume).start();
   }
 
   private async onMessage(e: MessageEvent): Promise<void> {
@@ -319,12 +361,15 @@ export class Daemon {
     if (live?.alive) {
       this.log.info(`session ${shortId(sid)}: new message${e.payload.user ? ` from @${e.payload.user.username}` : ''}${saved.length ? ` with ${saved.length} file(s)` : ''}`);
       live.send(text, imagesOf(saved));
+      // In the same tick: the record's queue with the message and the event's mark are one write.
+      this.markApplied(e);
       return;
     }
     this.log.info(`session ${shortId(sid)}: ${rec!.claude_session_id ? 'resuming' : 'starting'} Claude Code for a new message`);
     const runner = this.runner(rec!, rec!.claude_session_id);
     runner.start();
     runner.send(text, imagesOf(saved));
+    this.markApplied(e);
   }
 
   /**
@@ -351,7 +396,7 @@ export class Daemon {
           this.log.info(`session ${shortId(sid)}: saved attachment ${path.basename(file)} (${bytes.length} bytes)`);
           break;
         } catch (err) {
-          if (err instanceof RevokedTokenError) throw err;
+          if (err instanceof RevokedTokenError || err instanceof ApiMismatchError) throw err;
           if (err instanceof RejectedError || attempt >= 3 || this.stopped) {
             this.log.warn(`session ${shortId(sid)}: could not fetch attachment ${f.name}: ${describeError(err)}`);
             failed.push({name: f.name, reason: describeError(err)});
@@ -369,9 +414,8 @@ export class Daemon {
     const check = await resolveFileInRoots(file, {allowedRoots: this.allowedRoots, base, maxBytes: MAX_FILE_BYTES});
     if (!check.ok) return check.reason;
     try {
-      await this.outbox.enqueueFile(sid, path.basename(check.file), check.file, {
-        onRejected: (err) => this.emit(sid, {kind: 'notice', text: `Could not send \`${file}\`: Mattermost refused it (${err.message}).`}),
-      });
+      // A refusal is told in the thread by the outbox's note.
+      await this.outbox.enqueueFile(sid, path.basename(check.file), check.file);
     } catch (err) {
       return `it could not be read (${describeError(err)})`;
     }
@@ -407,8 +451,8 @@ export class Daemon {
     if (this.runners.get(sid)?.deliverDecision(requestId, e.payload)) return;
     const rec = this.store.get(sid);
     const pending = rec?.pending_approvals.find((p) => p.request_id === requestId);
-    if (!rec || !pending) {
-      this.log.warn(`session ${shortId(sid)}: decision for request ${requestId} that nothing waits for; ignoring it`);
+    if (!rec || !pending || pending.decision) {
+      this.log.warn(`session ${shortId(sid)}: decision for request ${requestId} that nothing waits for${pending?.decision ? ' (it was decided already)' : ''}; ignoring it`);
       return;
     }
     // The Claude Code process that asked is gone (the agent restarted). Keep the
@@ -427,16 +471,13 @@ export class Daemon {
     if (this.runners.get(sid)?.deliverAnswer(requestId, e.payload)) return;
     const rec = this.store.get(sid);
     const pending = rec?.pending_approvals.find((p) => p.request_id === requestId);
-    if (!rec || !pending) {
-      this.log.warn(`session ${shortId(sid)}: answer for question ${requestId} that nothing waits for; ignoring it`);
+    if (!rec || !pending || pending.decision) {
+      this.log.warn(`session ${shortId(sid)}: answer for question ${requestId} that nothing waits for${pending?.decision ? ' (it was answered already)' : ''}; ignoring it`);
       return;
     }
-    const told = Object.entries(answers)
-      .map(([q, a]) => `"${q}" → ${a}`)
-      .join('; ');
     await this.store.update(sid, (r) => ({
       ...r!,
-      pending_approvals: r!.pending_approvals.map((p) => (p.request_id === requestId ? {...p, decision: {decision: 'deny', by, reason: `${ANSWERED_AFTER_RESTART} ${told}`}} : p)),
+      pending_approvals: r!.pending_approvals.map((p) => (p.request_id === requestId ? {...p, decision: answeredDecision(answers, by)} : p)),
     }));
     await this.resumeDecided(sid);
   }
@@ -449,47 +490,114 @@ export class Daemon {
       return;
     }
     if (this.store.get(sid)) {
-      await this.store.update(sid, (r) => ({...r!, state: 'ended', pending_approvals: []}));
+      await this.store.update(sid, (r) => ({...r!, state: 'ended', pending_approvals: [], queued: [], turn: undefined}));
     }
     this.log.info(`session ${shortId(sid)}: stopped${e.payload.by ? ` by @${e.payload.by.username}` : ''}`);
     this.emit(sid, {kind: 'status', status: 'ended'});
   }
 
   /**
-   * After a restart every session that was not ended resumes by itself (SDK
-   * `resume`, same cwd) and says so in its thread; a turn that was cut short
-   * is reported, queued messages and decisions that already arrived go on.
+   * After a restart (a crash included): Claude Code processes the last run
+   * left behind are stopped, every post cut off mid-stream is finished and
+   * marked, and every session that was not ended goes on by itself (SDK
+   * `resume`, same cwd): a cut-off turn is resumed, a session whose Claude
+   * Code never got going starts again with its first message, queued
+   * messages and decisions that already arrived go on. agent/README.md,
+   * "Restarts", has the whole story.
    */
   private async recover(): Promise<void> {
     const forgetBefore = Date.now() - ENDED_SESSION_TTL_MS;
-    for (const rec of await this.store.loadAll()) {
-      const sid = rec.session_id;
+    const records = await this.store.loadAll();
+    // A Claude Code left running would go on writing to the conversation we are about to resume.
+    await Promise.all(
+      records
+        .filter((r) => r.claude_pid)
+        .map(async (r) => {
+          if (await stopLeftoverClaude(r.claude_pid!, {cwd: r.cwd})) this.log.info(`session ${shortId(r.session_id)}: stopped the Claude Code process (pid ${r.claude_pid}) the last run left running`);
+          await this.store.update(r.session_id, (x) => ({...x!, claude_pid: undefined}));
+        }),
+    );
+    for (const {session_id: sid} of records) {
+      await this.finishCutPosts(sid);
+      const rec = this.store.get(sid)!;
       if (rec.state !== 'open') {
         if (rec.updated_at < forgetBefore) await this.store.remove(sid);
         continue;
       }
-      if (!rec.claude_session_id) {
-        // Claude Code never got going (no conversation to resume): the next message starts it afresh.
+      await this.resumeAfterRestart(rec);
+    }
+  }
+
+  /**
+   * Posts whose text was streaming when the last run died: each is finished
+   * with the last text the record (or the outbox) has, and the marker. One
+   * whose `done` report is still in the outbox needs nothing.
+   */
+  private async finishCutPosts(sid: string): Promise<void> {
+    const streams = this.store.get(sid)?.streams ?? [];
+    if (streams.length === 0) return;
+    const queued = this.outbox.pending().filter((e) => e.session_id === sid);
+    for (const st of streams) {
+      const updates = queued.map((e) => e.body).filter((b): b is Extract<Output, {kind: 'text'}> => b.kind === 'text' && b.message_id === st.message_id);
+      if (updates.some((b) => b.done)) continue;
+      const last = [st.text, ...updates.map((b) => b.text)].reduce((a, b) => (b.length > a.length ? b : a));
+      this.log.info(`session ${shortId(sid)}: finishing a post that was cut off when the last run ended`);
+      await this.outbox.enqueue(sid, {kind: 'text', message_id: st.message_id, text: finishCutText(last, CUT_MARKERS.restart), done: true});
+    }
+    await this.store.update(sid, (r) => ({...r!, streams: []}));
+  }
+
+  private async resumeAfterRestart(rec: SessionRecord): Promise<void> {
+    const sid = rec.session_id;
+    const queued = rec.queued ?? [];
+    if (!rec.claude_session_id) {
+      // Claude Code never got going (no conversation to resume): it starts afresh with the first message and the rest.
+      const work = rec.turn ? [rec.turn, ...queued] : queued;
+      if (work.length === 0) {
         if (rec.phase === 'working' || rec.phase === 'starting') {
           this.emit(sid, {kind: 'status', status: 'idle', error: 'The agent restarted before Claude Code started. Reply in the thread to try again.'});
           await this.store.update(sid, (r) => ({...r!, phase: 'idle'}));
         }
-        continue;
+        return;
       }
-      const cutShort = rec.pending_approvals.length === 0 && (rec.phase === 'working' || rec.phase === 'starting');
-      if (cutShort) {
-        this.log.info(`session ${shortId(sid)}: the agent restarted during a turn`);
-        this.emit(sid, {kind: 'status', status: 'idle', error: 'The agent restarted during this turn. Reply in the thread to continue.'});
-        await this.store.update(sid, (r) => ({...r!, phase: 'idle'}));
-      } else if (rec.pending_approvals.some((p) => !p.decision)) {
-        this.log.info(`session ${shortId(sid)}: still waiting for a decision on ${rec.pending_approvals.map((p) => p.tool_name).join(', ')}`);
-      }
-      this.log.info(`session ${shortId(sid)}: resuming Claude session ${shortId(rec.claude_session_id)} in ${rec.cwd} after the restart`);
-      const runner = this.runner(rec, rec.claude_session_id);
+      this.log.info(`session ${shortId(sid)}: the agent restarted before Claude Code got going; starting it again in ${rec.cwd}`);
+      const runner = this.runner({...rec, queued: work}, undefined);
+      runner.start();
+      runner.notice(RESTARTED_START_NOTICE);
+      return;
+    }
+    const decided = rec.pending_approvals.filter((p) => p.decision);
+    const waiting = rec.pending_approvals.filter((p) => !p.decision);
+    this.log.info(`session ${shortId(sid)}: resuming Claude session ${shortId(rec.claude_session_id)} in ${rec.cwd} after the restart`);
+    const runner = this.runner(rec, rec.claude_session_id);
+    if (rec.turn && decided.length === 0 && waiting.length === 0) {
+      // Cut off mid-turn: the same turn goes first, Claude told what happened.
+      this.log.info(`session ${shortId(sid)}: the agent restarted during a turn; resuming it`);
+      runner.start({...rec.turn, interrupted: true});
+      runner.notice(RESUMED_TURN_NOTICE);
+    } else {
       runner.start();
       runner.notice(NOTICES.restarted);
-      if (rec.pending_approvals.some((p) => p.decision)) await this.resumeDecided(sid);
+      if (waiting.length > 0) this.log.info(`session ${shortId(sid)}: still waiting for a decision on ${waiting.map((p) => p.tool_name).join(', ')}`);
     }
+    if (decided.length > 0) await this.resumeDecided(sid);
+  }
+
+  /** The plugin dropped an output for good: a card that will never exist denies the tool call that waits for it. */
+  private onDropped(entry: OutboxEntry, reason: DropReason): void {
+    const sid = entry.session_id;
+    const body = entry.body;
+    if (body.kind !== 'approval' && body.kind !== 'question') return;
+    const what = body.kind === 'question' ? 'question' : 'approval request';
+    const text = reason.kind === 'refused' ? `Mattermost refused the ${what} (${reason.message})` : `Mattermost could not post the ${what} (${reason.message})`;
+    if (this.runners.get(sid)?.cardRefused(body.request_id, text)) return;
+    // Queued by an earlier run: its pending approval gets the denial, and the session goes on with it.
+    const pending = this.store.get(sid)?.pending_approvals.find((p) => p.request_id === body.request_id && !p.decision);
+    if (!pending) return;
+    void this.store
+      .update(sid, (r) => ({...r!, pending_approvals: r!.pending_approvals.map((p) => (p === pending ? {...p, decision: {decision: 'deny' as const, reason: text}} : p))}))
+      .then(() => this.resumeDecided(sid))
+      .catch((err: unknown) => this.log.error(`session ${shortId(sid)}: could not deny a refused ${what}: ${describeError(err)}`));
   }
 
   /** Resume a session whose pending approvals were decided while its Claude Code process was gone. */
@@ -501,14 +609,16 @@ export class Daemon {
     const fresh = !runner?.alive;
     if (fresh) runner = this.runner(rec, rec.claude_session_id);
     for (const p of decided) {
-      this.log.info(`session ${shortId(sid)}: ${p.tool_name} was ${p.decision!.decision === 'approve' ? 'approved' : 'denied'} by @${p.decision!.by?.username ?? '?'} while Claude Code was not running; resuming`);
+      const by = p.decision!.by?.username ? ` by @${p.decision!.by.username}` : '';
+      this.log.info(`session ${shortId(sid)}: ${p.tool_name} was ${p.decision!.decision === 'approve' ? 'approved' : 'denied'}${by} while Claude Code was not running; resuming`);
       if (p.decision!.decision === 'approve') runner!.preApprove(p);
     }
     const prompt = decided.map(recoveryPrompt).join('\n\n');
-    // Consumed: the prompt is handed to Claude Code now.
-    await this.store.update(sid, (r) => ({...r!, pending_approvals: r!.pending_approvals.filter((p) => !p.decision)}));
+    // Consumed: the prompt goes to Claude Code first, saved in the same write that drops the decisions.
+    void this.store.update(sid, (r) => ({...r!, pending_approvals: r!.pending_approvals.filter((p) => !p.decision)}));
     if (fresh) runner!.start(prompt);
-    else runner!.send(prompt);
+    else runner!.send(prompt, [], {front: true});
+    await this.store.flush();
   }
 
   private runner(rec: SessionRecord, resume?: string): SessionRunner {
@@ -518,7 +628,7 @@ export class Daemon {
       rec.cwd,
       {
         query: this.query,
-        emit: (out, onRejected) => this.emit(sid, out, onRejected),
+        emit: (out, opts) => this.emit(sid, out, opts),
         store: this.store,
         log: this.log,
         env: this.opts.env ?? process.env,
@@ -535,8 +645,8 @@ export class Daemon {
     return runner;
   }
 
-  private emit(sid: string, out: Output, onRejected?: (reason: string) => void): void {
-    void this.outbox.enqueue(sid, out, {onRejected: onRejected && ((err) => onRejected(err.message))});
+  private emit(sid: string, out: Output, opts?: EmitOptions): void {
+    void this.outbox.enqueue(sid, out, opts);
   }
 
   private async shutdownRunners(): Promise<void> {
@@ -556,7 +666,7 @@ export async function loadQuery(): Promise<QueryFn> {
 
 export function fatalMessage(err: Error, url: string): string {
   if (err instanceof RevokedTokenError) {
-    return `The plugin at ${url} refused this machine's token (${err.message}): it was revoked or the machine was removed. Pair again with \`claude-mattermost login --url ${url}\`.`;
+    return `The plugin at ${url} refused this machine's token (${err.message}): it was revoked, the machine was removed, or its Mattermost user was deactivated. Pair again with \`claude-mattermost login --url ${url}\`.`;
   }
   if (err instanceof ApiMismatchError) {
     return `The plugin at ${url} (version ${err.pluginVersion ?? '?'}, API v${err.pluginApiVersion ?? '?'}) does not support this agent's API v${API_VERSION}: ${err.message}. Upgrade the agent (or the plugin) so that they match.`;

@@ -34,8 +34,21 @@ export function recoveryPrompt(p: Pick<PendingApproval, 'tool_name' | 'input' | 
   if (d?.decision === 'approve') {
     return `${head} ${who} has now approved it. Please make the same ${p.tool_name} call again, with the same input, and carry on.`;
   }
-  const reason = d?.reason?.trim() ? ` Reason: ${d.reason.trim()}` : '';
-  return `${head} ${who} denied it.${reason} Do not run it; carry on without it.`;
+  const why = d?.reason?.trim() ?? '';
+  const reason = why ? ` Reason: ${why}${/[.!?]$/.test(why) ? '' : '.'}` : '';
+  return `${head} ${d?.by?.username ? `${who} denied it` : 'It was denied'}.${reason} Do not run it; carry on without it.`;
+}
+
+/**
+ * How an answered question is kept in the session record until Claude has it:
+ * a `deny` (the question call itself is not made again) whose reason carries
+ * the answers, which recoveryPrompt tells Claude.
+ */
+export function answeredDecision(answers: Record<string, string>, by?: {id: string; username: string}): NonNullable<PendingApproval['decision']> {
+  const told = Object.entries(answers)
+    .map(([q, a]) => `"${q}" → ${a}`)
+    .join('; ');
+  return {decision: 'deny', by, reason: `${ANSWERED_AFTER_RESTART} ${told}`};
 }
 
 /** Is a new tool call the same as an approved one? The free-text `description` may differ. */

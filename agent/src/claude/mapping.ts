@@ -70,8 +70,8 @@ export class OutputMapper {
     switch (event.type) {
       case 'message_start':
         if (event.message?.id) this.streamedMessages.add(event.message.id);
-        this.blocks.clear();
-        return [];
+        // Blocks still open belong to a message that was cut off (e.g. a retried request): finish them as they stand.
+        return this.closeAll();
       case 'content_block_start':
         if (event.content_block?.type === 'text') {
           const b: OpenBlock = {messageId: this.nextId(), text: event.content_block.text ?? '', sentText: '', lastSentAt: -Infinity};

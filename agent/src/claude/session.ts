@@ -12,30 +12,40 @@
  * message that arrives while a turn is running waits in `queue` (saved in the
  * session record, so a restart delivers it) until the turn's result.
  */
+import {spawn} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import type {CanUseTool, HookCallback, Options, PermissionResult, Query, SDKMessage, SDKUserMessage} from '@anthropic-ai/claude-agent-sdk';
+import type {CanUseTool, HookCallback, Options, PermissionResult, Query, SDKMessage, SDKUserMessage, SpawnedProcess, SpawnOptions} from '@anthropic-ai/claude-agent-sdk';
 import type {RootCheck} from '../config/roots.js';
 import {currentBranch, ensureWorktree} from '../git/worktree.js';
-import {MAX_NOTICE_CHARS, type Answer, type Decision, type Output, type PermissionMode, type SessionStatus, type UserRef} from '../plugin/protocol.js';
-import type {PendingApproval, QueuedItem, SessionStore} from '../sessions/store.js';
+import {MAX_NOTICE_CHARS, type Answer, type Decision, type Output, type PermissionMode, type SessionStatus, type TextOutput, type UserRef} from '../plugin/protocol.js';
+import type {MessageItem, PendingApproval, QueuedItem, SessionStore} from '../sessions/store.js';
 import {describeError, shortId, type Logger} from '../util/log.js';
-import {denyMessage, matchesPending} from './approvals.js';
+import {answeredDecision, denyMessage, matchesPending} from './approvals.js';
 import {NOTICES, planCommand} from './commands.js';
 import {InputQueue} from './input.js';
 import {OutputMapper} from './mapping.js';
 import {EDIT_TOOLS, previewFor, type FileSnapshot} from './preview.js';
 import {readSnapshot} from './snapshot.js';
 import {ToolCalls, answeredInput, appliedDiff, questionsOf, resultOutputs} from './tools.js';
+import {CUT_MARKERS, NEW_CONVERSATION_NOTICE, finishCutText, isMissingConversation, turnPrompt} from './recovery.js';
 import {planOf, userContent, type Attachment} from './turns.js';
 
 export type QueryFn = (params: {prompt: AsyncIterable<SDKUserMessage>; options?: Options}) => Query;
 
+export interface EmitOptions {
+  /** Awaited after the output is on disk, before it is first sent (see Outbox.enqueue). */
+  beforeSend?: () => Promise<unknown>;
+}
+
 export interface RunnerDeps {
   query: QueryFn;
-  /** Queue an output; `onRejected` runs if the plugin refuses it for good (4xx). */
-  emit: (out: Output, onRejected?: (reason: string) => void) => void;
+  /**
+   * Queue an output (through the outbox). If the plugin refuses an approval
+   * or question for good, the daemon denies it with `cardRefused`.
+   */
+  emit: (out: Output, opts?: EmitOptions) => void;
   store: SessionStore;
   log: Logger;
   /** Environment for Claude Code (process.env, so ANTHROPIC_BASE_URL and friends pass through). */
@@ -71,6 +81,8 @@ interface Proc {
   replaced: boolean;
   /** Its first init was logged. */
   announced: boolean;
+  /** It was asked to resume a conversation it does not have: a new one starts instead. */
+  missingConversation: boolean;
 }
 
 /**
@@ -86,9 +98,15 @@ export class SessionRunner {
   readonly done: Promise<void>;
   private readonly mapper: OutputMapper;
   private readonly waiters = new Map<string, Waiter>();
+  /** Request ids of the cards this runner asked for (the record may also hold ones from before a restart). */
+  private readonly ownRequests = new Set<string>();
   /** Tool calls already approved for a resumed session (see recoveryPrompt). */
   private readonly preApproved: PendingApproval[] = [];
   private readonly queue: QueuedItem[];
+  /** The user turn Claude Code is on (saved as the record's `turn` until its result). */
+  private turn: MessageItem | undefined;
+  /** Text blocks streaming to the thread, by message id: the last text queued, and whether its `done` report is on its way. */
+  private readonly streams = new Map<string, {text: string; closing: boolean}>();
   private proc: Proc | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ending: 'stop' | 'shutdown' | undefined;
@@ -150,18 +168,28 @@ export class SessionRunner {
     return this.queue.length;
   }
 
-  /** Start Claude Code (or resume it), optionally with a first user message; queued work follows. */
-  start(firstMessage?: string): void {
+  /**
+   * Start Claude Code (or resume it), optionally with a user message that
+   * goes before the queued work (a recovery prompt). The queue is saved
+   * before this returns (in the same write as changes made in this tick).
+   */
+  start(firstMessage?: string | MessageItem): void {
     this.running = true;
-    if (firstMessage !== undefined) this.queue.push({type: 'message', text: firstMessage});
+    if (firstMessage !== undefined) this.queue.unshift(typeof firstMessage === 'string' ? {type: 'message', text: firstMessage} : firstMessage);
     this.launch();
     void this.saveQueue();
     void this.pump();
   }
 
-  /** A new user turn (a participant's reply in the thread): now, or after the running turn. Images are files on disk. */
-  send(text: string, images: Attachment[] = []): void {
-    this.queue.push(images.length > 0 ? {type: 'message', text, images} : {type: 'message', text});
+  /**
+   * A new user turn (a participant's reply in the thread): now, or after the
+   * running turn (`front`: before the other queued ones). Images are files on
+   * disk. The record with the message is being saved when this returns.
+   */
+  send(text: string, images: Attachment[] = [], opts: {front?: boolean} = {}): void {
+    const item: QueuedItem = images.length > 0 ? {type: 'message', text, images} : {type: 'message', text};
+    if (opts.front) this.queue.unshift(item);
+    else this.queue.push(item);
     if (this.inTurn) this.deps.log.info(`session ${shortId(this.sessionId)}: Claude is busy; message queued (${this.queue.length} waiting)`);
     void this.saveQueue();
     void this.pump();
@@ -172,17 +200,34 @@ export class SessionRunner {
     this.preApproved.push(p);
   }
 
-  /** Answer a waiting AskUserQuestion; false when nothing here waits for that request. */
+  /** Answer a waiting AskUserQuestion; false when nothing here waits for that request. The record keeps the answers (see deliverDecision). */
   deliverAnswer(requestId: string, a: Answer): boolean {
-    return this.deliverDecision(requestId, {request_id: requestId, decision: 'approve', by: a.by, reason: '', answers: a.answers});
+    return this.deliver(requestId, {request_id: requestId, decision: 'approve', by: a.by, reason: '', answers: a.answers}, answeredDecision(a.answers, a.by));
   }
 
-  /** Resolve a live canUseTool; false when nothing here waits for that request. */
+  /**
+   * Resolve a live canUseTool; false when nothing here waits for that
+   * request. Claude Code gets the decision at once; the record keeps it
+   * (saved in this tick) until the tool's result comes, so a crash before
+   * then hands it to the resumed session instead of losing it.
+   */
   deliverDecision(requestId: string, d: Decision): boolean {
+    return this.deliver(requestId, d, {decision: d.decision, by: d.by, reason: d.reason ?? ''});
+  }
+
+  private deliver(requestId: string, d: Decision, recorded: RecordedDecision): boolean {
     const w = this.waiters.get(requestId);
     if (!w) return false;
     this.waiters.delete(requestId);
     w.resolve(d);
+    if (!this.quiet) this.recordDecision(requestId, recorded);
+    return true;
+  }
+
+  /** The plugin refused an approval or question card for good: deny the tool call that waits for it. */
+  cardRefused(requestId: string, reason: string): boolean {
+    if (!this.waiters.has(requestId)) return false;
+    this.cancelWaiter(requestId, reason);
     return true;
   }
 
@@ -240,8 +285,8 @@ export class SessionRunner {
 
   /** The agent is exiting: end Claude Code but keep every record, so a restart picks the session up again. */
   async shutdown(): Promise<void> {
-    // Text that was streaming is finished as it stands, so no post is left looking live.
-    for (const out of this.mapper.closeAll()) this.emit(out);
+    // Text that was streaming is finished and marked, so no post is left looking live; the turn resumes on the next start.
+    this.closeStreams(CUT_MARKERS.shutdown);
     this.quiet = true;
     this.ending = 'shutdown';
     this.endProc();
@@ -258,6 +303,7 @@ export class SessionRunner {
   /** Start one Claude Code process in the current directory, resuming the conversation when there is one. */
   private launch(): void {
     const {log} = this.deps;
+    const sid = shortId(this.sessionId);
     const input = new InputQueue<SDKUserMessage>();
     const bypassByAgent = this.permissionMode === 'bypassPermissions' && !this.nativeBypass;
     const q = this.deps.query({
@@ -275,10 +321,13 @@ export class SessionRunner {
         permissionMode: bypassByAgent ? 'default' : this.permissionMode,
         allowDangerouslySkipPermissions: this.nativeBypass,
         pathToClaudeCodeExecutable: this.deps.pathToClaudeCodeExecutable,
-        stderr: (data) => log.debug(`session ${shortId(this.sessionId)}: claude: ${data.trimEnd()}`),
+        // Spawned here (as the SDK does) to learn the pid: a Claude Code left running by a killed agent is stopped on the next start.
+        spawnClaudeCodeProcess: (o) =>
+          spawnClaude(o, (data) => log.debug(`session ${sid}: claude: ${data.trimEnd()}`), (pid) => void this.savePid(pid)),
+        mcpServersDelivery: 'argv',
       },
     });
-    const proc: Proc = {q, input, replaced: false, announced: false, ended: Promise.resolve()};
+    const proc: Proc = {q, input, replaced: false, announced: false, missingConversation: false, ended: Promise.resolve()};
     proc.ended = this.consume(proc);
     this.proc = proc;
     if (this.ending) this.endProc();
@@ -295,7 +344,28 @@ export class SessionRunner {
       failure = err;
     }
     if (proc.replaced) return;
+    if (proc.missingConversation && !this.ending) return this.startNewConversation();
     await this.finalize(failure);
+  }
+
+  /**
+   * The conversation to resume is not on this machine (Claude Code's
+   * transcript is gone, or it was never written because the agent died too
+   * early): start a new one with the turn that was to go to the old one.
+   */
+  private async startNewConversation(): Promise<void> {
+    this.deps.log.warn(`session ${shortId(this.sessionId)}: Claude session ${shortId(this.claudeSessionId ?? '')} is not on this machine; starting a new conversation`);
+    this.claudeSessionId = undefined;
+    this.resumed = false;
+    if (this.turn) this.queue.unshift(this.turn);
+    this.turn = undefined;
+    this.inTurn = false;
+    // The new process first, in this tick: a pump still running must hand the turn to it, not to the old one.
+    this.launch();
+    void this.deps.store.update(this.sessionId, (r) => ({...r!, claude_session_id: undefined})).catch(() => undefined);
+    void this.saveQueue();
+    this.notice(NEW_CONVERSATION_NOTICE);
+    void this.pump();
   }
 
   /** The session's Claude Code is gone for good (stopped, shut down, crashed or exited). */
@@ -307,22 +377,36 @@ export class SessionRunner {
     this.inTurn = false;
     if (this.timer) clearTimeout(this.timer);
     this.denyWaiting({reason: 'Claude Code ended', by: undefined});
-    if (!this.quiet) {
+    if (this.quiet) {
+      // Shut down: the record stays as it is for the next start, but this process is gone.
+      await this.deps.store.update(this.sessionId, (r) => ({...r!, claude_pid: undefined})).catch(() => undefined);
+    } else {
+      this.closeStreams(this.ending === 'stop' ? CUT_MARKERS.stopped : CUT_MARKERS.ended);
       if (this.ending === 'stop') {
         this.emit({kind: 'status', status: 'ended'});
-        await this.deps.store.update(this.sessionId, (r) => ({...r!, state: 'ended', phase: 'idle', pending_approvals: [], queued: []})).catch(() => undefined);
+        await this.deps.store
+          .update(this.sessionId, (r) => ({...r!, state: 'ended', phase: 'idle', pending_approvals: [], queued: [], turn: undefined, claude_pid: undefined}))
+          .catch(() => undefined);
       } else if (failure) {
         const why = describeError(failure);
         log.error(`session ${shortId(this.sessionId)}: Claude Code failed: ${why}`);
         this.emit({kind: 'status', status: 'error', error: `Claude Code failed: ${why}. Reply in the thread to try again.`});
-        await this.savePhase('error');
+        await this.endTurnRecord('error');
       } else {
         log.info(`session ${shortId(this.sessionId)}: Claude Code exited`);
         this.emit({kind: 'status', status: 'idle'});
-        await this.savePhase('idle');
+        await this.endTurnRecord('idle');
       }
     }
     this.finish();
+  }
+
+  /** Claude Code ended by itself: the turn it was on is over (told in the thread), and no process runs for the session. */
+  private async endTurnRecord(phase: 'idle' | 'error'): Promise<void> {
+    this.endTurn();
+    await this.deps.store
+      .update(this.sessionId, (r) => ({...r!, phase, claude_pid: undefined}))
+      .catch((err: unknown) => this.deps.log.warn(`session ${shortId(this.sessionId)}: could not save its state: ${describeError(err)}`));
   }
 
   /** Hand the next queued item to Claude Code when no turn is running. */
@@ -332,16 +416,19 @@ export class SessionRunner {
     try {
       while (!this.inTurn && !this.ending && this.running && this.proc && this.queue.length > 0) {
         const item = this.queue.shift()!;
-        await this.saveQueue();
         if (item.type === 'message') {
+          // The queue without it and the turn with it, in one write: a crash from here on resumes this turn.
+          this.turn = item;
           this.inTurn = true;
           this.interruptRequested = false;
-          const content = await userContent(item.text, item.images ?? []);
+          void this.saveQueue();
+          const content = await userContent(turnPrompt(item), item.images ?? []);
           if (!this.proc) break;
           this.proc.input.push({type: 'user', message: {role: 'user', content}, parent_tool_use_id: null, session_id: this.claudeSessionId ?? ''});
           this.emit({kind: 'status', status: 'working'});
           await this.savePhase('working');
         } else {
+          await this.saveQueue();
           await this.moveTo(item.dir, item.branch);
           if (!this.ending) this.notice(item.notice);
         }
@@ -382,6 +469,9 @@ export class SessionRunner {
     const q = this.proc?.q;
     if (!this.inTurn || !q) return this.notice(NOTICES.nothingToInterrupt);
     this.interruptRequested = true;
+    // The turn is over for the people in the thread: a crash from now on does not resume it.
+    this.turn = undefined;
+    void this.saveQueue();
     // A tool call waiting for a card is cut off too (Claude Code also aborts it).
     this.denyWaiting({reason: 'the turn was interrupted', by: undefined});
     try {
@@ -438,11 +528,17 @@ export class SessionRunner {
     if (msg.type === 'system' && msg.subtype === 'compact_boundary') {
       this.notice(NOTICES.compacted(msg.compact_metadata?.pre_tokens));
     }
+    if (msg.type === 'result' && !proc.announced && msg.subtype !== 'success' && this.claudeSessionId && isMissingConversation(msg.errors ?? [])) {
+      // Nothing of the old conversation is here: consume() starts a new one with the same turn.
+      proc.missingConversation = true;
+      return;
+    }
     let interrupted = false;
     if (msg.type === 'result') {
       interrupted = this.interruptRequested;
       this.interruptRequested = false;
       this.inTurn = false;
+      this.endTurn();
       const cost = typeof msg.total_cost_usd === 'number' ? `, cost so far $${msg.total_cost_usd.toFixed(4)}` : '';
       log.info(`session ${sid}: turn ${interrupted ? 'interrupted' : 'finished'} (${msg.subtype}${msg.is_error ? ', error' : ''}${cost})`);
     }
@@ -473,6 +569,7 @@ export class SessionRunner {
     for (const r of this.toolCalls.takeResults(msg.message.content)) {
       const card = this.carded.get(r.id);
       this.carded.delete(r.id);
+      if (card) this.forgetApproval((p) => p.tool_use_id === r.id);
       const before = this.snapshots.get(r.id);
       this.snapshots.delete(r.id);
       if (card === 'denied') continue;
@@ -614,26 +711,56 @@ export class SessionRunner {
     const sid = shortId(this.sessionId);
     const requestId = randomUUID();
     const pending: PendingApproval = {request_id: requestId, tool_name: toolName, input, tool_use_id: options.toolUseID, created_at: Date.now()};
+    this.ownRequests.add(requestId);
+    // On disk before the card exists: a decision that comes while Claude Code is gone still finds it.
     await store.update(this.sessionId, (r) => ({...r!, phase: 'waiting', pending_approvals: [...(r?.pending_approvals ?? []), pending]}));
     const decision = new Promise<Decision>((resolve) => this.waiters.set(requestId, {resolve}));
-    const onAbort = () => this.deliverDecision(requestId, {request_id: requestId, decision: 'deny', reason: 'the tool call was cancelled', by: undefined});
+    const onAbort = () => this.cancelWaiter(requestId, 'the tool call was cancelled');
     options.signal.addEventListener('abort', onAbort, {once: true});
-    // No card, no decision: if the plugin refuses the request (too large, session gone), deny.
-    const refused = (reason: string) =>
-      this.deliverDecision(requestId, {
-        request_id: requestId,
-        decision: 'deny',
-        reason: `Mattermost refused the ${toolName === 'AskUserQuestion' ? 'question' : 'approval request'} (${reason})`,
-        by: undefined,
-      });
-    this.emit(card(requestId), refused);
+    // No card, no decision: if the plugin refuses the card for good, the daemon calls cardRefused and the tool is denied.
+    this.emit(card(requestId));
     this.emit({kind: 'status', status: 'waiting'});
     log.info(`session ${sid}: waiting for ${toolName === 'AskUserQuestion' ? 'an answer to a question' : `approval of ${toolName}`}${summary(input)}`);
     const d = await decision;
     options.signal.removeEventListener('abort', onAbort);
     if (this.quiet) return undefined;
-    await store.update(this.sessionId, (r) => ({...r!, phase: 'working', pending_approvals: (r?.pending_approvals ?? []).filter((p) => p.request_id !== requestId)}));
+    // Kept (decided) until the tool's result or the turn's end: see deliverDecision.
+    this.recordDecision(requestId, {decision: d.decision, by: d.by, reason: d.reason ?? ''});
     return d;
+  }
+
+  /** Resolve a waiting card from inside the agent (cancelled, refused): like a decision, without the record (waitFor keeps it). */
+  private cancelWaiter(requestId: string, reason: string): void {
+    const w = this.waiters.get(requestId);
+    if (!w) return;
+    this.waiters.delete(requestId);
+    w.resolve({request_id: requestId, decision: 'deny', reason, by: undefined});
+  }
+
+  /** The record keeps a decision with its pending approval (saved in this tick); the first one recorded stays. */
+  private recordDecision(requestId: string, decision: RecordedDecision): void {
+    void this.deps.store
+      .update(this.sessionId, (r) => ({
+        ...r!,
+        phase: 'working',
+        pending_approvals: (r?.pending_approvals ?? []).map((p) => (p.request_id === requestId && !p.decision ? {...p, decision} : p)),
+      }))
+      .catch((err: unknown) => this.deps.log.warn(`session ${shortId(this.sessionId)}: could not save a decision: ${describeError(err)}`));
+  }
+
+  /** Forget this runner's approvals that are done with (their tool ran, or the turn ended). */
+  private forgetApproval(done: (p: PendingApproval) => boolean): void {
+    const ids = new Set((this.deps.store.get(this.sessionId)?.pending_approvals ?? []).filter((p) => this.ownRequests.has(p.request_id) && done(p)).map((p) => p.request_id));
+    if (ids.size === 0) return;
+    for (const id of ids) this.ownRequests.delete(id);
+    void this.deps.store.update(this.sessionId, (r) => ({...r!, pending_approvals: (r?.pending_approvals ?? []).filter((p) => !ids.has(p.request_id))})).catch(() => undefined);
+  }
+
+  /** A turn's result came: it is over, and so are the cards it asked for. */
+  private endTurn(): void {
+    this.turn = undefined;
+    void this.saveQueue();
+    this.forgetApproval(() => true);
   }
 
   /** ExitPlanMode's input with the plan as markdown: Claude Code adds it from the plan file; else the agent reads that file. */
@@ -660,19 +787,67 @@ export class SessionRunner {
     this.emit({kind: 'notice', text: text.length <= MAX_NOTICE_CHARS ? text : text.slice(0, MAX_NOTICE_CHARS - 3) + '...'});
   }
 
-  private emit(out: Output, onRejected?: (reason: string) => void): void {
+  private emit(out: Output): void {
     if (this.quiet) return;
     if (out.kind === 'status') {
       if (out.error) out = {...out, error: clipField(out.error)};
       this.phase = out.status;
     }
-    this.deps.emit(out, onRejected);
+    if (out.kind === 'text') return this.emitText(out);
+    this.deps.emit(out);
   }
 
+  /**
+   * Streamed text and the record's `streams` move together so that a crash
+   * can always finish the post: an update goes out only once the record has
+   * its text; a block's `done` report is on disk before the block leaves the
+   * record.
+   */
+  private emitText(out: TextOutput): void {
+    const id = out.message_id;
+    if (!out.done) {
+      this.streams.set(id, {text: out.text, closing: false});
+      const saved = this.saveStreams();
+      this.deps.emit(out, {beforeSend: () => saved});
+      return;
+    }
+    if (!this.streams.has(id)) return this.deps.emit(out);
+    this.streams.set(id, {text: this.streams.get(id)!.text, closing: true});
+    this.deps.emit(out, {
+      beforeSend: () => {
+        this.streams.delete(id);
+        return this.saveStreams();
+      },
+    });
+  }
+
+  /** Finish every text block still streaming, marked with why it was cut. */
+  private closeStreams(marker: string): void {
+    const closed = this.mapper.closeAll();
+    for (const out of closed) this.emit({...out, text: finishCutText(out.text, marker)});
+    for (const [id, st] of this.streams) {
+      if (!st.closing && !closed.some((o) => o.message_id === id)) this.emit({kind: 'text', message_id: id, text: finishCutText(st.text, marker), done: true});
+    }
+  }
+
+  private saveStreams(): Promise<unknown> {
+    const streams = [...this.streams].map(([message_id, s]) => ({message_id, text: s.text}));
+    return this.deps.store
+      .update(this.sessionId, (r) => ({...r!, streams}))
+      .catch((err: unknown) => this.deps.log.warn(`session ${shortId(this.sessionId)}: could not save its streaming text: ${describeError(err)}`));
+  }
+
+  /** The queue and the turn in progress, in one write. */
   private async saveQueue(): Promise<void> {
+    const queued = [...this.queue];
+    const turn = this.turn;
     await this.deps.store
-      .update(this.sessionId, (r) => ({...r!, queued: [...this.queue]}))
+      .update(this.sessionId, (r) => ({...r!, queued, turn}))
       .catch((err: unknown) => this.deps.log.warn(`session ${shortId(this.sessionId)}: could not save its queue: ${describeError(err)}`));
+  }
+
+  private async savePid(pid: number): Promise<void> {
+    await this.deps.store.update(this.sessionId, (r) => ({...r!, claude_pid: pid})).catch(() => undefined);
   }
 
   private async savePhase(phase: 'working' | 'waiting' | 'idle' | 'error'): Promise<void> {
@@ -683,6 +858,7 @@ export class SessionRunner {
 }
 
 type CanUseToolOptions = Parameters<CanUseTool>[2];
+type RecordedDecision = NonNullable<PendingApproval['decision']>;
 
 /**
  * Claude Code's environment. The todo panel needs TodoWrite, which current
@@ -706,4 +882,17 @@ function clipField(s: string): string {
 function summary(input: Record<string, unknown>): string {
   const s = typeof input.command === 'string' ? input.command : typeof input.file_path === 'string' ? input.file_path : '';
   return s ? `: ${s.length > 80 ? s.slice(0, 77) + '...' : s}` : '';
+}
+
+/**
+ * Claude Code's process, spawned as the SDK spawns it (pipes for stdio, the
+ * SDK's abort signal), with its stderr passed on and its pid reported.
+ */
+function spawnClaude(o: SpawnOptions, onStderr: (data: string) => void, onPid: (pid: number) => void): SpawnedProcess {
+  const child = spawn(o.command, o.args, {cwd: o.cwd, env: o.env as NodeJS.ProcessEnv, signal: o.signal, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true});
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', onStderr);
+  child.stderr.on('error', () => undefined);
+  if (child.pid !== undefined) onPid(child.pid);
+  return child;
 }

@@ -5,6 +5,7 @@ import {
   API_BASE,
   API_VERSION,
   EVENT_TYPES,
+  MAX_OUTPUT_BODY_BYTES,
   agentEvent,
   eventsResponse,
   helloResponse,
@@ -18,7 +19,7 @@ import {
 /** The header that carries the agent token (docs/protocol.md). */
 export const TOKEN_HEADER = 'X-Claude-Agent-Token';
 
-/** The plugin refused the token: it was revoked or never existed. Fatal. */
+/** The plugin refused the token (401 on any agent route): revoked, unknown, or its user deactivated. Fatal. */
 export class RevokedTokenError extends Error {}
 /** The plugin does not speak our API version. Fatal. */
 export class ApiMismatchError extends Error {
@@ -32,8 +33,17 @@ export class RejectedError extends Error {
     super(message);
   }
 }
-/** Network error, timeout, 5xx, 429, or an unreadable answer: worth retrying. */
-export class TransientError extends Error {}
+/** Network error, timeout, 5xx, 429, or an unreadable answer: worth retrying. `status` is set when the plugin answered. */
+export class TransientError extends Error {
+  readonly status?: number;
+  /** The plugin's `Retry-After` (503: the same request is still being handled; 429), in ms. */
+  readonly retryAfterMs?: number;
+  constructor(message: string, options?: {cause?: unknown; status?: number; retryAfterMs?: number}) {
+    super(message, options);
+    this.status = options?.status;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
 
 export interface PluginClientOptions {
   url: string;
@@ -101,9 +111,15 @@ export class PluginClient {
     await this.request('POST', '/agent/events/ack', {body: {seq}});
   }
 
+  /** One output report. A body over the route's limit is refused here (RejectedError 413) without sending it. */
   async output(sessionId: string, idempotencyKey: string, body: Output): Promise<unknown> {
+    const json = JSON.stringify(body);
+    const bytes = Buffer.byteLength(json);
+    if (bytes > MAX_OUTPUT_BODY_BYTES) {
+      throw new RejectedError(`the ${body.kind} report is ${bytes} bytes, more than the ${MAX_OUTPUT_BODY_BYTES / (1024 * 1024)} MiB the plugin takes`, 413);
+    }
     return this.request('POST', `/agent/sessions/${encodeURIComponent(sessionId)}/output`, {
-      body,
+      json,
       headers: {'Idempotency-Key': idempotencyKey},
     });
   }
@@ -134,6 +150,8 @@ export class PluginClient {
     path: string,
     opts: {
       body?: unknown;
+      /** `body` already serialised. */
+      json?: string;
       /** A raw request body (file upload) instead of JSON. */
       raw?: Uint8Array;
       /** Read a successful answer as bytes, at most this many. */
@@ -145,7 +163,8 @@ export class PluginClient {
     } = {},
   ): Promise<unknown> {
     const headers: Record<string, string> = {Accept: opts.binary ? '*/*' : 'application/json', ...opts.headers};
-    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    const json = opts.json ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
     // Our own header, not `Authorization: Bearer`: Mattermost tries every
     // Bearer token on a plugin route as one of its sessions first (two
     // database look-ups per request) before handing the request over.
@@ -165,7 +184,7 @@ export class PluginClient {
         res = await this.fetch(this.base + path, {
           method,
           headers,
-          body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+          body: opts.raw ?? json,
           signal: ctl.signal,
         });
       } catch (err) {
@@ -193,7 +212,9 @@ export class PluginClient {
       const d = (data ?? {}) as {plugin_version?: string; api_version?: number};
       throw new ApiMismatchError(message, d.plugin_version, d.api_version);
     }
-    if (res.status === 429 || res.status === 408 || res.status >= 500) throw new TransientError(`${message} (HTTP ${res.status})`);
+    if (res.status === 429 || res.status === 408 || res.status >= 500) {
+      throw new TransientError(`${message} (HTTP ${res.status})`, {status: res.status, retryAfterMs: retryAfter(res.headers.get('retry-after'))});
+    }
     throw new RejectedError(message, res.status);
   }
 }
@@ -218,6 +239,12 @@ async function readLimited(res: Response, max: number): Promise<Buffer> {
     throw new TransientError(`download cut short: ${networkMessage(err)}`, {cause: err});
   }
   return Buffer.concat(chunks);
+}
+
+/** `Retry-After` in seconds (the plugin does not send dates), at most a minute. */
+function retryAfter(header: string | null): number | undefined {
+  const seconds = Number(header);
+  return header && Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) * 1000 : undefined;
 }
 
 function errorMessage(data: unknown): string | undefined {

@@ -195,5 +195,7 @@ export type Output = StatusOutput | TextOutput | ApprovalOutput | NoticeOutput |
 export const MAX_TEXT_CHARS = 200_000;
 export const MAX_NOTICE_CHARS = 16_000;
 export const MAX_TOOL_OUTPUT_CHARS = 1_000_000;
+/** The output route takes bodies up to 8 MiB (the other routes 1 MiB). */
+export const MAX_OUTPUT_BODY_BYTES = 8 * 1024 * 1024;
 /** Files to and from the thread (attachments, `!file`). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;

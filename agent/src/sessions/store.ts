@@ -1,9 +1,19 @@
 /**
  * What the agent remembers about each session across restarts, one JSON file
- * per session in `<config dir>/sessions/`: the Claude session id (to resume),
- * the working directory, and an approval that was pending when the Claude
- * process went away, together with its decision once it arrives (the durable
- * inbox for decisions: kept until a resumed session has consumed it).
+ * per session in `<config dir>/sessions/`: everything a restart after a crash
+ * needs to lose nothing (agent/README.md, "Restarts"):
+ * - the Claude session id (to resume), the working directory, mode, model;
+ * - the work queued for Claude (`queued`) and the turn Claude is on (`turn`),
+ *   so a turn cut by a crash is resumed and no message is lost;
+ * - the approvals of the turn, with their decisions once made (the durable
+ *   inbox for decisions: a decision that arrives while the Claude process is
+ *   gone waits here until a resumed session has consumed it);
+ * - the text blocks still streaming and their last text (`streams`), so a
+ *   post cut by a crash is finished and marked;
+ * - the last inbox event applied (`last_event`), so a redelivered event is
+ *   not applied twice;
+ * - the pid of its Claude Code process, so one left running by a killed
+ *   agent is stopped before the session resumes.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -33,11 +43,26 @@ export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
  * a change of directory (`!cd`, `!worktree`) that applies between turns.
  * Kept on disk so that a restart delivers what was queued.
  */
+const messageItemSchema = z.object({
+  type: z.literal('message'),
+  text: z.string(),
+  images: z.array(z.object({path: z.string(), media_type: z.string()})).optional(),
+  /**
+   * A turn a restart cut off, given to Claude again: it is sent wrapped in a
+   * note saying so (claude/recovery.ts), the text itself stays as it came.
+   */
+  interrupted: z.boolean().optional(),
+});
 export const queuedItemSchema = z.discriminatedUnion('type', [
-  z.object({type: z.literal('message'), text: z.string(), images: z.array(z.object({path: z.string(), media_type: z.string()})).optional()}),
+  messageItemSchema,
   z.object({type: z.literal('cd'), dir: z.string(), branch: z.string().default(''), notice: z.string()}),
 ]);
 export type QueuedItem = z.infer<typeof queuedItemSchema>;
+export type MessageItem = z.infer<typeof messageItemSchema>;
+
+/** A text block still streaming: its message id and the last text queued for the plugin. */
+export const openStreamSchema = z.object({message_id: z.string(), text: z.string()});
+export type OpenStream = z.infer<typeof openStreamSchema>;
 
 const permissionModeSchema = z.enum(['default', 'acceptEdits', 'plan', 'bypassPermissions']);
 
@@ -59,16 +84,30 @@ export const sessionRecordSchema = z.object({
   channel_id: z.string().optional(),
   root_id: z.string().optional(),
   queued: z.array(queuedItemSchema).optional(),
+  /** The user turn handed to Claude Code whose result has not come yet. */
+  turn: messageItemSchema.optional(),
+  /** Text blocks being streamed to the thread (not `done` yet). */
+  streams: z.array(openStreamSchema).optional(),
   /** Seq of the start event that (re)started the session: a redelivered start is recognised by it. */
   start_seq: z.number().optional(),
+  /** The last inbox event applied to this session (seq and its created_at): a redelivered one is skipped. */
+  last_event: z.object({seq: z.number(), at: z.number().optional()}).optional(),
+  /** The Claude Code process running this session, while it runs. */
+  claude_pid: z.number().int().positive().optional(),
   created_at: z.number(),
   updated_at: z.number(),
 });
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
 
+/** A session's saves: the one being written, and the one waiting to start (which will write the latest record). */
+interface Saves {
+  current: Promise<void>;
+  next?: Promise<void>;
+}
+
 export class SessionStore {
   private cache = new Map<string, SessionRecord>();
-  private writes = new Map<string, Promise<void>>();
+  private saves = new Map<string, Saves>();
 
   constructor(private readonly dir: string) {}
 
@@ -88,16 +127,17 @@ export class SessionStore {
     return out;
   }
 
-  /** Resolves when every save started so far has finished (before the process exits). */
+  /** Resolves when every change made so far is on disk. */
   async flush(): Promise<void> {
-    await Promise.all([...this.writes.values()].map((w) => w.catch(() => undefined)));
+    await Promise.all([...this.saves.values()].map((s) => (s.next ?? s.current).catch(() => undefined)));
   }
 
   /** Forget a session (its file too). */
   async remove(sessionId: string): Promise<void> {
-    await this.writes.get(sessionId)?.catch(() => undefined);
+    const s = this.saves.get(sessionId);
+    await (s?.next ?? s?.current)?.catch(() => undefined);
     this.cache.delete(sessionId);
-    this.writes.delete(sessionId);
+    this.saves.delete(sessionId);
     await fs.rm(path.join(this.dir, fileName(sessionId)), {force: true});
   }
 
@@ -105,15 +145,35 @@ export class SessionStore {
     return this.cache.get(sessionId);
   }
 
-  /** Apply a change and save it; saves of one session are serialised so the file always holds the latest. */
+  /**
+   * Apply a change and save it. The change applies at once (`get` sees it);
+   * the returned promise resolves once it is on disk. Saves of one session
+   * are serialised and each writes the latest record, so changes made in the
+   * same tick land in one atomic write (a crash keeps all of them or none),
+   * and a burst of changes costs one write per disk round trip, not one each.
+   */
   async update(sessionId: string, change: (r: SessionRecord | undefined) => SessionRecord): Promise<SessionRecord> {
     const next = {...change(this.cache.get(sessionId)), updated_at: Date.now()};
     this.cache.set(sessionId, next);
+    await this.save(sessionId);
+    return next;
+  }
+
+  private save(sessionId: string): Promise<void> {
+    const s = this.saves.get(sessionId) ?? {current: Promise.resolve()};
+    this.saves.set(sessionId, s);
+    if (s.next) return s.next;
     const file = path.join(this.dir, fileName(sessionId));
-    const prev = this.writes.get(sessionId) ?? Promise.resolve();
-    const write = prev.catch(() => undefined).then(() => writeFileAtomic(file, JSON.stringify(next, null, 2) + '\n'));
-    this.writes.set(sessionId, write);
-    await write;
+    const next: Promise<void> = s.current
+      .catch(() => undefined)
+      .then(() => {
+        // From here on, a change needs a write of its own: this one has taken the record as it is now.
+        s.current = next;
+        s.next = undefined;
+        const rec = this.cache.get(sessionId);
+        return rec ? writeFileAtomic(file, JSON.stringify(rec, null, 2) + '\n') : undefined;
+      });
+    s.next = next;
     return next;
   }
 }

@@ -26,6 +26,10 @@ export interface FakeModel {
   /** Requests from Claude Code's main loop (they carry tools). */
   mainRequests(): RecordedRequest[];
   reset(): void;
+  /** Streams that start from now on stall after this many characters of text, until their client goes away (undefined: none stall). */
+  stallTextAfter(chars: number | undefined): void;
+  /** Streams stalled now, waiting for their client to go away. */
+  stalledStreams(): number;
   close(): Promise<void>;
 }
 

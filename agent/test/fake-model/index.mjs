@@ -18,6 +18,9 @@
 //     TodoWrite with the next item completed
 //   [[edit: <path> | <old> => <new>]] → Read, then Edit; [[write: <path> | <content>]] → Read, then Write
 //   [[image?]] → "I see N image(s)" (image blocks in the latest user turn)
+//   [[write-big: <path> | <bytes>]] → Read, then Write of that many bytes (a tool input too large for a card)
+//   <interrupted_message>X</interrupted_message> (the agent resuming a turn a restart
+//     cut off) → answered as if X were the latest user turn
 //   Tools Claude Code defers (ExitPlanMode, TodoWrite, …) are loaded first with
 //   ToolSearch "select:<name>", as a real model does.
 //   a tool_result for our tool_use (and no new user text) → final text quoting
@@ -39,6 +42,8 @@ const TODOS_RE = /\[\[todos:\s*([\s\S]+?)\]\]/;
 const TODOS_ADVANCE_RE = /\[\[todos-advance\]\]/;
 const EDIT_RE = /\[\[edit:\s*([^|\]]+?)\s*\|\s*([\s\S]*?)\s*=>\s*([\s\S]*?)\s*\]\]/;
 const WRITE_RE = /\[\[write:\s*([^|\]]+?)\s*\|\s*([\s\S]*?)\]\]/;
+const WRITE_BIG_RE = /\[\[write-big:\s*([^|\]]+?)\s*\|\s*(\d+)\s*\]\]/;
+const INTERRUPTED_RE = /<interrupted_message>\n?([\s\S]*?)\n?<\/interrupted_message>/;
 const IMAGE_RE = /\[\[image\?\]\]/;
 const COMPACT_RE = /Your task is to create a detailed summary of the conversation so far/;
 const SIDE_ANSWER = 'Fake reply';
@@ -55,6 +60,9 @@ export async function startFakeModel(opts = {}) {
   const sockets = new Set();
   /** Image blocks that reached the model in a latest user turn, each once: {media_type, bytes, sha256}. */
   const images = [];
+  /** Streams that start while this is set stop sending text after that many characters (until their connection closes). */
+  let stallAfter;
+  let stalled = 0;
 
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -124,6 +132,8 @@ export async function startFakeModel(opts = {}) {
   }
 
   async function stream(res, message) {
+    const stallAt = stallAfter;
+    let sentChars = 0;
     res.writeHead(200, {'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': 'req_fake'});
     const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     send('message_start', {
@@ -136,7 +146,15 @@ export async function startFakeModel(opts = {}) {
         send('content_block_start', {type: 'content_block_start', index, content_block: {type: 'text', text: ''}});
         for (const piece of split(block.text, chunkSize)) {
           await sleep(chunkDelayMs);
+          if (stallAt !== undefined && sentChars >= stallAt) {
+            // Stalled mid-text, as a slow model would be: nothing more until the client goes away.
+            stalled += 1;
+            await new Promise((resolve) => res.once('close', resolve));
+            stalled -= 1;
+            return;
+          }
           send('content_block_delta', {type: 'content_block_delta', index, delta: {type: 'text_delta', text: piece}});
+          sentChars += piece.length;
         }
       } else {
         send('content_block_start', {
@@ -176,6 +194,12 @@ export async function startFakeModel(opts = {}) {
       requests.length = 0;
       images.length = 0;
     },
+    /** Streams that start from now on stall after `chars` characters of text (undefined: no more stalling). */
+    stallTextAfter: (chars) => {
+      stallAfter = chars;
+    },
+    /** Streams stalled now (see stallTextAfter). */
+    stalledStreams: () => stalled,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
@@ -193,11 +217,11 @@ export function script(body) {
   const lastIndex = messages.findLastIndex((m) => m && m.role === 'user');
   const last = messages[lastIndex];
   const results = blocksOf(last).filter((b) => b.type === 'tool_result');
-  const prompt = userText(last);
+  const prompt = promptOf(userText(last));
   const earlier = messages
     .slice(0, Math.max(0, lastIndex))
     .filter((m) => m && m.role === 'user')
-    .flatMap((m) => recallLines(userText(m)));
+    .flatMap((m) => recallLines(promptOf(userText(m))));
   // Thread context that came with the latest turn counts as earlier messages too.
   const context = threadContext(prompt).context;
   if (COMPACT_RE.test(prompt)) {
@@ -342,6 +366,19 @@ function flowFor(prompt, all, triggerIndex) {
       finish: toolResultText,
     };
   }
+  m = WRITE_BIG_RE.exec(prompt);
+  if (m) {
+    const file_path = m[1].trim();
+    const size = Number(m[2]);
+    const content = ('x'.repeat(99) + '\n').repeat(Math.ceil(size / 100)).slice(0, size);
+    return {
+      calls: [
+        {name: 'Read', input: {file_path}, text: `Writing ${file_path}.`, mayFail: true},
+        {name: 'Write', input: {file_path, content}},
+      ],
+      finish: toolResultText,
+    };
+  }
   m = WRITE_RE.exec(prompt);
   if (m) {
     const file_path = m[1].trim();
@@ -369,7 +406,7 @@ function continueFlow(body, messages, lastIndex, prompt, results) {
     triggerIndex = messages.slice(0, lastIndex).findLastIndex((m) => m && m.role === 'user' && userText(m));
     if (triggerIndex < 0) return undefined;
   }
-  const trigger = userText(messages[triggerIndex]);
+  const trigger = promptOf(userText(messages[triggerIndex]));
   const flow = flowFor(trigger, messages, triggerIndex);
   if (!flow) return undefined;
   const uses = messages
@@ -523,6 +560,16 @@ function userText(message) {
     )
     .filter(Boolean)
     .join('\n');
+}
+
+/**
+ * The text a turn asks for: a turn the agent resumes after a restart cut it
+ * off carries the original message in <interrupted_message> tags, and a model
+ * answers that message.
+ */
+function promptOf(text) {
+  const m = INTERRUPTED_RE.exec(text);
+  return m ? m[1].trim() : text;
 }
 
 function resultText(content) {

@@ -38,6 +38,24 @@ export class FakePlugin {
   revoked = false;
   /** While true, output POSTs fail with 503 (a plugin outage for output only). */
   outputDown = false;
+  /**
+   * Agent routes (path after the API base, e.g. `/agent/events/ack`) that answer
+   * 401 as for a deactivated user's token, while the others still work.
+   */
+  unauthorized: RegExp | undefined;
+  /**
+   * An answer of the plugin's own for an output it will not take, like the
+   * real one: by default an approval whose input is too large for a card is a
+   * 400 (see refusal()); set it to play a plugin that refuses or fails on
+   * some output (a 4xx, a 5xx).
+   */
+  refuse: (sessionId: string, body: Record<string, any>) => {status: number; error: string} | undefined = refusal;
+  /** Requests wait for this before being answered while it is set: output POSTs by kind, `file_upload`, `file_download`. */
+  hold: {kinds: Set<string>; until: Promise<void>} | undefined;
+  /** Requests that were held (see `hold`). */
+  heldRequests = 0;
+  /** Output and upload requests received (accepted or not), in order. */
+  received: Array<{session_id: string; kind: string; status: number}> = [];
   outputs: RecordedOutput[] = [];
   duplicateKeys = 0;
   acked = 0;
@@ -50,6 +68,8 @@ export class FakePlugin {
   private files = new Map<string, {name: string; mime_type: string; bytes: Buffer}>();
   /** Files the agent posted with `POST /agent/sessions/{id}/files` (one per idempotency key). */
   uploads: Array<{session_id: string; key: string; name: string; bytes: Buffer}> = [];
+  /** File downloads answered. */
+  downloads = 0;
   /** While > 0, that many file downloads fail with 503 first. */
   fileDownloadsDown = 0;
   private pollers = new Set<() => void>();
@@ -102,6 +122,11 @@ export class FakePlugin {
     return id;
   }
 
+  /** A session the plugin knows (outputs for it are taken) without queueing a start: one an earlier run of the agent had. */
+  addSession(id: string): void {
+    this.sessions.add(id);
+  }
+
   /** A thread command (`!escape`, `!cd dir`, …) as a `command` event. */
   command(sessionId: string, name: string, args = ''): void {
     this.push('command', sessionId, {name, args, by: {id: 'u1', username: 'alice'}});
@@ -146,8 +171,21 @@ export class FakePlugin {
     return this.events.length;
   }
 
+  /** The newest event queued (its seq and created_at). */
+  lastEvent(): {seq: number; created_at: number} | undefined {
+    const e = this.events.at(-1);
+    return e && {seq: e.seq, created_at: e.created_at};
+  }
+
   of(sessionId: string, kind?: string): RecordedOutput[] {
     return this.outputs.filter((o) => o.session_id === sessionId && (!kind || o.body.kind === kind));
+  }
+
+  /** Text posts of a session whose last report is not `done` (shown as still being written). */
+  unfinishedTexts(sessionId: string): string[] {
+    const last = new Map<string, RecordedOutput>();
+    for (const o of this.of(sessionId, 'text')) last.set(o.body.message_id, o);
+    return [...last.values()].filter((o) => !o.body.done).map((o) => o.body.message_id);
   }
 
   /** Wait until `pick` finds something in the recorded outputs. */
@@ -171,6 +209,11 @@ export class FakePlugin {
     }
   }
 
+  private held(until: Promise<void>): Promise<void> {
+    this.heldRequests += 1;
+    return until;
+  }
+
   private push(type: string, sessionId: string, payload: Record<string, unknown>): void {
     this.seq += 1;
     this.events.push({seq: this.seq, type, session_id: sessionId, created_at: Date.now(), payload});
@@ -191,6 +234,7 @@ export class FakePlugin {
       return send(res, 200, {token: this.token, machine: {id: 'm1', name: body.name}, user: {id: 'u1', username: 'alice'}, plugin_version: '0.1.0', api_version: 1});
     }
     if (!this.authed(req)) return send(res, 401, {error: 'invalid or revoked agent token'});
+    if (this.unauthorized?.test(p)) return send(res, 401, {error: 'the user of this agent token is deactivated'});
     if (req.method === 'GET' && p === '/agent/hello') {
       this.hellos += 1;
       if (url.searchParams.get('api_version') !== String(this.apiVersion)) {
@@ -229,17 +273,20 @@ export class FakePlugin {
     }
     const file = /^\/agent\/files\/([^/]+)$/.exec(p);
     if (req.method === 'GET' && file) {
+      if (this.hold?.kinds.has('file_download')) await this.held(this.hold.until);
       const f = this.files.get(decodeURIComponent(file[1]!));
       if (!f) return send(res, 404, {error: 'unknown file'});
       if (this.fileDownloadsDown > 0) {
         this.fileDownloadsDown -= 1;
         return send(res, 503, {error: 'try again'});
       }
+      this.downloads += 1;
       res.writeHead(200, {'content-type': f.mime_type || 'application/octet-stream', 'content-length': f.bytes.length});
       return void res.end(f.bytes);
     }
     const upload = /^\/agent\/sessions\/([^/]+)\/files$/.exec(p);
     if (req.method === 'POST' && upload) {
+      if (this.hold?.kinds.has('file_upload')) await this.held(this.hold.until);
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(key)) return send(res, 400, {error: 'Idempotency-Key header is required'});
       const name = url.searchParams.get('name') ?? '';
@@ -254,6 +301,7 @@ export class FakePlugin {
       }
       const answer = {post_id: 'post-' + key, file_id: 'file-' + key};
       this.answers.set(key, answer);
+      this.received.push({session_id: sid, kind: 'file_upload', status: 200});
       this.uploads.push({session_id: sid, key, name, bytes: raw});
       for (const w of this.outputWaiters) w();
       this.outputWaiters.clear();
@@ -262,15 +310,21 @@ export class FakePlugin {
     const m = /^\/agent\/sessions\/([^/]+)\/output$/.exec(p);
     if (req.method === 'POST' && m) {
       if (this.outputDown) return send(res, 503, {error: 'plugin unavailable'});
+      if (this.hold?.kinds.has(body?.kind)) await this.held(this.hold.until);
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(key)) return send(res, 400, {error: 'Idempotency-Key header is required'});
       const sid = decodeURIComponent(m[1]!);
       if (!this.sessions.has(sid)) return send(res, 404, {error: 'unknown session'});
-      const seen = this.answers.get(key);
+      // As the real plugin: streamed text reports carry the whole text, so only `done` ones keep their answer for the key.
+      const keep = body.kind !== 'text' || body.done;
+      const seen = keep && this.answers.get(key);
       if (seen) {
         this.duplicateKeys += 1;
         return send(res, 200, seen);
       }
+      const refused = this.refuse(sid, body);
+      this.received.push({session_id: sid, kind: body.kind, status: refused?.status ?? 200});
+      if (refused) return send(res, refused.status, {error: refused.error});
       if (body.kind === 'notice' && (typeof body.text !== 'string' || body.text.length === 0 || body.text.length > 16_000)) return send(res, 400, {error: 'text is required (≤ 16 000 chars)'});
       const answer =
         body.kind === 'text'
@@ -280,14 +334,33 @@ export class FakePlugin {
             : body.kind === 'notice'
               ? {post_id: 'post-' + key}
               : {ok: true};
-      this.answers.set(key, answer);
-      this.outputs.push({session_id: sid, key, body, at: Date.now()});
+      if (keep) this.answers.set(key, answer);
+      this.outputs.push({session_id: sid, key, body: safeText(body), at: Date.now()});
       for (const w of this.outputWaiters) w();
       this.outputWaiters.clear();
       return send(res, 200, answer);
     }
     return send(res, 404, {error: 'not found'});
   }
+}
+
+/**
+ * What the real plugin refuses at its boundary (docs/protocol.md): an
+ * approval whose input is too large for a card's props (Mattermost's post
+ * props limit). A NUL or invalid UTF-8 is not refused: see safeText.
+ */
+export function refusal(_sessionId: string, body: Record<string, any>): {status: number; error: string} | undefined {
+  if (body.kind === 'approval' && JSON.stringify(body.input ?? {}).length > 780_000) return {status: 400, error: 'tool input is too large for an approval card'};
+  return undefined;
+}
+
+/** As the real plugin stores strings: a NUL and a lone surrogate (invalid UTF-8 once encoded) become U+FFFD, keys included. */
+export function safeText<T>(v: T): T {
+  // eslint-disable-next-line no-control-regex
+  if (typeof v === 'string') return v.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') as T;
+  if (Array.isArray(v)) return v.map(safeText) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [safeText(k), safeText(x)])) as T;
+  return v;
 }
 
 function send(res: http.ServerResponse, status: number, data: unknown): void {

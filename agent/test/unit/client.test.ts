@@ -53,6 +53,18 @@ describe('plugin client', () => {
     });
   }
 
+  it("a 503's Retry-After and status come with the transient error", async () => {
+    const {c} = client(() => new Response(JSON.stringify({error: 'still being handled'}), {status: 503, headers: {'retry-after': '3'}}));
+    await assert.rejects(c.output('s1', 'k', {kind: 'status', status: 'idle'}), (err: Error) => err instanceof TransientError && err.status === 503 && err.retryAfterMs === 3000);
+  });
+
+  it('an output over the 8 MiB the route takes is refused here, not sent', async () => {
+    const {c, calls} = client(() => json(200, {}));
+    const huge = {kind: 'tool_output' as const, tool_use_id: 't', tool_name: 'Bash', summary: '', output: 'x'.repeat(8 * 1024 * 1024), is_error: false};
+    await assert.rejects(c.output('s1', 'k', huge), (err: Error) => err instanceof RejectedError && err.status === 413 && /more than the 8 MiB/.test(err.message));
+    assert.equal(calls.length, 0);
+  });
+
   it('a 401 on /pair is a rejected code, not a revoked token', async () => {
     const {c} = client(() => json(401, {error: 'pairing code is invalid or expired'}));
     await assert.rejects(c.pair('x', 'n'), (err: Error) => err instanceof RejectedError && err.message === 'pairing code is invalid or expired');

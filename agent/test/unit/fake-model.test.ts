@@ -97,6 +97,22 @@ describe('fake model script', () => {
     assert.deepEqual((r.blocks[1] as {input: unknown}).input, {command: 'touch y'});
   });
 
+  it('a turn the agent resumes after a restart is answered as the message it carries', () => {
+    const wrapped = (m: string) => `(Message from the Mattermost agent) … cut off. The message was:\n<interrupted_message>\n${m}\n</interrupted_message>`;
+    assert.deepEqual(script({tools, messages: [user(wrapped('hello there'))]}).blocks, [{type: 'text', text: 'You said: hello there'}]);
+    const r = script({tools, messages: [user('[[bash: ls]]'), {role: 'assistant', content: []}, user(wrapped('[[bash: touch y]]'))]});
+    assert.deepEqual((r.blocks[1] as {input: unknown}).input, {command: 'touch y', description: 'Run touch y'});
+  });
+
+  it('[[write-big: path | n]] writes n bytes (after reading the file)', () => {
+    const read = script({tools: [{name: 'Read'}, {name: 'Write'}], messages: [user('[[write-big: big.txt | 1000]]')]});
+    assert.equal((read.blocks.at(-1) as {name: string}).name, 'Read');
+    const messages = [user('[[write-big: big.txt | 1000]]'), {role: 'assistant', content: [read.blocks.at(-1)]}, user([{type: 'tool_result', tool_use_id: 't', content: 'missing', is_error: true}])];
+    const write = script({tools: [{name: 'Read'}, {name: 'Write'}], messages}).blocks.at(-1) as unknown as {name: string; input: {content: string}};
+    assert.equal(write.name, 'Write');
+    assert.equal(write.input.content.length, 1000);
+  });
+
   it('anything else is echoed', () => {
     assert.deepEqual(script({tools, messages: [user('hi there')]}).blocks, [{type: 'text', text: 'You said: hi there'}]);
   });
@@ -188,6 +204,23 @@ describe('fake model server', () => {
       'content_block_start', 'content_block_delta', 'content_block_stop',
       'message_delta', 'message_stop',
     ]);
+  });
+
+  it('stalls streams started while asked to, after that much text, until the client goes away', async () => {
+    fake.stallTextAfter(24);
+    const ctl = new AbortController();
+    const res = await fetch(`${fake.url}/v1/messages?beta=true`, {method: 'POST', signal: ctl.signal, body: JSON.stringify({stream: true, tools, messages: [user('x'.repeat(200))]})});
+    fake.stallTextAfter(undefined);
+    const reader = res.body!.getReader();
+    let got = '';
+    while (fake.stalledStreams() === 0) got += new TextDecoder().decode((await reader.read()).value ?? new Uint8Array());
+    // A stream started afterwards is not stalled.
+    const other = await (await fetch(`${fake.url}/v1/messages?beta=true`, {method: 'POST', body: JSON.stringify({stream: true, tools, messages: [user('y')]})})).text();
+    assert.match(other, /message_stop/);
+    assert.doesNotMatch(got, /message_stop/);
+    ctl.abort();
+    await reader.cancel().catch(() => undefined);
+    while (fake.stalledStreams() > 0) await new Promise((r) => setTimeout(r, 5));
   });
 
   it('answers non-streaming requests, count_tokens and other paths, and records them', async () => {

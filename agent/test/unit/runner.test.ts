@@ -31,7 +31,7 @@ function askingQuery(tool: string, input: Record<string, unknown>, answers: Perm
 describe('canUseTool', () => {
   let dir: string;
   let store: SessionStore;
-  let outputs: Array<{out: Output; onRejected?: (r: string) => void}>;
+  let outputs: Array<{out: Output}>;
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-runner-'));
     store = new SessionStore(dir);
@@ -46,7 +46,7 @@ describe('canUseTool', () => {
   const runner = (answers: PermissionResult[], input: Record<string, unknown> = {command: 'touch x', description: 'Touch'}) =>
     new SessionRunner('s1', '/w', {
       query: askingQuery('Bash', input, answers),
-      emit: (out, onRejected) => outputs.push({out, onRejected}),
+      emit: (out) => outputs.push({out}),
       store,
       log: silentLogger,
       env: {},
@@ -69,8 +69,10 @@ describe('canUseTool', () => {
     assert.deepEqual(a.out, {kind: 'approval', request_id: (a.out as {request_id: string}).request_id, tool_name: 'Bash', input: {command: 'touch x', description: 'Touch'}, cwd: '/w', description: 'Touch'});
     assert.equal(store.get('s1')!.pending_approvals.length, 1, 'the pending approval is on disk while waiting');
     r.deliverDecision((a.out as {request_id: string}).request_id, {request_id: 'x', decision: 'approve', by: bob, reason: ''});
+    assert.deepEqual(store.get('s1')!.pending_approvals[0]!.decision, {decision: 'approve', by: bob, reason: ''}, 'the decision is on record in the same tick (before the event is acked)');
     assert.deepEqual(await answered(answers), {behavior: 'allow', updatedInput: {command: 'touch x', description: 'Touch'}});
-    assert.equal(store.get('s1')!.pending_approvals.length, 0);
+    while (store.get('s1')!.pending_approvals.length > 0) await new Promise((res) => setTimeout(res, 2));
+    assert.equal(store.get('s1')!.turn, undefined, 'the turn ended, and with it its approvals');
     await r.shutdown();
   });
 
@@ -100,10 +102,10 @@ describe('canUseTool', () => {
     const r = runner(answers);
     r.start('go');
     const a = await approval();
-    a.onRejected!('approval input is too large');
+    assert.equal(r.cardRefused((a.out as {request_id: string}).request_id, 'Mattermost refused the approval request (approval input is too large)'), true);
     const got = await answered(answers);
     assert.equal(got.behavior, 'deny');
-    assert.match((got as {message: string}).message, /refused the approval request \(approval input is too large\)/);
+    assert.equal((got as {message: string}).message, 'Denied: Mattermost refused the approval request (approval input is too large)');
     await r.shutdown();
   });
 
