@@ -1,0 +1,120 @@
+/**
+ * Sessions started in a terminal, with the real Claude Code binary in
+ * `claude -p` mode, its hooks installed by `claude-mattermost hooks install`
+ * into a temporary HOME, and the agent's fake plugin.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {after, before, describe, it} from 'node:test';
+import type {RecordedOutput} from '../helpers/fake-plugin.js';
+import {terminalHarness, type TerminalHarness} from '../helpers/terminal.js';
+
+describe('terminal sessions with real Claude Code (claude -p)', () => {
+  let t: TerminalHarness;
+
+  before(async () => {
+    t = await terminalHarness();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  const texts = (sid: string) => t.outs(sid, 'text').map((o) => String(o.body.text));
+  const found = (sid: string, kind: string, test: (o: RecordedOutput) => boolean) => (outs: RecordedOutput[]) =>
+    outs.find((o) => o.session_id === sid && o.body.kind === kind && test(o));
+
+  it('mirrors the prompt, the text and the tool output into a new thread', async () => {
+    const run = t.claude('[[bash: echo mirrored-output]]');
+    const sid = await t.opened(0);
+    const res = await run.done;
+    assert.equal(res.code, 0, res.stderr);
+    const open = t.plugin.opened[0]!.body;
+    assert.equal(open.origin, 'terminal');
+    assert.equal(open.cwd, t.workspace);
+    assert.match(open.claude_session_id, /^[0-9a-f-]{36}$/);
+    await t.plugin.waitFor(found(sid, 'notice', (o) => /terminal session ended/.test(o.body.text)), 30_000, 'the end of the terminal session');
+    assert.deepEqual(
+      t.outs(sid, 'prompt').map((o) => o.body.text),
+      ['[[bash: echo mirrored-output]]'],
+    );
+    assert.deepEqual(texts(sid), ["I'll run `echo mirrored-output`.", 'Done. Output: mirrored-output']);
+    const out = t.outs(sid, 'tool_output');
+    assert.equal(out.length, 1);
+    assert.equal(out[0]!.body.summary, 'echo mirrored-output');
+    assert.match(out[0]!.body.output, /mirrored-output/);
+    const statuses = t.outs(sid, 'status');
+    assert.ok(statuses.every((s) => s.body.runs_in === 'terminal'), 'every status says it runs in the terminal');
+    assert.ok(statuses.some((s) => s.body.status === 'idle'));
+    // Order: prompt, first text, tool output, final text.
+    const order = t.plugin.outputs.filter((o) => o.session_id === sid && ['prompt', 'text', 'tool_output'].includes(o.body.kind)).map((o) => o.body.kind);
+    assert.deepEqual(order, ['prompt', 'text', 'tool_output', 'text']);
+  });
+
+  it('asks in Mattermost; Approve lets the command run', async () => {
+    const before = t.plugin.opened.length;
+    const run = t.claude('[[bash: touch approved.txt]]');
+    const sid = await t.opened(before);
+    const card = await t.plugin.waitFor(found(sid, 'approval', () => true), 60_000, 'the approval card');
+    assert.equal(card.body.terminal, true);
+    assert.equal(card.body.tool_name, 'Bash');
+    assert.equal(card.body.input.command, 'touch approved.txt');
+    assert.equal(card.body.cwd, t.workspace);
+    await t.plugin.waitFor(found(sid, 'status', (o) => o.body.status === 'waiting'), 10_000, 'status waiting');
+    assert.equal(fs.existsSync(path.join(t.workspace, 'approved.txt')), false, 'nothing runs before the decision');
+    t.plugin.decide(sid, card.body.request_id, 'approve');
+    const res = await run.done;
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(fs.existsSync(path.join(t.workspace, 'approved.txt')), true);
+    await t.plugin.waitFor(found(sid, 'text', (o) => /^Done\. Output:/.test(o.body.text)), 30_000, 'the final text');
+    assert.equal(t.outs(sid, 'resolved').length, 0, 'a card decided in Mattermost is not "resolved" by the terminal');
+  });
+
+  it('Deny with reason: the command does not run and Claude is told why', async () => {
+    const before = t.plugin.opened.length;
+    const run = t.claude('[[bash: touch denied.txt]]');
+    const sid = await t.opened(before);
+    const card = await t.plugin.waitFor(found(sid, 'approval', () => true), 60_000, 'the approval card');
+    t.plugin.decide(sid, card.body.request_id, 'deny', 'not on main');
+    const res = await run.done;
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(fs.existsSync(path.join(t.workspace, 'denied.txt')), false);
+    await t.plugin.waitFor(found(sid, 'text', (o) => o.body.text === 'The command was denied: Denied by @bob: not on main'), 30_000, 'the denial reaching Claude');
+  });
+
+  it('a reply from the thread continues the session at its Stop, and while away the turn waits for the next one', async () => {
+    const before = t.plugin.opened.length;
+    const run = t.claude('[[bash: touch reply.txt]]');
+    const sid = await t.opened(before);
+    const card = await t.plugin.waitFor(found(sid, 'approval', () => true), 60_000, 'the approval card');
+    // Sent while Claude waits for the card: queued until its turn ends.
+    t.plugin.message(sid, 'please say queued-reply');
+    t.plugin.command(sid, 'away');
+    await t.plugin.waitFor(found(sid, 'notice', (o) => /^Away:/.test(o.body.text)), 10_000, 'the away notice');
+    t.plugin.decide(sid, card.body.request_id, 'approve');
+    await t.plugin.waitFor(found(sid, 'text', (o) => /Message from @alice in Mattermost: please say queued-reply/.test(o.body.text)), 60_000, 'Claude answering the queued reply');
+    // Away: the next Stop waits for a reply instead of ending the turn.
+    await t.plugin.waitFor(found(sid, 'attention', (o) => o.body.reason === 'turn_ended'), 30_000, 'attention: turn ended');
+    t.plugin.message(sid, 'please say while-away');
+    await t.plugin.waitFor(found(sid, 'text', (o) => /please say while-away/.test(o.body.text)), 60_000, 'Claude answering the reply sent while away');
+    await t.plugin.waitFor((outs) => outs.filter((o) => o.session_id === sid && o.body.kind === 'attention' && o.body.reason === 'turn_ended').length >= 2 && outs, 30_000, 'waiting again');
+    t.plugin.command(sid, 'back');
+    const res = await run.done;
+    assert.equal(res.code, 0, res.stderr);
+  });
+
+  it('plugin down: the hooks step aside, and the thread catches up when it is back', async () => {
+    t.plugin.down = true;
+    const before = t.plugin.opened.length;
+    const run = t.claude('[[bash: touch down.txt]]');
+    const res = await run.done;
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(fs.existsSync(path.join(t.workspace, 'down.txt')), false, 'never allowed on an error');
+    assert.match(res.stdout, /needs approval|denied|permission/i, 'Claude Code asked as usual (in -p mode: refused)');
+    t.plugin.down = false;
+    const sid = await t.opened(before);
+    await t.plugin.waitFor(found(sid, 'prompt', (o) => o.body.text === '[[bash: touch down.txt]]'), 60_000, 'the prompt mirrored after the outage');
+    await t.plugin.waitFor(found(sid, 'text', (o) => /^The command failed/.test(o.body.text)), 60_000, 'the final text mirrored after the outage');
+    assert.equal(t.outs(sid, 'approval').length, 0, 'no card for a call the terminal already answered');
+  });
+});
