@@ -112,7 +112,7 @@ export async function hooksStatus(opts: TerminalCliOptions): Promise<void> {
     }
     any = true;
     const missing = HOOK_EVENTS.filter((e) => !hooks.has(e));
-    out(`${file}: installed for ${[...hooks.keys()].join(', ')}${missing.length ? ` (missing: ${missing.join(', ')}; run \`hooks install\` again)` : ''}`);
+    out(`${file}: installed for ${HOOK_EVENTS.filter((e) => hooks.has(e)).join(', ')}${missing.length ? ` (missing: ${missing.join(', ')}; run \`hooks install\` again)` : ''}`);
     for (const command of new Set(hooks.values())) {
       const broken = brokenPaths(command);
       out(`  command: ${command}${broken.length ? `\n  ✗ ${broken.join(', ')} no longer exist${broken.length === 1 ? 's' : ''}: run \`claude-mattermost hooks install\` again` : ''}`);

@@ -184,6 +184,7 @@ export class TerminalSessions {
     }
   }
 
+  /** Stop: from now on nothing is posted or saved, so hooks cut off by the agent going away leave their cards to the next start. */
   async close(): Promise<void> {
     this.abort.abort();
     for (const live of this.live.values()) this.unwatch(live);
@@ -488,14 +489,15 @@ export class TerminalSessions {
       await this.emit(rec, isQuestion ? {kind: 'attention', reason: 'question', text: TEXTS.attentionQuestion} : {kind: 'attention', reason: 'approval', text: TEXTS.attentionApproval(toolName, summaryOf(toolName, toolInput))});
     }
     this.pollWhileCards(live);
+    const onGone = () => void this.hookGone(live, card);
+    signal.addEventListener('abort', onGone, {once: true});
+    if (signal.aborted) onGone();
 
     const shown = await Promise.race([accepted, sleep(this.cardAcceptMs, signal).then(() => false)]);
-    if (!shown && !card.settled) {
+    if (!shown && !card.settled && !signal.aborted) {
       log.info(`terminal session ${shortId(live.id)}: the card did not reach Mattermost in time; the terminal asks`);
       this.settle(live, card, stepAside('Mattermost did not take the card in time; the terminal asks'), 'terminal_asks');
     }
-    const onGone = () => void this.hookGone(live, card);
-    signal.addEventListener('abort', onGone, {once: true});
     const answer = await answered;
     signal.removeEventListener('abort', onGone);
     return answer;
@@ -503,7 +505,7 @@ export class TerminalSessions {
 
   /** The hook that waited for a card is gone (Claude Code killed it): the transcript says how the terminal answered, else it was left to the terminal. */
   private async hookGone(live: Live, card: Card): Promise<void> {
-    if (card.settled) return;
+    if (card.settled || this.closed) return;
     await this.drain(live);
     if (!card.settled) this.settle(live, card, {}, 'terminal_asks');
   }
@@ -927,6 +929,7 @@ export class TerminalSessions {
   }
 
   private async drainNow(live: Live): Promise<void> {
+    if (this.closed) return;
     const rec = this.store.get(live.id);
     if (!rec || !rec.session_id || rec.state !== 'open' || rec.runs_in !== 'terminal') return;
     const got = await readFrom(rec.transcript_path, rec.offset);
@@ -1048,12 +1051,16 @@ export class TerminalSessions {
     live.cards.delete(card.requestId);
     card.resolve(answer);
     const rec = this.store.get(live.id);
-    if (!rec) return;
+    if (!rec || this.closed) return;
     void (async () => {
       if (resolved && rec.session_id) await this.emit(rec, {kind: 'resolved', request_id: card.requestId, outcome: resolved});
       await this.store.update(live.id, (r) => ({...r!, pending: r!.pending.filter((id) => id !== card.requestId)}));
       if (resolved && live.cards.size === 0 && this.store.get(live.id)?.phase === 'waiting') await this.setPhase(live.id, 'working');
     })();
+  }
+
+  private get closed(): boolean {
+    return this.abort.signal.aborted;
   }
 
   private liveOf(id: string): Live {

@@ -37,7 +37,7 @@ export function findTarget(target: string, cwd: string, known: Known[]): Target 
   }
   const exact = withClaude.find((k) => k.session_id === t || k.claude_session_id === t);
   if (exact) return {ok: true, session: exact};
-  if (t.length >= 6) {
+  if (t.length >= 4) {
     const prefixed = withClaude.filter((k) => k.session_id.startsWith(t) || k.claude_session_id.startsWith(t));
     const ids = new Set(prefixed.map((k) => k.claude_session_id));
     if (ids.size === 1) return {ok: true, session: prefixed.sort((a, b) => b.updated_at - a.updated_at)[0]!};

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import type {RecordedOutput} from '../helpers/fake-plugin.js';
-import {terminalHarness, type TerminalHarness} from '../helpers/terminal.js';
+import {CLAUDE_BIN, terminalHarness, type TerminalHarness} from '../helpers/terminal.js';
 
 describe('terminal sessions with real Claude Code (claude -p)', () => {
   let t: TerminalHarness;
@@ -101,6 +101,37 @@ describe('terminal sessions with real Claude Code (claude -p)', () => {
     t.plugin.command(sid, 'back');
     const res = await run.done;
     assert.equal(res.code, 0, res.stderr);
+  });
+
+  it('Continue here ends the terminal\'s Claude Code and resumes the conversation in the agent; resume takes it back', async () => {
+    const before = t.plugin.opened.length;
+    const run = t.claude('[[bash: touch handover.txt]]');
+    const sid = await t.opened(before);
+    const card = await t.plugin.waitFor(found(sid, 'approval', () => true), 60_000, 'the approval card');
+    const claudeId = t.plugin.opened[before]!.body.claude_session_id as string;
+    t.plugin.command(sid, 'handover');
+    const res = await run.done;
+    assert.notEqual(res.code, null, 'the terminal Claude Code exited');
+    await t.plugin.waitFor(found(sid, 'resolved', (o) => o.body.request_id === card.body.request_id && o.body.outcome === 'terminal_asks'), 30_000, 'the card left to the terminal');
+    await t.plugin.waitFor(found(sid, 'status', (o) => o.body.runs_in === 'agent'), 30_000, 'status runs_in agent');
+    await t.plugin.waitFor(found(sid, 'notice', (o) => /^Continuing here/.test(o.body.text)), 30_000, 'the handover notice');
+    // The same conversation goes on in the agent: Claude has the terminal's turn.
+    t.plugin.message(sid, 'what did I ask? [[recall]]');
+    await t.plugin.waitFor(found(sid, 'text', (o) => /^Recall:\n\[\[bash: touch handover\.txt\]\]/.test(o.body.text)), 60_000, 'the agent resuming the same conversation');
+    const init = t.outs(sid, 'status').find((o) => o.body.runs_in === undefined && o.body.claude_session_id);
+    assert.equal(init?.body.claude_session_id, claudeId, 'the same Claude session id');
+    assert.equal(t.plugin.opened.length, before + 1, "the agent's own Claude Code is not mirrored a second time by the hooks");
+    await t.plugin.waitFor(found(sid, 'status', (o) => o.body.status === 'idle' && o.body.runs_in === undefined), 30_000, 'the agent turn ends');
+
+    // Back to the terminal: `claude-mattermost resume <session id>` runs `claude --resume <id>` there.
+    const wrapper = path.join(t.root, 'claude-wrapper.sh');
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec '${CLAUDE_BIN}' -p 'please say back-in-terminal' --permission-mode default "$@"\n`, {mode: 0o755});
+    const resumed = await t.cli(['resume', sid], {CLAUDE_MATTERMOST_CLAUDE: wrapper});
+    assert.equal(resumed.code, 0, resumed.stderr);
+    await t.plugin.waitFor(found(sid, 'status', (o) => o.body.runs_in === 'terminal' && o.body.status === 'idle'), 30_000, 'status runs_in terminal');
+    await t.plugin.waitFor(found(sid, 'prompt', (o) => o.body.text === 'please say back-in-terminal'), 60_000, 'the terminal prompt in the same thread');
+    await t.plugin.waitFor(found(sid, 'text', (o) => o.body.text === 'You said: please say back-in-terminal'), 60_000, 'the answer in the same thread');
+    assert.equal(t.plugin.opened.length, before + 1, 'no second thread');
   });
 
   it('plugin down: the hooks step aside, and the thread catches up when it is back', async () => {
