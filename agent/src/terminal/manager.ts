@@ -109,7 +109,12 @@ interface Card {
   onAccepted?: () => void;
   settled: boolean;
   resolve: (a: HookAnswer) => void;
+  /** When its hook went away without an answer (Claude Code killed it): the transcript will say how the terminal answered. */
+  orphanedAt?: number;
 }
+
+/** A card whose hook went away is closed as left to the terminal if the transcript has not told otherwise by then. */
+const ORPHAN_GRACE_MS = 10_000;
 
 /** What the agent keeps in memory about one terminal session (the rest is on disk). */
 interface Live {
@@ -403,6 +408,7 @@ export class TerminalSessions {
   private async onPrompt(live: Live): Promise<HookAnswer> {
     let rec = this.store.get(live.id)!;
     await this.drain(live);
+    this.settleOrphans(live, true);
     if (rec.away) {
       rec = await this.store.update(live.id, (r) => ({...r!, away: false}));
       await this.notice(rec, TEXTS.autoBack(this.deps.owner));
@@ -503,11 +509,27 @@ export class TerminalSessions {
     return answer;
   }
 
-  /** The hook that waited for a card is gone (Claude Code killed it): the transcript says how the terminal answered, else it was left to the terminal. */
+  /**
+   * The hook that waited for a card is gone: Claude Code killed it because
+   * the person answered in the terminal (a refusal interrupts the turn) or
+   * its time ran out. The transcript says which, usually a moment later; the
+   * card stays until it does, the turn moves on, or ORPHAN_GRACE_MS passes.
+   */
   private async hookGone(live: Live, card: Card): Promise<void> {
     if (card.settled || this.closed) return;
+    card.orphanedAt = Date.now();
     await this.drain(live);
-    if (!card.settled) this.settle(live, card, {}, 'terminal_asks');
+  }
+
+  /**
+   * Cards left to the terminal: every one once the turn is over (`force`: a
+   * Stop or a new prompt means no call waits any more), else those whose
+   * hooks are gone and whose grace has passed.
+   */
+  private settleOrphans(live: Live, force: boolean): void {
+    for (const card of [...live.cards.values()]) {
+      if (force || (card.orphanedAt !== undefined && Date.now() - card.orphanedAt > ORPHAN_GRACE_MS)) this.settle(live, card, {}, 'terminal_asks');
+    }
   }
 
   private async approvalCard(requestId: string, toolName: string, input: Record<string, unknown>, cwd: string, snapshot?: FileSnapshot): Promise<Output> {
@@ -554,6 +576,7 @@ export class TerminalSessions {
 
   private async onStop(live: Live, signal: AbortSignal): Promise<HookAnswer> {
     await this.drain(live);
+    this.settleOrphans(live, true);
     let rec = this.store.get(live.id)!;
     if (rec.queued.length > 0 && rec.session_id) return this.giveQueued(live);
     if (rec.away && rec.session_id) {
@@ -996,6 +1019,10 @@ export class TerminalSessions {
         return [this.statusOf(rec, rec.phase === 'ended' ? 'idle' : rec.phase, {cost_usd: item.cost_usd, input_tokens: item.input_tokens, output_tokens: item.output_tokens})];
       case 'compacted':
         return [{kind: 'notice', text: TEXTS.compacted(item.pre_tokens)}];
+      case 'interrupted':
+        if (rec.phase === 'idle') return [];
+        void this.store.update(live.id, (r) => ({...r!, phase: 'idle'}));
+        return [this.statusOf(rec, 'idle')];
     }
   }
 
@@ -1037,7 +1064,7 @@ export class TerminalSessions {
         live.poll = undefined;
         return;
       }
-      void this.drain(live);
+      void this.drain(live).then(() => this.settleOrphans(live, false));
     }, 1000);
     live.poll.unref();
   }

@@ -20,7 +20,9 @@ export type TranscriptItem =
   | {kind: 'results'; content: unknown[]; rejected: boolean}
   | {kind: 'usage'; model: string; context_tokens: number}
   | {kind: 'cost'; cost_usd: number; input_tokens: number; output_tokens: number}
-  | {kind: 'compacted'; pre_tokens?: number};
+  | {kind: 'compacted'; pre_tokens?: number}
+  /** The person interrupted the turn in the terminal (Esc, or "No" on a permission dialog): no Stop follows. */
+  | {kind: 'interrupted'};
 
 /** A line longer than this is skipped whole (it is one of Claude Code's API request records). */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -166,6 +168,7 @@ function userItems(line: Record<string, unknown>): TranscriptItem[] {
 /** A typed prompt; a slash command is shown as typed (`/model opus`); bash mode as `! <command>`. */
 function promptItems(raw: string): TranscriptItem[] {
   const text = raw.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim();
+  if (text.startsWith('[Request interrupted by user')) return [{kind: 'interrupted'}];
   if (text === '' || NOT_TYPED.test(text)) return [];
   const command = /<command-name>([^<]*)<\/command-name>/.exec(text);
   if (command) {

@@ -10,6 +10,8 @@ import {randomUUID} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
+import {UserError} from '../../src/cli/login.js';
+import {newSession} from '../../src/cli/resume.js';
 import type {Daemon} from '../../src/daemon.js';
 import type {HookAnswer} from '../../src/terminal/hookrun.js';
 import {socketPath} from '../../src/terminal/paths.js';
@@ -175,10 +177,22 @@ describe('terminal sessions in the daemon (hook events over the socket)', () => 
     await h.plugin.waitFor(found(c.sid, 'resolved', (o) => o.body.outcome === 'terminal_asks'), 10_000, 'resolved');
   });
 
-  it('a hook killed while it waits leaves the card to the terminal', async () => {
+  it('a hook killed for a refusal typed in the terminal: the refusal written a moment later closes the card as terminal_denied', async () => {
+    // Claude Code kills the waiting hook when the person picks "No" (the turn is interrupted), then writes the refusal.
     const c = await withCard('touch e');
     c.abort();
     assert.match(String((await c.answer).closed), /cancelled/);
+    await c.hook({hook_event_name: 'Notification', message: 'later'});
+    c.write(result(c.toolUseId, "The user doesn't want to proceed with this tool use.", {toolDenialKind: 'user-rejected'}, true));
+    await h.plugin.waitFor(found(c.sid, 'resolved', (o) => o.body.request_id === c.card.body.request_id), 10_000, 'resolved');
+    assert.equal(outs(c.sid, 'resolved').find((o) => o.body.request_id === c.card.body.request_id)!.body.outcome, 'terminal_denied');
+  });
+
+  it('a hook killed with nothing in the transcript: the card is left to the terminal once the turn moves on', async () => {
+    const c = await withCard('touch e2');
+    c.abort();
+    await c.answer;
+    await c.hook({hook_event_name: 'Stop', stop_hook_active: false});
     await h.plugin.waitFor(found(c.sid, 'resolved', (o) => o.body.request_id === c.card.body.request_id && o.body.outcome === 'terminal_asks'), 10_000, 'resolved');
   });
 
@@ -299,5 +313,68 @@ describe('terminal sessions in the daemon (hook events over the socket)', () => 
     await h.plugin.waitFor(found(c.sid, 'text', (o) => o.body.text === 'while the agent was down'), 20_000, 'the mirror caught up');
     assert.equal(outs(c.sid, 'text').filter((o) => o.body.text === 'before the restart').length, 1, 'nothing mirrored twice');
     assert.equal(outs(c.sid, 'prompt').length, 1);
+  });
+});
+
+describe('headless starts: `claude-mattermost new` and `start --prompt`', () => {
+  let h: Harness;
+  before(async () => {
+    h = await harness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  const cli = (out: string[]) => ({dir: h.paths.dir, env: {...process.env, HOME: h.home}, cwd: h.workspace, out: (l: string) => out.push(l), warn: (l: string) => out.push(`warn: ${l}`)});
+
+  it('without a running agent: opens the thread with the token and prints its link; the session starts when an agent polls', async () => {
+    const out: string[] = [];
+    await newSession({prompt: 'fix the build'}, cli(out));
+    const opened = h.plugin.opened.at(-1)!;
+    assert.equal(opened.body.origin, 'cli');
+    assert.equal(opened.body.prompt, 'fix the build');
+    assert.equal(opened.body.cwd, h.workspace);
+    assert.equal(out[0], `${h.plugin.url}/team/pl/r${opened.session_id.slice(1)}`);
+    assert.match(out[1]!, /warn: The agent is not running/);
+  });
+
+  it('refuses a directory outside the allowed roots, and an unknown channel, with what is wrong', async () => {
+    await assert.rejects(newSession({prompt: 'x', dir: '/'}, cli([])), (err: Error) => err instanceof UserError && /outside the directories this machine allows/.test(err.message));
+    await assert.rejects(newSession({prompt: 'x', channel: 'nope'}, cli([])), (err: Error) => err instanceof UserError && /unknown channel nope/.test(err.message));
+  });
+
+  it('start --prompt opens the session once connected, runs it, and with --exit-when-done stops when it ends', async () => {
+    let prompts = 0;
+    // Claude Code stand-in: each user turn gets a result.
+    const query = (({prompt}: {prompt: AsyncIterable<unknown>}) => {
+      const gen = (async function* () {
+        yield {type: 'system', subtype: 'init', session_id: 'claude-1', cwd: h.workspace, model: 'fake'};
+        for await (const _ of prompt) {
+          prompts += 1;
+          yield {type: 'result', subtype: 'success', is_error: false, session_id: 'claude-1', total_cost_usd: 0, usage: {}, modelUsage: {}};
+        }
+      })();
+      return Object.assign(gen, {close: () => undefined});
+    }) as never;
+    const before = h.plugin.opened.length;
+    const daemon = h.daemon({query, startPrompt: {prompt: 'run the nightly job', dir: h.workspace, channel: 'town-square', exitWhenDone: true}});
+    const running = daemon.run();
+    const sid = await h.plugin.waitFor(() => h.plugin.opened[before]?.session_id, 20_000, 'the session opened');
+    assert.equal(h.plugin.opened[before]!.body.channel, 'town-square');
+    await eventually(() => prompts === 1, 20_000, 'the prompt reached Claude Code');
+    h.plugin.stop(sid);
+    await running;
+  });
+
+  it('through the running agent: `new` goes over its socket', async () => {
+    const daemon = h.daemon({query: neverQuery});
+    const running = daemon.run();
+    await eventually(() => fs.existsSync(socketPath(h.paths.dir)), 20_000, 'the socket is there');
+    const out: string[] = [];
+    await newSession({prompt: 'tidy up', dir: h.workspace}, cli(out));
+    assert.equal(h.plugin.opened.at(-1)!.body.prompt, 'tidy up');
+    assert.deepEqual(out, [`${h.plugin.url}/team/pl/r${h.plugin.opened.at(-1)!.session_id.slice(1)}`], 'no "agent not running" note');
+    daemon.stop();
+    await running;
   });
 });

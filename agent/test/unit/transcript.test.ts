@@ -16,7 +16,7 @@ describe('transcript lines → what the thread shows', () => {
     ['a prompt with an image', {type: 'user', message: {content: [{type: 'text', text: 'look'}, {type: 'image', source: {}}]}}, [{kind: 'prompt', text: 'look\n(1 image)'}]],
     ["Claude Code's own user lines (isMeta: a Stop hook's feedback)", {type: 'user', isMeta: true, message: {content: 'Stop hook feedback:\nx'}}, []],
     ['a compaction summary', {type: 'user', isCompactSummary: true, message: {content: 'summary'}}, []],
-    ['an interruption marker', {type: 'user', message: {content: [{type: 'text', text: '[Request interrupted by user for tool use]'}]}}, []],
+    ['an interruption marker', {type: 'user', message: {content: [{type: 'text', text: '[Request interrupted by user for tool use]'}]}}, [{kind: 'interrupted'}]],
     ['system reminders only', {type: 'user', message: {content: '<system-reminder>x</system-reminder>'}}, []],
     ['a slash command, as typed', {type: 'user', message: {content: '<command-name>/compact</command-name><command-message>compact</command-message><command-args></command-args>'}}, [{kind: 'prompt', text: '/compact'}]],
     ["a slash command's output", {type: 'user', message: {content: '<local-command-stdout>Compacted</local-command-stdout>'}}, []],
