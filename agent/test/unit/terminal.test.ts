@@ -325,6 +325,19 @@ describe('headless starts: `claude-mattermost new` and `start --prompt`', () => 
     await h.close();
   });
 
+  /** Claude Code stand-in: records each user turn and answers it with a result. */
+  const prompts: unknown[] = [];
+  const restingQuery = (({prompt}: {prompt: AsyncIterable<unknown>}) => {
+    const gen = (async function* () {
+      yield {type: 'system', subtype: 'init', session_id: 'claude-1', cwd: h.workspace, model: 'fake'};
+      for await (const p of prompt) {
+        prompts.push(p);
+        yield {type: 'result', subtype: 'success', is_error: false, session_id: 'claude-1', total_cost_usd: 0, usage: {}, modelUsage: {}};
+      }
+    })();
+    return Object.assign(gen, {close: () => undefined});
+  }) as never;
+
   const cli = (out: string[]) => ({dir: h.paths.dir, env: {...process.env, HOME: h.home}, cwd: h.workspace, out: (l: string) => out.push(l), warn: (l: string) => out.push(`warn: ${l}`)});
 
   it('without a running agent: opens the thread with the token and prints its link; the session starts when an agent polls', async () => {
@@ -344,30 +357,18 @@ describe('headless starts: `claude-mattermost new` and `start --prompt`', () => 
   });
 
   it('start --prompt opens the session once connected, runs it, and with --exit-when-done stops when it ends', async () => {
-    let prompts = 0;
-    // Claude Code stand-in: each user turn gets a result.
-    const query = (({prompt}: {prompt: AsyncIterable<unknown>}) => {
-      const gen = (async function* () {
-        yield {type: 'system', subtype: 'init', session_id: 'claude-1', cwd: h.workspace, model: 'fake'};
-        for await (const _ of prompt) {
-          prompts += 1;
-          yield {type: 'result', subtype: 'success', is_error: false, session_id: 'claude-1', total_cost_usd: 0, usage: {}, modelUsage: {}};
-        }
-      })();
-      return Object.assign(gen, {close: () => undefined});
-    }) as never;
     const before = h.plugin.opened.length;
-    const daemon = h.daemon({query, startPrompt: {prompt: 'run the nightly job', dir: h.workspace, channel: 'town-square', exitWhenDone: true}});
+    const daemon = h.daemon({query: restingQuery, startPrompt: {prompt: 'run the nightly job', dir: h.workspace, channel: 'town-square', exitWhenDone: true}});
     const running = daemon.run();
     const sid = await h.plugin.waitFor(() => h.plugin.opened[before]?.session_id, 20_000, 'the session opened');
     assert.equal(h.plugin.opened[before]!.body.channel, 'town-square');
-    await eventually(() => prompts === 1, 20_000, 'the prompt reached Claude Code');
+    await eventually(() => prompts.some((p) => JSON.stringify(p).includes('run the nightly job')), 20_000, 'the prompt reached Claude Code');
     h.plugin.stop(sid);
     await running;
   });
 
   it('through the running agent: `new` goes over its socket', async () => {
-    const daemon = h.daemon({query: neverQuery});
+    const daemon = h.daemon({query: restingQuery});
     const running = daemon.run();
     await eventually(() => fs.existsSync(socketPath(h.paths.dir)), 20_000, 'the socket is there');
     const out: string[] = [];
