@@ -25,16 +25,15 @@ import {randomUUID} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {isInside, resolveSessionDir} from '../config/roots.js';
-import {denyMessage} from '../claude/approvals.js';
-import {EDIT_TOOLS, previewFor, type FileSnapshot} from '../claude/preview.js';
+import {denyMessage, stableJson} from '../claude/approvals.js';
+import {EDIT_TOOLS, cardPreview, type FileSnapshot} from '../claude/preview.js';
 import {readSnapshot} from '../claude/snapshot.js';
-import {ToolCalls, answeredInput, appliedDiff, questionsOf, resultOutputs, summaryOf} from '../claude/tools.js';
+import {answeredInput, questionsOf, summaryOf} from '../claude/tools.js';
 import {planOf} from '../claude/turns.js';
 import {currentBranch} from '../git/worktree.js';
 import {RejectedError, RevokedTokenError, type PluginClient} from '../plugin/client.js';
 import {
   MAX_NOTICE_CHARS,
-  MAX_TEXT_CHARS,
   PERMISSION_MODES,
   type AgentEvent,
   type AnswerEvent,
@@ -56,6 +55,7 @@ import type {HookAnswer, HookRequest} from './hookrun.js';
 import {endProcess, findClaude, stillRunning, ttyOf} from './process.js';
 import {TerminalStore, type TerminalRecord} from './store.js';
 import {claudeConfigDir, findTarget, transcriptPathFor, type Known} from './target.js';
+import {Mirror, clip} from './mirror.js';
 import {TEXTS} from './texts.js';
 import {itemsOf, readFrom, sizeOf, type TranscriptItem} from './transcript.js';
 
@@ -121,25 +121,18 @@ interface Live {
   id: string;
   /** Transcript reads, one at a time and in order. */
   chain: Promise<void>;
-  calls: ToolCalls;
-  /** Files just before an Edit/MultiEdit/Write (PreToolUse), by tool_use id. */
-  snapshots: Map<string, FileSnapshot>;
+  mirror: Mirror;
   /** Recent PreToolUse calls: a PermissionRequest (which has no tool_use id) is matched to one. */
   recent: Array<{id: string; name: string; input: string}>;
-  /** Calls that had a card: 'approved' (no applied-diff post) or 'denied' (no output post). */
-  carded: Map<string, 'approved' | 'denied'>;
   cards: Map<string, Card>;
   /** A Stop hook waiting for the next reply (owner away). */
   stopWaiter?: (a: HookAnswer) => void;
-  /** A prompt already posted from UserPromptSubmit: its transcript line is skipped once. */
-  skipPrompt?: string;
   /** The prompt of the event that started following midway, posted once the thread is open. */
   firstPrompt?: string;
   opening?: Promise<void>;
   watcher?: fs.FSWatcher;
   watchTimer?: NodeJS.Timeout;
   poll?: NodeJS.Timeout;
-  context?: {model: string; tokens: number};
   handingOver: boolean;
 }
 
@@ -263,7 +256,7 @@ export class TerminalSessions {
     if (first && input.hook_event_name === 'UserPromptSubmit' && input.prompt) {
       // Followed from the middle of a conversation: its transcript is mirrored
       // from here on, and this prompt may already be behind that point.
-      live.skipPrompt = input.prompt;
+      live.mirror.skipPrompt = input.prompt;
       live.firstPrompt = input.prompt;
     }
     this.deps.log.debug(`terminal session ${sid}: ${input.hook_event_name}${input.tool_name ? ` ${input.tool_name}` : ''}`);
@@ -428,8 +421,7 @@ export class TerminalSessions {
       live.recent.push({id, name: input.tool_name!, input: stableJson(toolInput)});
       if (live.recent.length > 50) live.recent.shift();
       if (EDIT_TOOLS.has(input.tool_name!) && typeof toolInput.file_path === 'string') {
-        live.snapshots.set(id, await readSnapshot(toolInput.file_path, this.store.get(live.id)!.cwd));
-        if (live.snapshots.size > 100) live.snapshots.delete(live.snapshots.keys().next().value!);
+        live.mirror.snapshot(id, await readSnapshot(toolInput.file_path, this.store.get(live.id)!.cwd));
       }
     }
     await this.drain(live);
@@ -479,11 +471,12 @@ export class TerminalSessions {
       if (questions.length === 0) return stepAside('AskUserQuestion without questions; the terminal asks');
       out = {kind: 'question', request_id: requestId, questions};
     } else {
-      out = await this.approvalCard(requestId, toolName, toolInput, rec.cwd, toolUseId ? live.snapshots.get(toolUseId) : undefined);
+      out = await this.approvalCard(requestId, toolName, toolInput, rec.cwd, toolUseId ? live.mirror.snapshots.get(toolUseId) : undefined);
     }
     let resolve!: (a: HookAnswer) => void;
     const answered = new Promise<HookAnswer>((r) => (resolve = r));
-    const card: Card = {requestId, kind: isQuestion ? 'question' : 'approval', toolName, input: toolInput, toolUseId, accepted: false, settled: false, resolve};
+    const card: Card = {requestId, kind: isQuestion ? 'question' : 'approval', toolName, input: toolInput, accepted: false, settled: false, resolve};
+    if (toolUseId) this.cardCall(live, card, toolUseId);
     live.cards.set(requestId, card);
     const accepted = new Promise<boolean>((r) => (card.onAccepted = () => r(true)));
     await this.store.update(live.id, (r) => ({...r!, pending: [...r!.pending, requestId]}));
@@ -538,19 +531,8 @@ export class TerminalSessions {
       const plan = await planOf(typeof input.planFilePath === 'string' ? input.planFilePath : undefined, cwd);
       if (plan !== undefined) shown = {...input, plan};
     }
-    let preview;
-    if (EDIT_TOOLS.has(toolName) && typeof input.file_path === 'string') {
-      preview = previewFor(toolName, input, snapshot ?? (await readSnapshot(input.file_path, cwd)), cwd);
-    } else {
-      preview = previewFor(toolName, input, undefined, cwd);
-    }
-    let note: string | undefined;
-    if (preview && 'note' in preview) {
-      const {note: why, ...rest} = preview;
-      note = why;
-      preview = rest;
-    }
-    const description = typeof input.description === 'string' ? input.description : note;
+    const before = EDIT_TOOLS.has(toolName) && typeof input.file_path === 'string' ? (snapshot ?? (await readSnapshot(input.file_path, cwd))) : undefined;
+    const {preview, description} = cardPreview(toolName, input, before, cwd);
     return {
       kind: 'approval',
       request_id: requestId,
@@ -671,7 +653,7 @@ export class TerminalSessions {
       this.settle(live, card, {}, 'terminal_asks');
       return;
     }
-    if (card.toolUseId) live.carded.set(card.toolUseId, d.decision === 'approve' ? 'approved' : 'denied');
+    if (card.toolUseId) live.mirror.carded.set(card.toolUseId, d.decision === 'approve' ? 'approved' : 'denied');
     if (d.decision === 'approve') {
       this.deps.log.info(`terminal session ${shortId(live.id)}: ${card.toolName} approved by ${who}${d.approve_all ? ' (approve all)' : ''}`);
       if (d.approve_all) void this.approveAll(live.id, d.by?.username);
@@ -691,7 +673,7 @@ export class TerminalSessions {
       return;
     }
     this.deps.log.info(`terminal session ${shortId(live.id)}: question answered by @${e.payload.by?.username ?? '?'}`);
-    if (card.toolUseId) live.carded.set(card.toolUseId, 'approved');
+    if (card.toolUseId) live.mirror.carded.set(card.toolUseId, 'approved');
     this.settle(live, card, permission({behavior: 'allow', updatedInput: answeredInput(card.input, e.payload.answers)}));
     void this.setPhase(live.id, 'working');
   }
@@ -958,72 +940,53 @@ export class TerminalSessions {
     const got = await readFrom(rec.transcript_path, rec.offset);
     if (got.offset === rec.offset) return;
     for (const line of got.lines) {
-      for (const item of itemsOf(line)) {
-        for (const out of this.outputsOf(live, rec, item)) await this.emit(rec, out);
-      }
+      for (const item of itemsOf(line)) await this.mirrorItem(live, rec, item);
     }
     await this.store.update(live.id, (r) => ({...r!, offset: got.offset}));
   }
 
-  private outputsOf(live: Live, rec: TerminalRecord, item: TranscriptItem): Output[] {
-    switch (item.kind) {
-      case 'prompt':
-        if (live.skipPrompt !== undefined && live.skipPrompt.trim() === item.text.trim()) {
-          live.skipPrompt = undefined;
-          return [];
-        }
-        return [{kind: 'prompt', text: clip(item.text, MAX_NOTICE_CHARS), source: 'terminal'}];
-      case 'text':
-        return [{kind: 'text', message_id: item.id, text: clip(item.text, MAX_TEXT_CHARS), done: true}];
-      case 'calls': {
-        for (const call of live.calls.noteCalls(item.content)) {
+  /** Mirror one transcript item: its outputs, and what it says about waiting cards, the model, the cost. */
+  private async mirrorItem(live: Live, rec: TerminalRecord, item: TranscriptItem): Promise<void> {
+    for (const step of live.mirror.step(item, rec.cwd)) {
+      switch (step.kind) {
+        case 'output':
+          await this.emit(rec, step.out);
+          break;
+        case 'call': {
           // A card whose call had no PreToolUse match learns its tool_use id here.
-          const key = stableJson(call.input);
-          const card = [...live.cards.values()].find((c) => !c.toolUseId && c.toolName === call.name && stableJson(c.input) === key);
-          if (card) card.toolUseId = call.id;
+          const key = stableJson(step.call.input);
+          const card = [...live.cards.values()].find((c) => !c.toolUseId && c.toolName === step.call.name && stableJson(c.input) === key);
+          if (card) this.cardCall(live, card, step.call.id);
+          break;
         }
-        return [];
-      }
-      case 'results': {
-        const out: Output[] = [];
-        for (const r of live.calls.takeResults(item.content)) {
-          const card = [...live.cards.values()].find((c) => c.toolUseId === r.id);
-          if (card) {
-            const outcome: ResolvedOutcome = item.rejected ? 'terminal_denied' : 'terminal_allowed';
-            this.deps.log.info(`terminal session ${shortId(live.id)}: ${card.toolName} was ${outcome === 'terminal_denied' ? 'refused' : 'allowed'} in the terminal`);
-            this.settle(live, card, {}, outcome);
+        case 'result': {
+          const card = [...live.cards.values()].find((c) => c.toolUseId === step.id);
+          if (!card) break;
+          const outcome: ResolvedOutcome = step.rejected ? 'terminal_denied' : 'terminal_allowed';
+          this.deps.log.info(`terminal session ${shortId(live.id)}: ${card.toolName} was ${step.rejected ? 'refused' : 'allowed'} in the terminal`);
+          this.settle(live, card, {}, outcome);
+          break;
+        }
+        case 'model':
+          if (rec.model !== step.model) {
+            await this.store.update(live.id, (r) => ({...r!, model: step.model}));
+            await this.emit(rec, this.statusOf(rec, rec.phase === 'ended' ? 'idle' : rec.phase, {model: step.model}));
           }
-          const carded = live.carded.get(r.id);
-          live.carded.delete(r.id);
-          const before = live.snapshots.get(r.id);
-          live.snapshots.delete(r.id);
-          if (carded === 'denied' || item.rejected) continue;
-          out.push(...resultOutputs(r));
-          if (EDIT_TOOLS.has(r.name) && !r.isError && !carded && !card && before) {
-            const diff = appliedDiff(r, before, rec.cwd);
-            if (diff) out.push(diff);
-          }
-        }
-        return out;
+          break;
+        case 'cost':
+          await this.emit(rec, this.statusOf(rec, rec.phase === 'ended' ? 'idle' : rec.phase, {cost_usd: step.cost_usd, input_tokens: step.input_tokens, output_tokens: step.output_tokens}));
+          break;
+        case 'interrupted':
+          if (this.store.get(live.id)?.phase !== 'idle') await this.setPhase(live.id, 'idle');
+          break;
       }
-      case 'usage': {
-        const changed = live.context?.model !== item.model;
-        live.context = {model: item.model, tokens: item.context_tokens};
-        if (changed && rec.model !== item.model) {
-          void this.store.update(live.id, (r) => ({...r!, model: item.model}));
-          return [this.statusOf(rec, rec.phase === 'ended' ? 'idle' : rec.phase, {model: item.model})];
-        }
-        return [];
-      }
-      case 'cost':
-        return [this.statusOf(rec, rec.phase === 'ended' ? 'idle' : rec.phase, {cost_usd: item.cost_usd, input_tokens: item.input_tokens, output_tokens: item.output_tokens})];
-      case 'compacted':
-        return [{kind: 'notice', text: TEXTS.compacted(item.pre_tokens)}];
-      case 'interrupted':
-        if (rec.phase === 'idle') return [];
-        void this.store.update(live.id, (r) => ({...r!, phase: 'idle'}));
-        return [this.statusOf(rec, 'idle')];
     }
+  }
+
+  /** A card's call: its edit is on the card (no applied-diff post unless it is denied). */
+  private cardCall(live: Live, card: Card, toolUseId: string): void {
+    card.toolUseId = toolUseId;
+    if (!live.mirror.carded.has(toolUseId)) live.mirror.carded.set(toolUseId, 'approved');
   }
 
   /** Mirror the transcript as it grows (fs.watch; every hook event reads it too). */
@@ -1093,7 +1056,7 @@ export class TerminalSessions {
   private liveOf(id: string): Live {
     let live = this.live.get(id);
     if (!live) {
-      live = {id, chain: Promise.resolve(), calls: new ToolCalls(), snapshots: new Map(), recent: [], carded: new Map(), cards: new Map(), handingOver: false};
+      live = {id, chain: Promise.resolve(), mirror: new Mirror(), recent: [], cards: new Map(), handingOver: false};
       this.live.set(id, live);
     }
     return live;
@@ -1104,7 +1067,8 @@ export class TerminalSessions {
     if (!rec) return;
     if (rec.phase !== phase) await this.store.update(id, (r) => ({...r!, phase}));
     const live = this.live.get(id);
-    const extra: Partial<StatusOutput> = withContext && live?.context ? {context_tokens: live.context.tokens, context_window: DEFAULT_CONTEXT_WINDOW} : {};
+    const context = live?.mirror.context;
+    const extra: Partial<StatusOutput> = withContext && context ? {context_tokens: context.tokens, context_window: DEFAULT_CONTEXT_WINDOW} : {};
     await this.status(id, phase, extra);
   }
 
@@ -1142,15 +1106,4 @@ function realDir(dir: string): string {
   }
 }
 
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max - 3) + '...';
-}
 
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const keys = Object.keys(v as object).sort();
-    return `{${keys.map((k) => JSON.stringify(k) + ':' + stableJson((v as Record<string, unknown>)[k])).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
