@@ -145,6 +145,11 @@ export type StatusOutput = {
   context_window?: number;
   /** Where the conversation runs now (terminal sessions). */
   runs_in?: RunsIn;
+  /**
+   * Terminal sessions: the owner is no longer away (they typed in the
+   * terminal). Not in the contract yet: the plugin ignores it until it is.
+   */
+  away?: false;
 };
 export type TextOutput = {kind: 'text'; message_id: string; text: string; done: boolean};
 /**
@@ -192,7 +197,7 @@ export type DiffOutput = {
 export type Todo = {content: string; status: 'pending' | 'in_progress' | 'completed'; activeForm: string};
 export type TodoOutput = {kind: 'todo'; todos: Todo[]};
 export type Question = {question: string; header: string; multiSelect: boolean; options: Array<{label: string; description: string}>};
-export type QuestionOutput = {kind: 'question'; request_id: string; questions: Question[]};
+export type QuestionOutput = {kind: 'question'; request_id: string; questions: Question[]; terminal?: boolean};
 export type ToolOutputOutput = {kind: 'tool_output'; tool_use_id: string; tool_name: string; summary: string; output: string; is_error: boolean};
 export type Output =
   | StatusOutput

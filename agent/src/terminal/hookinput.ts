@@ -43,8 +43,8 @@ export interface HookInput {
 
 export type Parsed = {ok: true; input: HookInput} | {ok: false; reason: string};
 
-/** Claude Code session ids are UUIDs; anything shaped otherwise is not Claude Code's. */
-const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+/** Claude Code session ids are UUIDs; the plugin takes 1–64 of `[A-Za-z0-9._-]` starting with a letter or digit. */
+const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function parseHookInput(text: string): Parsed {
   let raw: unknown;

@@ -34,6 +34,7 @@ import {currentBranch} from '../git/worktree.js';
 import {RejectedError, RevokedTokenError, type PluginClient} from '../plugin/client.js';
 import {
   MAX_NOTICE_CHARS,
+  MAX_TEXT_CHARS,
   PERMISSION_MODES,
   type AgentEvent,
   type AnswerEvent,
@@ -360,7 +361,7 @@ export class TerminalSessions {
           log.info(`terminal session ${shortId(live.id)}: mirrored to Mattermost session ${shortId(got.session_id)} (${got.permalink || 'no link'})`);
           await this.status(live.id, rec.phase === 'ended' ? 'idle' : rec.phase, {cwd: rec.cwd, branch, ...(rec.model ? {model: rec.model} : {})});
           if (live.firstPrompt !== undefined) {
-            await this.emit(this.store.get(live.id)!, {kind: 'prompt', text: clip(live.firstPrompt, MAX_NOTICE_CHARS), source: 'terminal'});
+            await this.emit(this.store.get(live.id)!, {kind: 'prompt', text: clip(live.firstPrompt, MAX_TEXT_CHARS), source: 'terminal'});
             live.firstPrompt = undefined;
           }
           await this.drain(live);
@@ -402,11 +403,14 @@ export class TerminalSessions {
     let rec = this.store.get(live.id)!;
     await this.drain(live);
     this.settleOrphans(live, true);
+    let back = false;
     if (rec.away) {
+      // Someone typed in the terminal: the owner is there, turns end there again.
       rec = await this.store.update(live.id, (r) => ({...r!, away: false}));
       await this.notice(rec, TEXTS.autoBack(this.deps.owner));
+      back = true;
     }
-    await this.setPhase(live.id, 'working');
+    await this.setPhase(live.id, 'working', false, back ? {away: false} : {});
     if (rec.queued.length === 0 || !rec.session_id) return {};
     const messages = rec.queued;
     await this.store.update(live.id, (r) => ({...r!, queued: []}));
@@ -469,7 +473,7 @@ export class TerminalSessions {
     if (isQuestion) {
       const questions = questionsOf(toolInput);
       if (questions.length === 0) return stepAside('AskUserQuestion without questions; the terminal asks');
-      out = {kind: 'question', request_id: requestId, questions};
+      out = {kind: 'question', request_id: requestId, questions, terminal: true};
     } else {
       out = await this.approvalCard(requestId, toolName, toolInput, rec.cwd, toolUseId ? live.mirror.snapshots.get(toolUseId) : undefined);
     }
@@ -713,18 +717,16 @@ export class TerminalSessions {
     const rec = this.store.get(live.id)!;
     this.deps.log.info(`terminal session ${shortId(live.id)}: !${name}${args ? ' ' + args : ''}${e.payload.by ? ` from @${e.payload.by.username}` : ''}`);
     switch (name) {
+      // The plugin says in the thread who set away / back; the agent only adds what it alone knows.
       case 'away': {
         const next = await this.store.update(live.id, (r) => ({...r!, away: true}));
-        await this.notice(next, TEXTS.away(Math.round(this.awayWaitMs / 60_000)));
         if (next.phase === 'idle' && !live.stopWaiter && next.queued.length > 0) await this.notice(next, TEXTS.awayIdle);
         return;
       }
-      case 'back': {
-        const next = await this.store.update(live.id, (r) => ({...r!, away: false}));
+      case 'back':
+        await this.store.update(live.id, (r) => ({...r!, away: false}));
         live.stopWaiter?.({});
-        await this.notice(next, TEXTS.back);
         return;
-      }
       case 'handover':
       case 'continue':
         await this.continueHere(live, true);
@@ -869,12 +871,14 @@ export class TerminalSessions {
       created_at: now,
       updated_at: now,
     };
-    const rec = await this.store.update(claudeId, () => ({
+    // Opened again below: the plugin continues the same session in the terminal (un-ended if it had ended, away cleared).
+    await this.store.update(claudeId, () => ({
       ...base,
       cwd,
       transcript_path: transcript,
       offset,
-      session_id: sessionId || base.session_id,
+      session_id: undefined,
+      open_key: randomUUID(),
       root_id: agentRec?.root_id ?? base.root_id,
       channel_id: agentRec?.channel_id ?? base.channel_id,
       permission_mode: agentRec?.permission_mode ?? base.permission_mode,
@@ -890,11 +894,10 @@ export class TerminalSessions {
       pending: [],
     }));
     if (agentRec) await this.deps.sessions.remove(agentRec.session_id);
-    this.liveOf(claudeId);
-    if (rec.session_id) {
-      await this.status(claudeId, 'idle');
-      await this.notice(rec, TEXTS.takenBack(this.deps.machineName));
-    }
+    // Claude Code may start before the plugin answers: its hooks find the thread once it is open.
+    await Promise.race([this.open(this.liveOf(claudeId)), sleep(5000, this.abort.signal)]);
+    const rec = this.store.get(claudeId)!;
+    if (rec.session_id) await this.notice(rec, TEXTS.takenBack(this.deps.machineName));
     log.info(`terminal session ${shortId(claudeId)}: taken back to a terminal in ${cwd}`);
     return {claude_session_id: claudeId, cwd, session_id: rec.session_id ?? '', permalink: rec.permalink ?? ''};
   }
@@ -1062,14 +1065,14 @@ export class TerminalSessions {
     return live;
   }
 
-  private async setPhase(id: string, phase: 'working' | 'waiting' | 'idle', withContext = false): Promise<void> {
+  private async setPhase(id: string, phase: 'working' | 'waiting' | 'idle', withContext = false, more: Partial<StatusOutput> = {}): Promise<void> {
     const rec = this.store.get(id);
     if (!rec) return;
     if (rec.phase !== phase) await this.store.update(id, (r) => ({...r!, phase}));
     const live = this.live.get(id);
     const context = live?.mirror.context;
     const extra: Partial<StatusOutput> = withContext && context ? {context_tokens: context.tokens, context_window: DEFAULT_CONTEXT_WINDOW} : {};
-    await this.status(id, phase, extra);
+    await this.status(id, phase, {...extra, ...more});
   }
 
   private async status(id: string, status: SessionStatus, extra: Partial<StatusOutput> = {}): Promise<void> {

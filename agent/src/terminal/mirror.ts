@@ -5,7 +5,7 @@
  */
 import {EDIT_TOOLS, type FileSnapshot} from '../claude/preview.js';
 import {ToolCalls, appliedDiff, resultOutputs, type ToolCall} from '../claude/tools.js';
-import {MAX_NOTICE_CHARS, MAX_TEXT_CHARS, type Output} from '../plugin/protocol.js';
+import {MAX_TEXT_CHARS, type Output} from '../plugin/protocol.js';
 import {TEXTS} from './texts.js';
 import type {TranscriptItem} from './transcript.js';
 
@@ -44,7 +44,7 @@ export class Mirror {
           this.skipPrompt = undefined;
           return [];
         }
-        return [{kind: 'output', out: {kind: 'prompt', text: clip(item.text, MAX_NOTICE_CHARS), source: 'terminal'}}];
+        return [{kind: 'output', out: {kind: 'prompt', text: clip(item.text, MAX_TEXT_CHARS), source: 'terminal'}}];
       case 'text':
         return [{kind: 'output', out: {kind: 'text', message_id: item.id, text: clip(item.text, MAX_TEXT_CHARS), done: true}}];
       case 'calls':

@@ -17,10 +17,7 @@ export const TEXTS = {
 
   queuedWhileIdle: (owner: string) =>
     `Claude is idle at the terminal, so this message waits for the next prompt typed there. To have Claude answer it now, ${owner ? `@${owner} can` : 'the owner can'} use **Continue here** (\`!continue\`).`,
-  away: (minutes: number) =>
-    `Away: when Claude finishes a turn in the terminal it now waits here for the next reply (up to ${minutes} minutes), and approvals are answered here. \`!back\` ends it.`,
-  awayIdle: 'Claude is idle at the terminal right now: replies wait for its next turn, or use **Continue here** to continue in this thread.',
-  back: 'Back: turns end at the terminal again.',
+  awayIdle: 'Claude is idle at the terminal right now: the replies waiting here go to it at its next turn, or use **Continue here** to continue in this thread.',
   autoBack: (owner: string) => `${owner ? `@${owner}` : 'The owner'} typed in the terminal, so they are no longer away.`,
   handedOver: (machine: string) =>
     `Continuing here: the terminal's Claude Code was closed and this thread now drives the conversation on ${machine}. Take it back with \`claude-mattermost resume\` in a terminal there.`,

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import type {RecordedOutput} from '../helpers/fake-plugin.js';
+import {eventually} from '../helpers/harness.js';
 import {CLAUDE_BIN, terminalHarness, type TerminalHarness} from '../helpers/terminal.js';
 
 describe('terminal sessions with real Claude Code (claude -p)', () => {
@@ -90,7 +91,8 @@ describe('terminal sessions with real Claude Code (claude -p)', () => {
     // Sent while Claude waits for the card: queued until its turn ends.
     t.plugin.message(sid, 'please say queued-reply');
     t.plugin.command(sid, 'away');
-    await t.plugin.waitFor(found(sid, 'notice', (o) => /^Away:/.test(o.body.text)), 10_000, 'the away notice');
+    // The plugin answers `!away` itself; the agent has it once the event is acknowledged.
+    await eventually(() => t.plugin.pendingEvents() === 0, 10_000, 'the agent took the away command');
     t.plugin.decide(sid, card.body.request_id, 'approve');
     await t.plugin.waitFor(found(sid, 'text', (o) => /Message from @alice in Mattermost: please say queued-reply/.test(o.body.text)), 60_000, 'Claude answering the queued reply');
     // Away: the next Stop waits for a reply instead of ending the turn.
@@ -132,6 +134,25 @@ describe('terminal sessions with real Claude Code (claude -p)', () => {
     await t.plugin.waitFor(found(sid, 'prompt', (o) => o.body.text === 'please say back-in-terminal'), 60_000, 'the terminal prompt in the same thread');
     await t.plugin.waitFor(found(sid, 'text', (o) => o.body.text === 'You said: please say back-in-terminal'), 60_000, 'the answer in the same thread');
     assert.equal(t.plugin.opened.length, before + 1, 'no second thread');
+  });
+
+  it('resume takes a session started in Mattermost to the terminal, in the same thread', async () => {
+    const sid = t.plugin.startSession('please say started-in-mattermost', t.workspace);
+    await t.plugin.waitFor(found(sid, 'text', (o) => o.body.text === 'You said: please say started-in-mattermost'), 60_000, 'the agent session answering');
+    await t.plugin.waitFor(found(sid, 'status', (o) => o.body.status === 'idle'), 30_000, 'idle');
+    const opened = t.plugin.opened.length;
+    const wrapper = path.join(t.root, 'claude-wrapper-2.sh');
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec '${CLAUDE_BIN}' -p 'what came first? [[recall]]' --permission-mode default "$@"\n`, {mode: 0o755});
+    const resumed = await t.cli(['resume', sid], {CLAUDE_MATTERMOST_CLAUDE: wrapper});
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /Taking the conversation back from Mattermost/);
+    const reopen = t.plugin.reopened.at(-1)!;
+    assert.equal(reopen.session_id, sid, 'the plugin was asked to continue the same session in the terminal');
+    assert.equal(reopen.body.origin, 'terminal');
+    assert.equal(t.plugin.opened.length, opened, 'no new thread');
+    await t.plugin.waitFor(found(sid, 'prompt', (o) => o.body.text === 'what came first? [[recall]]'), 60_000, 'the terminal prompt in the same thread');
+    await t.plugin.waitFor(found(sid, 'text', (o) => /^Recall:\nplease say started-in-mattermost/.test(o.body.text)), 60_000, 'the same conversation');
+    assert.ok(t.outs(sid, 'status').some((o) => o.body.runs_in === 'terminal'));
   });
 
   it('plugin down: the hooks step aside, and the thread catches up when it is back', async () => {

@@ -379,3 +379,17 @@ describe('headless starts: `claude-mattermost new` and `start --prompt`', () => 
     await running;
   });
 });
+
+describe('the local socket and the daemon lifetime', () => {
+  it('a daemon that ends on a revoked token closes its socket (nothing keeps the process alive)', async () => {
+    const h = await harness();
+    try {
+      h.plugin.revoked = true;
+      const daemon = h.daemon({query: neverQuery});
+      await assert.rejects(daemon.run(), /refused this machine's token/);
+      assert.equal(fs.existsSync(socketPath(h.paths.dir)), false);
+    } finally {
+      await h.close();
+    }
+  });
+});
