@@ -21,10 +21,12 @@ import {followFile, socketPath} from './paths.js';
 export const AGENT_SESSION_ENV = 'CLAUDE_MATTERMOST_AGENT_SESSION';
 /** `1`: mirror this one run wherever it is (inside the allowed roots); `0`: never. */
 export const FOLLOW_ENV = 'CLAUDE_MATTERMOST_FOLLOW';
-/** How long a hook waits for the agent's socket when the agent may be (re)starting. */
+/**
+ * How long a hook waits for the agent's socket while the agent is (re)starting:
+ * its pid file names a live process but it does not listen yet. Without a
+ * live agent the hook steps aside at once.
+ */
 export const AGENT_WAIT_MS = 2000;
-/** Without a live agent process, a missing socket is given only this long. */
-const NO_AGENT_GRACE_MS = 300;
 /** Events that do not wait for Mattermost get their answer within this, or the hook steps aside. */
 const QUICK_ANSWER_MS = 15_000;
 
@@ -84,7 +86,7 @@ export async function runHook(io: HookIO): Promise<void> {
   const request: HookRequest = {type: 'hook', input, pid: io.pid ?? process.pid, ppid: io.ppid ?? process.ppid, follow_env: byEnv, channel};
   const got = await ask(socketPath(dir), request, {
     connectWaitMs: io.agentWaitMs ?? AGENT_WAIT_MS,
-    stillStarting: (elapsed) => elapsed < NO_AGENT_GRACE_MS || agentAlive(dir),
+    stillStarting: () => agentAlive(dir),
     timeoutMs: WAITING_EVENTS.has(input.hook_event_name) ? undefined : (io.quickAnswerMs ?? QUICK_ANSWER_MS),
   });
   if (!got.ok) {

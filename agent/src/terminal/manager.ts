@@ -252,7 +252,11 @@ export class TerminalSessions {
     }
     if (!rec.session_id) {
       const opening = this.open(live);
-      if (input.hook_event_name === 'SessionStart') await Promise.race([opening, sleep(this.cardAcceptMs, signal)]);
+      if (input.hook_event_name === 'SessionStart') {
+        await Promise.race([opening, sleep(this.cardAcceptMs, signal)]);
+        const refused = this.store.get(rec.claude_session_id)?.refused;
+        if (refused) return stepAside(`not mirrored to Mattermost: ${refused}`);
+      }
     }
     if (first && input.hook_event_name === 'UserPromptSubmit' && input.prompt) {
       // Followed from the middle of a conversation: its transcript is mirrored

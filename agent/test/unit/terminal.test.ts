@@ -292,7 +292,8 @@ describe('terminal sessions in the daemon (hook events over the socket)', () => 
     it("a session id another machine owns (the plugin refuses it)", async () => {
       const s = session();
       h.plugin.foreignClaudeIds.add(s.id);
-      await s.hook({hook_event_name: 'SessionStart', source: 'startup'});
+      const start = await s.hook({hook_event_name: 'SessionStart', source: 'startup'});
+      assert.match(String(start.message), /refused to open a thread.*another machine/);
       const answer = await s.hook({hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: {command: 'rm -rf x'}});
       assert.equal(answer.output, undefined);
       assert.match(String(answer.message), /refused to open a thread.*another machine/);
