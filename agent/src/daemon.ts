@@ -616,6 +616,7 @@ export class Daemon {
     if (body.kind !== 'approval' && body.kind !== 'question') return;
     const what = body.kind === 'question' ? 'question' : 'approval request';
     const text = reason.kind === 'refused' ? `Mattermost refused the ${what} (${reason.message})` : `Mattermost could not post the ${what} (${reason.message})`;
+    if (this.terminal?.cardDropped(sid, body.request_id, text)) return;
     if (this.runners.get(sid)?.cardRefused(body.request_id, text)) return;
     // Queued by an earlier run: its pending approval gets the denial, and the session goes on with it.
     const pending = this.store.get(sid)?.pending_approvals.find((p) => p.request_id === body.request_id && !p.decision);

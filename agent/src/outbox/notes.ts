@@ -57,7 +57,7 @@ function what(body: Body): string {
 
 function consequence(body: Body): string {
   // A terminal session's card: its hook stepped aside, the terminal asks.
-  if ((body.kind === 'approval' || body.kind === 'question') && (body as {terminal?: boolean}).terminal) return 'The terminal asks instead.';
+  if ((body.kind === 'approval' || body.kind === 'question') && body.terminal) return 'The terminal asks instead.';
   if (body.kind === 'approval') return body.tool_name === 'ExitPlanMode' ? 'The plan was not approved; Claude was told why.' : 'The tool call was denied; Claude was told why.';
   if (body.kind === 'question') return 'Claude was told it could not be asked.';
   return '';

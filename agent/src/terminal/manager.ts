@@ -62,8 +62,8 @@ import {itemsOf, readFrom, sizeOf, type TranscriptItem} from './transcript.js';
 
 export interface TerminalDeps {
   client: Pick<PluginClient, 'openSession'>;
-  /** Queue an output in the outbox; resolves once it is on disk. */
-  emit: (sessionId: string, out: Output, onRejected?: (reason: string) => void) => Promise<void>;
+  /** Queue an output in the outbox; resolves once it is on disk. A card the plugin drops for good comes back through `cardDropped`. */
+  emit: (sessionId: string, out: Output) => Promise<void>;
   /** The agent's own session records (Continue here creates one; resume removes it). */
   sessions: SessionStore;
   /** Resume a session record's Claude conversation in the agent, with these messages as its next turns. */
@@ -194,6 +194,19 @@ export class TerminalSessions {
   owns(sessionId: string): boolean {
     const rec = this.store.bySession(sessionId);
     return Boolean(rec && rec.runs_in === 'terminal');
+  }
+
+  /**
+   * The plugin dropped a card for good (refused it, or kept failing on it):
+   * its hook steps aside, the terminal asks. False when it is not one of ours.
+   */
+  cardDropped(sessionId: string, requestId: string, reason: string): boolean {
+    const rec = this.store.bySession(sessionId);
+    const live = rec && this.live.get(rec.claude_session_id);
+    const card = live?.cards.get(requestId);
+    if (!live || !card) return Boolean(rec && rec.runs_in === 'terminal');
+    this.settle(live, card, stepAside(`${reason}; the terminal asks`));
+    return true;
   }
 
   /** The outbox sent an output: a card the plugin accepted is shown, its hook may wait. */
@@ -488,8 +501,8 @@ export class TerminalSessions {
     live.cards.set(requestId, card);
     const accepted = new Promise<boolean>((r) => (card.onAccepted = () => r(true)));
     await this.store.update(live.id, (r) => ({...r!, pending: [...r!.pending, requestId]}));
-    // The plugin refused the card for good: there is nothing to close, the terminal asks.
-    await this.emit(rec, out, (reason) => this.settle(live, card, stepAside(`Mattermost refused the card (${reason}); the terminal asks`)));
+    // A card the plugin refuses for good comes back through cardDropped: nothing to close, the terminal asks.
+    await this.emit(rec, out);
     await this.setPhase(live.id, 'waiting');
     log.info(`terminal session ${shortId(live.id)}: waiting for ${isQuestion ? 'an answer to a question' : `approval of ${toolName}`} (in Mattermost or the terminal)`);
     if (rec.away) {
@@ -624,6 +637,18 @@ export class TerminalSessions {
   async handle(e: AgentEvent): Promise<boolean> {
     const rec = this.store.bySession(e.session_id);
     if (!rec || rec.runs_in !== 'terminal') return false;
+    const last = rec.last_event;
+    // As for the agent's own sessions: a lower seq with a later date is the plugin's queue numbering from the start again.
+    if (last && e.seq <= last.seq && (e.created_at === undefined || last.at === undefined || e.created_at <= last.at)) {
+      this.deps.log.debug(`terminal session ${shortId(rec.claude_session_id)}: ${e.type} event ${e.seq} was handled before the restart; skipping it`);
+      return true;
+    }
+    const handled = await this.apply(rec, e);
+    if (handled) await this.store.update(rec.claude_session_id, (r) => ({...r!, last_event: {seq: e.seq, at: e.created_at}}));
+    return handled;
+  }
+
+  private async apply(rec: TerminalRecord, e: AgentEvent): Promise<boolean> {
     const live = this.liveOf(rec.claude_session_id);
     switch (e.type) {
       case 'decision':
@@ -1093,10 +1118,10 @@ export class TerminalSessions {
     await this.emit(rec, {kind: 'notice', text: clip(text, MAX_NOTICE_CHARS)});
   }
 
-  private async emit(rec: TerminalRecord, out: Output, onRejected?: (reason: string) => void): Promise<void> {
+  private async emit(rec: TerminalRecord, out: Output): Promise<void> {
     const sid = this.store.get(rec.claude_session_id)?.session_id ?? rec.session_id;
     if (!sid) return;
-    await this.deps.emit(sid, out, onRejected);
+    await this.deps.emit(sid, out);
   }
 }
 

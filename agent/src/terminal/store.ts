@@ -48,6 +48,8 @@ export const terminalRecordSchema = z.object({
   queued: z.array(z.object({text: z.string(), by: z.string().default('')})).default([]),
   /** Cards still open in Mattermost: closed as "left to the terminal" after a restart. */
   pending: z.array(z.string()).default([]),
+  /** The last inbox event applied (seq and its created_at): one delivered again after a crash is skipped. */
+  last_event: z.object({seq: z.number(), at: z.number().optional()}).optional(),
   created_at: z.number(),
   updated_at: z.number(),
 });

@@ -210,6 +210,21 @@ describe('terminal sessions in the daemon (hook events over the socket)', () => 
     await h.plugin.waitFor(found(sid, 'resolved', (o) => o.body.request_id === card.body.request_id && o.body.outcome === 'terminal_asks'), 30_000, 'resolved');
   });
 
+  it('a card the plugin refuses: the hook steps aside with the reason (the terminal asks), never a deny', async () => {
+    const s = session();
+    await s.hook({hook_event_name: 'SessionStart', source: 'startup'});
+    await s.opened();
+    const before = h.plugin.refuse;
+    h.plugin.refuse = (sid, body) => (body.kind === 'approval' && body.input.command === 'touch refused' ? {status: 400, error: 'input too large for a card'} : before(sid, body));
+    try {
+      const answer = await s.hook({hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: {command: 'touch refused'}});
+      assert.equal(answer.output, undefined);
+      assert.match(String(answer.message), /Mattermost refused the approval request \(input too large for a card\); the terminal asks/);
+    } finally {
+      h.plugin.refuse = before;
+    }
+  });
+
   it('AskUserQuestion becomes a question card; the answer goes back as the tool input', async () => {
     const s = session();
     await s.hook({hook_event_name: 'SessionStart', source: 'startup'});
