@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 /** Entry point of the `claude-mattermost` command. */
 import {formatChecks, runChecks} from './cli/doctor.js';
+import {follow, hooksInstall, hooksStatus, hooksUninstall, unfollow, type TerminalCliOptions} from './cli/hooks.js';
 import {login, UserError} from './cli/login.js';
 import {logs} from './cli/logs.js';
 import {buildProgram} from './cli/program.js';
 import {setup, type Prompts} from './cli/setup.js';
+import {newSession, resume} from './cli/resume.js';
 import {sessions, status} from './cli/status.js';
+import {addTerminalCommands} from './cli/terminal.js';
 import {ConfigError, loadConfig} from './config/config.js';
 import {acquireLock, AlreadyRunningError} from './config/lock.js';
 import {effectiveConfig} from './config/overrides.js';
 import {configDir, paths} from './config/paths.js';
 import {Daemon, FatalError} from './daemon.js';
+import {readStdin, runHook} from './terminal/hookrun.js';
 import {consoleLogger, fileSink} from './util/log.js';
 import {AGENT_VERSION} from './version.js';
 
@@ -40,7 +44,8 @@ const program = buildProgram({
     const unlock = await acquireLock(p.dir);
     const log = consoleLogger({verbose: args.verbose, file: fileSink(p.log)});
     log.info(`claude-mattermost ${AGENT_VERSION} starting (config ${p.dir}, log ${p.log})`);
-    const daemon = new Daemon({config, token: loaded.token, paths: p, agentVersion: AGENT_VERSION, log});
+    const startPrompt = args.prompt && {prompt: args.prompt.text, dir: args.prompt.dir ?? process.cwd(), channel: args.prompt.channel ?? '', exitWhenDone: args.prompt.exitWhenDone};
+    const daemon = new Daemon({config, token: loaded.token, paths: p, agentVersion: AGENT_VERSION, log, startPrompt});
     let signals = 0;
     const onSignal = (sig: string) => {
       signals += 1;
@@ -79,6 +84,20 @@ const program = buildProgram({
       out('Some checks failed: see the fixes above.');
     } else out('Everything needed is in place.');
   },
+});
+
+const terminalOptions = (): TerminalCliOptions => ({dir: configDir(), env: process.env, cwd: process.cwd(), out});
+addTerminalCommands(program, {
+  hooksInstall: (args) => hooksInstall(args, terminalOptions()),
+  hooksUninstall: (args) => hooksUninstall(args, terminalOptions()),
+  hooksStatus: () => hooksStatus(terminalOptions()),
+  follow: (args) => follow(args, terminalOptions()),
+  unfollow: (args) => unfollow(args, terminalOptions()),
+  async resume(args) {
+    process.exitCode = await resume(args, terminalOptions());
+  },
+  newSession: (args) => newSession(args, terminalOptions()),
+  hook: () => runHook({readStdin, env: process.env, out: (s) => process.stdout.write(s), warn: (line) => process.stderr.write(line + '\n')}),
 });
 
 program.parseAsync(process.argv).then(

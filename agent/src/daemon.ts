@@ -3,6 +3,7 @@
  * and run one SessionRunner per session. Never exits on a transient fault;
  * exits (rejects with FatalError) on a revoked token or an incompatible plugin.
  */
+import {randomUUID} from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type {Config} from './config/config.js';
@@ -16,7 +17,7 @@ import {CUT_MARKERS, RESTARTED_START_NOTICE, RESUMED_TURN_NOTICE, finishCutText}
 import {SessionRunner, type EmitOptions, type QueryFn} from './claude/session.js';
 import {currentBranch, ensureWorktree} from './git/worktree.js';
 import {Outbox, type DropReason, type OutboxEntry} from './outbox/outbox.js';
-import {ApiMismatchError, PluginClient, RejectedError, RevokedTokenError} from './plugin/client.js';
+import {ApiMismatchError, PluginClient, RejectedError, RevokedTokenError, TransientError} from './plugin/client.js';
 import {
   API_VERSION,
   MAX_FILE_BYTES,
@@ -32,6 +33,12 @@ import {
   type StopEvent,
 } from './plugin/protocol.js';
 import {SessionStore, type SessionRecord} from './sessions/store.js';
+import {startHeadless, type HeadlessStart} from './terminal/headless.js';
+import {AGENT_SESSION_ENV} from './terminal/hookrun.js';
+import {TerminalSessions, type TerminalDeps} from './terminal/manager.js';
+import {socketPath} from './terminal/paths.js';
+import {LocalServer} from './terminal/socket.js';
+import {readSessionRecords} from './terminal/target.js';
 import {backoff, formatDelay, sleep} from './util/backoff.js';
 import {describeError, shortId, type Logger} from './util/log.js';
 import {stopLeftoverClaude} from './util/procs.js';
@@ -56,6 +63,10 @@ export interface DaemonOptions {
   /** Long-poll wait in seconds (0..30). */
   pollWaitSeconds?: number;
   throttleMs?: number;
+  /** Terminal-session timings (tests shorten them). */
+  terminal?: Pick<TerminalDeps, 'cardAcceptMs' | 'awayWaitMs' | 'handoverGraceMs'>;
+  /** `start --prompt`: open this session once connected; with `exitWhenDone`, stop when it ends. */
+  startPrompt?: HeadlessStart & {exitWhenDone?: boolean};
 }
 
 export class Daemon {
@@ -72,6 +83,11 @@ export class Daemon {
   private readonly log: Logger;
   /** Event types from a newer plugin that were already logged (each is logged once). */
   private readonly unknownTypes = new Set<string>();
+  /** Sessions started in a terminal, and the local socket their hooks (and `resume`, `new`) talk to. */
+  private terminal: TerminalSessions | undefined;
+  private socket: LocalServer | undefined;
+  /** `start --prompt --exit-when-done`: the session whose end stops the agent. */
+  private exitWhen: string | undefined;
 
   constructor(private readonly opts: DaemonOptions) {
     this.log = opts.log;
@@ -94,10 +110,12 @@ export class Daemon {
     if (this.state.machine_id && this.state.machine_id !== this.opts.config.machine.id) this.state = {cursor: 0};
     this.state.machine_id = this.opts.config.machine.id;
     this.outbox = await Outbox.open(this.opts.paths.outbox, {
-      send: async (e) =>
-        e.body.kind === 'file_upload'
-          ? this.client.uploadFile(e.session_id, e.key, e.body.name, await fs.readFile(e.body.spool))
-          : this.client.output(e.session_id, e.key, e.body),
+      send: async (e) => {
+        if (e.body.kind === 'file_upload') return this.client.uploadFile(e.session_id, e.key, e.body.name, await fs.readFile(e.body.spool));
+        const answer = await this.client.output(e.session_id, e.key, e.body);
+        this.terminal?.accepted(e.session_id, e.body);
+        return answer;
+      },
       log,
       onFatal: (err) => this.die(err),
       onDropped: (entry, reason) => this.onDropped(entry, reason),
@@ -105,14 +123,20 @@ export class Daemon {
     if (this.outbox.size > 0) log.info(`${this.outbox.size} output(s) left from the last run will be sent first`);
 
     this.query = this.opts.query ?? (await loadQuery());
+    await this.startTerminal();
 
     await this.hello();
-    if (this.stopped) return this.finish();
+    if (this.stopped) {
+      await this.stopTerminal();
+      return this.finish();
+    }
     // Before the outbox sends anything: recovery reads what it still holds.
     await this.recover();
     const outboxDone = this.outbox.run(this.outboxAbort.signal);
+    if (this.opts.startPrompt) await this.startFromPrompt(this.opts.startPrompt);
     log.info(`waiting for sessions (allowed roots: ${this.allowedRoots.join(', ')})`);
     await this.pollLoop();
+    await this.stopTerminal();
     await this.shutdownRunners();
     this.outboxAbort.abort();
     await outboxDone;
@@ -231,6 +255,8 @@ export class Daemon {
       return;
     }
     try {
+      if (this.terminal && (await this.terminal.handle(event))) return;
+      if (event.type === 'stop' && event.session_id === this.exitWhen) this.abort.abort();
       await this.dispatch(event);
     } catch (err) {
       // A refused token or API on any route (a file download too) ends the agent; the event is not acked.
@@ -590,6 +616,7 @@ export class Daemon {
     if (body.kind !== 'approval' && body.kind !== 'question') return;
     const what = body.kind === 'question' ? 'question' : 'approval request';
     const text = reason.kind === 'refused' ? `Mattermost refused the ${what} (${reason.message})` : `Mattermost could not post the ${what} (${reason.message})`;
+    if (this.terminal?.cardDropped(sid, body.request_id, text)) return;
     if (this.runners.get(sid)?.cardRefused(body.request_id, text)) return;
     // Queued by an earlier run: its pending approval gets the denial, and the session goes on with it.
     const pending = this.store.get(sid)?.pending_approvals.find((p) => p.request_id === body.request_id && !p.decision);
@@ -631,7 +658,8 @@ export class Daemon {
         emit: (out, opts) => this.emit(sid, out, opts),
         store: this.store,
         log: this.log,
-        env: this.opts.env ?? process.env,
+        // Its hooks (the user's settings apply to it too) must not mirror it a second time as a terminal session.
+        env: {...(this.opts.env ?? process.env), [AGENT_SESSION_ENV]: sid},
         throttleMs: this.opts.throttleMs,
         resolveDir: (dir, base) => resolveSessionDir(dir, {allowedRoots: this.allowedRoots, defaultDir: base}),
         sendFile: (file, base) => this.sendFile(sid, file, base),
@@ -643,6 +671,76 @@ export class Daemon {
       if (this.runners.get(sid) === runner) this.runners.delete(sid);
     });
     return runner;
+  }
+
+  /** Terminal sessions: their manager, and the local socket for hooks, `resume` and `new` (before hello, so hooks get an answer while the plugin is away). */
+  private async startTerminal(): Promise<void> {
+    const {log} = this;
+    const terminal = new TerminalSessions({
+      client: this.client,
+      emit: (sid, out) => this.outbox.enqueue(sid, out),
+      sessions: this.store,
+      runInAgent: (rec, messages) => {
+        const runner = this.runner(rec, rec.claude_session_id);
+        runner.start(messages[0]);
+        for (const m of messages.slice(1)) runner.send(m);
+      },
+      agentSessionOf: (claudeId) => [...this.runners].find(([sid, r]) => r.alive && this.store.get(sid)?.claude_session_id === claudeId)?.[0],
+      agentRecords: () => readSessionRecords(this.opts.paths.sessions),
+      stopInAgent: async (sid) => this.runners.get(sid)?.shutdown(),
+      withAttachments: async (e, cwd) => {
+        if (e.payload.files.length === 0) return e.payload.text;
+        const got = await this.fetchFiles(e.session_id, cwd, e.payload.post_id ?? `seq${e.seq}`, e.payload.files);
+        return withAttachments(e.payload.text, got.saved, got.failed, cwd);
+      },
+      sendFile: (sid, file, base) => this.sendFile(sid, file, base),
+      allowedRoots: () => this.allowedRoots,
+      defaultDir: () => this.defaultDir,
+      machineName: this.opts.config.machine.name,
+      owner: this.opts.config.user?.username ?? '',
+      dir: this.opts.paths.dir,
+      env: this.opts.env ?? process.env,
+      log,
+      ...this.opts.terminal,
+    });
+    await terminal.start();
+    this.terminal = terminal;
+    const socket = new LocalServer(socketPath(this.opts.paths.dir), (req, signal) => terminal.request(req, signal), (line) => log.warn(line));
+    try {
+      await socket.listen();
+      this.socket = socket;
+    } catch (err) {
+      log.warn(`cannot listen on ${socket.file}: ${describeError(err)}; terminal sessions are not mirrored`);
+    }
+  }
+
+  /** The terminal sessions stop first, so hooks cut off by the socket closing leave their cards for the restart. */
+  private async stopTerminal(): Promise<void> {
+    const terminalClosed = this.terminal?.close();
+    await this.socket?.close();
+    await terminalClosed;
+  }
+
+  /** `start --prompt`: open the session (the plugin then queues its start like any other). */
+  private async startFromPrompt(s: HeadlessStart & {exitWhenDone?: boolean}): Promise<void> {
+    const b = backoff({baseMs: 1000, capMs: 30_000});
+    const key = randomUUID();
+    while (!this.stopped) {
+      try {
+        const got = await startHeadless(this.client, key, s, {allowedRoots: this.allowedRoots, defaultDir: this.defaultDir});
+        this.log.info(`session ${shortId(got.session_id)}: started from --prompt: ${got.permalink || '(no link)'}`);
+        if (s.exitWhenDone) this.exitWhen = got.session_id;
+        return;
+      } catch (err) {
+        if (err instanceof RevokedTokenError || err instanceof ApiMismatchError) return this.die(err);
+        if (!(err instanceof TransientError)) {
+          return this.die(new Error(`cannot start the --prompt session: ${describeError(err)}`));
+        }
+        const delay = b.next();
+        this.log.info(`waiting for plugin to open the --prompt session (retry in ${formatDelay(delay)}): ${describeError(err)}`);
+        await sleep(delay, this.abort.signal);
+      }
+    }
   }
 
   private emit(sid: string, out: Output, opts?: EmitOptions): void {

@@ -62,7 +62,8 @@ function withoutDescription(input: Record<string, unknown>): Record<string, unkn
   return rest;
 }
 
-function stableJson(v: unknown): string {
+/** JSON with object keys sorted: equal inputs give equal strings. */
+export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const keys = Object.keys(v as object).sort();

@@ -193,6 +193,24 @@ export function previewFor(toolName: string, input: Record<string, unknown>, bef
   return mcpPreview(toolName);
 }
 
+/**
+ * What an approval card shows beside the input: the preview, and a
+ * description. Why a diff preview has no diff (binary, too large, …) is not a
+ * preview field: the card shows it as the description (unless the input has
+ * its own).
+ */
+export function cardPreview(toolName: string, input: Record<string, unknown>, before: FileSnapshot | undefined, cwd: string): {preview?: Preview; description?: string} {
+  let preview = previewFor(toolName, input, before, cwd);
+  let note: string | undefined;
+  if (preview && 'note' in preview) {
+    const {note: why, ...rest} = preview;
+    note = why;
+    preview = rest;
+  }
+  const description = typeof input.description === 'string' ? input.description : note;
+  return {...(preview ? {preview} : {}), ...(description ? {description} : {})};
+}
+
 export function countLines(text: string): number {
   if (text === '') return 0;
   const n = text.split('\n').length;

@@ -26,7 +26,7 @@ import {answeredDecision, denyMessage, matchesPending} from './approvals.js';
 import {NOTICES, planCommand} from './commands.js';
 import {InputQueue} from './input.js';
 import {OutputMapper} from './mapping.js';
-import {EDIT_TOOLS, previewFor, type FileSnapshot} from './preview.js';
+import {EDIT_TOOLS, cardPreview, type FileSnapshot} from './preview.js';
 import {readSnapshot} from './snapshot.js';
 import {ToolCalls, answeredInput, appliedDiff, questionsOf, resultOutputs} from './tools.js';
 import {CUT_MARKERS, NEW_CONVERSATION_NOTICE, finishCutText, isMissingConversation, turnPrompt} from './recovery.js';
@@ -643,21 +643,11 @@ export class SessionRunner {
     const sid = shortId(this.sessionId);
     let shown = input;
     if (toolName === 'ExitPlanMode') shown = await this.withPlan(input);
-    let preview;
-    if (EDIT_TOOLS.has(toolName) && typeof input.file_path === 'string') {
-      const before = (options.toolUseID && this.snapshots.get(options.toolUseID)) || (await readSnapshot(input.file_path, this.cwd));
-      preview = previewFor(toolName, input, before, this.cwd);
-    } else {
-      preview = previewFor(toolName, input, undefined, this.cwd);
-    }
-    // Why a diff preview has no diff (binary, too large, …) is not a preview field: the card shows it as the description.
-    let note: string | undefined;
-    if (preview && 'note' in preview) {
-      const {note: why, ...rest} = preview;
-      note = why;
-      preview = rest;
-    }
-    const description = typeof input.description === 'string' ? input.description : note;
+    const before =
+      EDIT_TOOLS.has(toolName) && typeof input.file_path === 'string'
+        ? (options.toolUseID && this.snapshots.get(options.toolUseID)) || (await readSnapshot(input.file_path, this.cwd))
+        : undefined;
+    const {preview, description} = cardPreview(toolName, input, before, this.cwd);
     const d = await this.waitFor(toolName, input, options, (requestId) => ({
       kind: 'approval',
       request_id: requestId,

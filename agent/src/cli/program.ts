@@ -10,6 +10,7 @@ import {expandHome} from '../config/config.js';
 import {ENV_VARS, parsePathList} from '../config/overrides.js';
 import {PERMISSION_MODES, type PermissionMode} from '../plugin/protocol.js';
 import {AGENT_VERSION} from '../version.js';
+import {UserError} from './login.js';
 
 export interface LoginArgs {
   url: string;
@@ -28,6 +29,8 @@ export interface StartArgs {
   url?: string;
   permissionMode?: PermissionMode;
   model?: string;
+  /** `--prompt`: start this session once connected (a one-shot container). */
+  prompt?: {text: string; dir?: string; channel?: string; exitWhenDone: boolean};
 }
 
 export interface LogsArgs {
@@ -129,7 +132,23 @@ Examples:
     .addOption(modeOption())
     .addOption(modelOption())
     .addOption(new Option('--verbose', 'also log debug details (Claude Code stderr, acks)').default(false).env('CLAUDE_MATTERMOST_VERBOSE'))
-    .action(async (o: {allowedRoot: string[]; defaultDir?: string; verbose: boolean | string; url?: string; permissionMode?: PermissionMode; model?: string}) => {
+    .option('--prompt <prompt>', 'start a session with this prompt once connected (and print its link in the log)')
+    .option('--dir <dir>', 'with --prompt: the directory to work in (default: the current one)', dirArg)
+    .option('--channel <channel>', 'with --prompt: a channel instead of your DM with @claude')
+    .option('--exit-when-done', 'with --prompt: exit when that session ends', false)
+    .action(async (o: {
+      allowedRoot: string[];
+      defaultDir?: string;
+      verbose: boolean | string;
+      url?: string;
+      permissionMode?: PermissionMode;
+      model?: string;
+      prompt?: string;
+      dir?: string;
+      channel?: string;
+      exitWhenDone: boolean;
+    }) => {
+      if (!o.prompt && (o.dir || o.channel || o.exitWhenDone)) throw new UserError('--dir, --channel and --exit-when-done go with --prompt');
       await actions.start({
         allowedRoots: o.allowedRoot,
         defaultDir: o.defaultDir,
@@ -137,6 +156,7 @@ Examples:
         ...(o.url ? {url: o.url} : {}),
         ...(o.permissionMode ? {permissionMode: o.permissionMode} : {}),
         ...(o.model !== undefined ? {model: o.model} : {}),
+        ...(o.prompt ? {prompt: {text: o.prompt, dir: o.dir, channel: o.channel, exitWhenDone: Boolean(o.exitWhenDone)}} : {}),
       });
     });
 

@@ -18,6 +18,8 @@ export const ENV_VARS = {
   CLAUDE_MATTERMOST_PERMISSION_MODE: 'permission mode when Mattermost names none (default, acceptEdits, plan, bypassPermissions)',
   CLAUDE_MATTERMOST_MODEL: 'Claude model when Mattermost names none',
   CLAUDE_MATTERMOST_VERBOSE: 'set to 1 to log debug details',
+  CLAUDE_MATTERMOST_FOLLOW: 'terminal sessions: 1 mirrors this run of claude (inside the allowed roots), 0 never',
+  CLAUDE_MATTERMOST_CLAUDE: 'the Claude Code command `resume` runs (default: claude)',
 } as const;
 
 export interface Overrides {

@@ -46,10 +46,18 @@ function what(body: Body): string {
       return `the output of a ${toolName(body.tool_name)} call`;
     case 'file_upload':
       return `the file ${code(body.name)}`;
+    case 'prompt':
+      return 'a prompt typed in the terminal';
+    case 'resolved':
+      return 'that a card was settled in the terminal';
+    case 'attention':
+      return 'a mention of the owner';
   }
 }
 
 function consequence(body: Body): string {
+  // A terminal session's card: its hook stepped aside, the terminal asks.
+  if ((body.kind === 'approval' || body.kind === 'question') && body.terminal) return 'The terminal asks instead.';
   if (body.kind === 'approval') return body.tool_name === 'ExitPlanMode' ? 'The plan was not approved; Claude was told why.' : 'The tool call was denied; Claude was told why.';
   if (body.kind === 'question') return 'Claude was told it could not be asked.';
   return '';

@@ -11,7 +11,10 @@ import {
   helloResponse,
   pairResponse,
   type AgentEvent,
+  openSessionResponse,
   type HelloResponse,
+  type OpenSessionRequest,
+  type OpenSessionResponse,
   type Output,
   type PairResponse,
 } from './protocol.js';
@@ -122,6 +125,12 @@ export class PluginClient {
       json,
       headers: {'Idempotency-Key': idempotencyKey},
     });
+  }
+
+  /** Open a session thread (`POST /agent/sessions`): a terminal session, or a headless start. Idempotent by key. */
+  async openSession(idempotencyKey: string, body: OpenSessionRequest): Promise<OpenSessionResponse> {
+    const raw = await this.request('POST', '/agent/sessions', {body, headers: {'Idempotency-Key': idempotencyKey}});
+    return this.parse(openSessionResponse, raw);
   }
 
   /** A file attached in a session thread (`GET /agent/files/{id}`); more than `maxBytes` is refused (RejectedError 413). */

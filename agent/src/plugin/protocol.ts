@@ -143,6 +143,13 @@ export type StatusOutput = {
   permission_mode?: PermissionMode;
   context_tokens?: number;
   context_window?: number;
+  /** Where the conversation runs now (terminal sessions). */
+  runs_in?: RunsIn;
+  /**
+   * Terminal sessions: the owner is no longer away (they typed in the
+   * terminal). Not in the contract yet: the plugin ignores it until it is.
+   */
+  away?: false;
 };
 export type TextOutput = {kind: 'text'; message_id: string; text: string; done: boolean};
 /**
@@ -171,6 +178,8 @@ export type ApprovalOutput = {
   cwd?: string;
   description?: string;
   preview?: Preview;
+  /** A terminal session's card: its timeout outcome is "the terminal asks". */
+  terminal?: boolean;
 };
 /** A plain bot reply in the thread: what a command did, or why not. */
 export type NoticeOutput = {kind: 'notice'; text: string};
@@ -188,9 +197,20 @@ export type DiffOutput = {
 export type Todo = {content: string; status: 'pending' | 'in_progress' | 'completed'; activeForm: string};
 export type TodoOutput = {kind: 'todo'; todos: Todo[]};
 export type Question = {question: string; header: string; multiSelect: boolean; options: Array<{label: string; description: string}>};
-export type QuestionOutput = {kind: 'question'; request_id: string; questions: Question[]};
+export type QuestionOutput = {kind: 'question'; request_id: string; questions: Question[]; terminal?: boolean};
 export type ToolOutputOutput = {kind: 'tool_output'; tool_use_id: string; tool_name: string; summary: string; output: string; is_error: boolean};
-export type Output = StatusOutput | TextOutput | ApprovalOutput | NoticeOutput | DiffOutput | TodoOutput | QuestionOutput | ToolOutputOutput;
+export type Output =
+  | StatusOutput
+  | TextOutput
+  | ApprovalOutput
+  | NoticeOutput
+  | DiffOutput
+  | TodoOutput
+  | QuestionOutput
+  | ToolOutputOutput
+  | PromptOutput
+  | ResolvedOutput
+  | AttentionOutput;
 
 export const MAX_TEXT_CHARS = 200_000;
 export const MAX_NOTICE_CHARS = 16_000;
@@ -199,3 +219,36 @@ export const MAX_TOOL_OUTPUT_CHARS = 1_000_000;
 export const MAX_OUTPUT_BODY_BYTES = 8 * 1024 * 1024;
 /** Files to and from the thread (attachments, `!file`). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+// Terminal sessions (docs/protocol.md, "Terminal sessions").
+
+export type RunsIn = 'terminal' | 'agent';
+/** What the owner typed in the terminal. */
+export type PromptOutput = {kind: 'prompt'; text: string; source: 'terminal'};
+export type ResolvedOutcome = 'terminal_allowed' | 'terminal_denied' | 'terminal_asks';
+/** Closes a pending card without a decision from Mattermost (the terminal answered, or was left to). */
+export type ResolvedOutput = {kind: 'resolved'; request_id: string; outcome: ResolvedOutcome};
+export type AttentionReason = 'approval' | 'question' | 'turn_ended' | 'waiting';
+/** A reply that mentions the owner: Claude waits for them. */
+export type AttentionOutput = {kind: 'attention'; reason: AttentionReason; text: string};
+
+/** `POST /agent/sessions`: open a session thread for a terminal session or a headless start. */
+export type OpenSessionRequest = {
+  origin: 'terminal' | 'cli';
+  claude_session_id?: string;
+  cwd: string;
+  branch?: string;
+  model?: string;
+  permission_mode?: string;
+  /** A channel name (team/channel or channel) or id; "" = the DM with @claude. */
+  channel?: string;
+  prompt?: string;
+  title?: string;
+};
+export const openSessionResponse = z.object({
+  session_id: z.string().min(1),
+  channel_id: z.string().default(''),
+  root_id: z.string().default(''),
+  permalink: z.string().default(''),
+});
+export type OpenSessionResponse = z.infer<typeof openSessionResponse>;

@@ -38,6 +38,16 @@ export class FakePlugin {
   revoked = false;
   /** While true, output POSTs fail with 503 (a plugin outage for output only). */
   outputDown = false;
+  /** While true, every agent route fails with 503 (the plugin is down). */
+  down = false;
+  /** Threads opened with `POST /agent/sessions`, in order (one per session; a repeat of a key or a Claude session id is not added). */
+  opened: Array<{session_id: string; key: string; body: Record<string, any>}> = [];
+  /** Claude session ids whose thread another machine owns: `POST /agent/sessions` answers 403. */
+  foreignClaudeIds = new Set<string>();
+  /** Every `POST /agent/sessions` that made or continued a session (a repeat of a key is not added). */
+  reopened: Array<{session_id: string; key: string; body: Record<string, any>}> = [];
+  /** Claude session id → session, from the agent's status reports. */
+  private claudeSessions = new Map<string, string>();
   /**
    * Agent routes (path after the API base, e.g. `/agent/events/ack`) that answer
    * 401 as for a deactivated user's token, while the others still work.
@@ -209,6 +219,59 @@ export class FakePlugin {
     }
   }
 
+  /** Outputs of one kind across every session (terminal tests look a session up by what the agent opened). */
+  ofKind(kind: string): RecordedOutput[] {
+    return this.outputs.filter((o) => o.body.kind === kind);
+  }
+
+  /** `POST /agent/sessions` as the contract describes it (terminal sessions, `claude-mattermost new`). */
+  private openSession(req: http.IncomingMessage, res: http.ServerResponse, body: any): void {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(key)) return send(res, 400, {error: 'Idempotency-Key header is required'});
+    const seen = this.answers.get(key);
+    if (seen) {
+      this.duplicateKeys += 1;
+      return send(res, 200, seen);
+    }
+    if (body?.origin !== 'terminal' && body?.origin !== 'cli') return send(res, 400, {error: 'origin must be "terminal" or "cli"'});
+    if (typeof body.cwd !== 'string' || !body.cwd.startsWith('/')) return send(res, 400, {error: 'cwd must be an absolute path'});
+    if (body.origin === 'cli' && (typeof body.prompt !== 'string' || body.prompt.trim() === '')) return send(res, 400, {error: 'prompt is required'});
+    if (body.channel && body.channel !== 'town-square' && body.channel !== 'team/town-square') return send(res, 400, {error: `unknown channel ${body.channel}`});
+    const claudeId = typeof body.claude_session_id === 'string' ? body.claude_session_id : '';
+    if (claudeId && this.foreignClaudeIds.has(claudeId)) return send(res, 403, {error: "this Claude session belongs to another machine's session"});
+    // As the plugin does: the same Claude session id (opened before, or reported by the agent's status) is the same session.
+    const existingId = claudeId ? (this.opened.find((o) => o.body.claude_session_id === claudeId)?.session_id ?? this.claudeSessions.get(claudeId)) : undefined;
+    const existing = existingId ? {session_id: existingId} : undefined;
+    const id = existing?.session_id ?? 's' + randomUUID().replace(/-/g, '').slice(0, 25);
+    const root = 'r' + id.slice(1);
+    const answer = {session_id: id, channel_id: body.channel ? 'c-town' : 'c-dm', root_id: root, permalink: `${this.url}/team/pl/${root}`};
+    this.answers.set(key, answer);
+    this.reopened.push({session_id: id, key, body});
+    if (!existing) {
+      this.sessions.add(id);
+      this.opened.push({session_id: id, key, body});
+      if (body.origin === 'cli') {
+        this.push('start', id, {
+          prompt: body.prompt,
+          cwd: body.cwd,
+          user: {id: 'u1', username: 'alice'},
+          channel_id: answer.channel_id,
+          root_id: root,
+          branch: '',
+          context: '',
+          permission_mode: 'default',
+          model: '',
+          resume: '',
+          participants: [{id: 'u1', username: 'alice'}],
+          machine: {id: 'm1', name: 'laptop'},
+        });
+      }
+    }
+    for (const w of this.outputWaiters) w();
+    this.outputWaiters.clear();
+    return send(res, 200, answer);
+  }
+
   private held(until: Promise<void>): Promise<void> {
     this.heldRequests += 1;
     return until;
@@ -235,6 +298,7 @@ export class FakePlugin {
     }
     if (!this.authed(req)) return send(res, 401, {error: 'invalid or revoked agent token'});
     if (this.unauthorized?.test(p)) return send(res, 401, {error: 'the user of this agent token is deactivated'});
+    if (this.down) return send(res, 503, {error: 'plugin unavailable'});
     if (req.method === 'GET' && p === '/agent/hello') {
       this.hellos += 1;
       if (url.searchParams.get('api_version') !== String(this.apiVersion)) {
@@ -307,6 +371,7 @@ export class FakePlugin {
       this.outputWaiters.clear();
       return send(res, 200, answer);
     }
+    if (req.method === 'POST' && p === '/agent/sessions') return this.openSession(req, res, body);
     const m = /^\/agent\/sessions\/([^/]+)\/output$/.exec(p);
     if (req.method === 'POST' && m) {
       if (this.outputDown) return send(res, 503, {error: 'plugin unavailable'});
@@ -326,6 +391,8 @@ export class FakePlugin {
       this.received.push({session_id: sid, kind: body.kind, status: refused?.status ?? 200});
       if (refused) return send(res, refused.status, {error: refused.error});
       if (body.kind === 'notice' && (typeof body.text !== 'string' || body.text.length === 0 || body.text.length > 16_000)) return send(res, 400, {error: 'text is required (≤ 16 000 chars)'});
+      const invalid = terminalOutputProblem(body);
+      if (invalid) return send(res, 400, {error: invalid});
       const answer =
         body.kind === 'text'
           ? {post_id: 'post-' + body.message_id}
@@ -335,6 +402,7 @@ export class FakePlugin {
               ? {post_id: 'post-' + key}
               : {ok: true};
       if (keep) this.answers.set(key, answer);
+      if (body.kind === 'status' && typeof body.claude_session_id === 'string') this.claudeSessions.set(body.claude_session_id, sid);
       this.outputs.push({session_id: sid, key, body: safeText(body), at: Date.now()});
       for (const w of this.outputWaiters) w();
       this.outputWaiters.clear();
@@ -367,4 +435,24 @@ function send(res: http.ServerResponse, status: number, data: unknown): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, {'content-type': 'application/json'});
   res.end(JSON.stringify(data));
+}
+
+/** The contract's checks on the terminal-session output kinds (so an agent bug shows as a 400 in tests). */
+function terminalOutputProblem(body: any): string | undefined {
+  switch (body.kind) {
+    case 'prompt':
+      if (typeof body.text !== 'string' || body.text === '' || body.source !== 'terminal') return 'prompt needs text and source "terminal"';
+      return undefined;
+    case 'resolved':
+      if (typeof body.request_id !== 'string' || !['terminal_allowed', 'terminal_denied', 'terminal_asks'].includes(body.outcome)) return 'resolved needs request_id and a known outcome';
+      return undefined;
+    case 'attention':
+      if (!['approval', 'question', 'turn_ended', 'waiting'].includes(body.reason) || typeof body.text !== 'string') return 'attention needs a known reason and text';
+      return undefined;
+    case 'status':
+      if (body.runs_in !== undefined && body.runs_in !== 'terminal' && body.runs_in !== 'agent') return 'runs_in must be terminal or agent';
+      return undefined;
+    default:
+      return undefined;
+  }
 }

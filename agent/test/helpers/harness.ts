@@ -6,7 +6,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {saveConfig} from '../../src/config/config.js';
 import {paths, type Paths} from '../../src/config/paths.js';
-import {Daemon} from '../../src/daemon.js';
+import {Daemon, type DaemonOptions} from '../../src/daemon.js';
 import {consoleLogger, silentLogger} from '../../src/util/log.js';
 import {startFakeModel, type FakeModel} from '../fake-model/index.mjs';
 import {FakePlugin} from './fake-plugin.js';
@@ -21,7 +21,7 @@ export interface Harness {
   home: string;
   paths: Paths;
   env: Record<string, string | undefined>;
-  daemon(): Daemon;
+  daemon(extra?: Partial<DaemonOptions>): Daemon;
   spawnAgent(): ChildProcess & {logs: string[]};
   close(): Promise<void>;
 }
@@ -58,7 +58,7 @@ export async function harness(opts: {chunkDelayMs?: number} = {}): Promise<Harne
     home,
     paths: p,
     env,
-    daemon() {
+    daemon(extra = {}) {
       const d = new Daemon({
         config: {url: plugin.url, machine: {id: 'm1', name: 'laptop'}, allowed_roots: [workspace], default_dir: workspace},
         token: plugin.token,
@@ -68,6 +68,7 @@ export async function harness(opts: {chunkDelayMs?: number} = {}): Promise<Harne
         env,
         pollWaitSeconds: 5,
         throttleMs: 100,
+        ...extra,
       });
       daemons.push(d);
       return d;
