@@ -81,6 +81,7 @@ e2e: dist agent
 
 bench: dist agent
 	npm run bench -w webapp
+	npm run bench -w agent
 	npm run bench -w e2e
 
 ## Running ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ const agentPackage = JSON.parse(readFileSync(join(agentDir, 'package.json'), 'ut
 const sdkPackage = JSON.parse(readFileSync(join(repoRoot, 'node_modules', '@anthropic-ai', 'claude-agent-sdk', 'package.json'), 'utf8')) as {peerDependencies: Record<string, string>};
 
 /** What a packed tarball may weigh: the built JavaScript, its maps, README and LICENSE. */
-const MAX_TARBALL_BYTES = 256 * 1024;
+const MAX_TARBALL_BYTES = 512 * 1024;
 
 /** The caller's environment without what npm sets for its scripts (npm_config_*, npm_package_*, …). */
 function withoutNpmVars(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -128,9 +128,10 @@ describe('the agent installed from its npm tarball', () => {
     it('the tarball holds the built agent, its README and LICENSE, and nothing else', () => {
         const pkg = join(unpacked, 'package');
         const files = filesUnder(pkg).map((f) => relative(pkg, f)).sort();
-        const unexpected = files.filter((f) => !['package.json', 'README.md', 'LICENSE'].includes(f) && !/^dist\/.+\.js(\.map)?$/.test(f));
-        assert.deepEqual(unexpected, [], 'only package.json, README.md, LICENSE and dist/**/*.js(.map)');
+        const unexpected = files.filter((f) => !['package.json', 'README.md', 'LICENSE', 'dist/hook.sh'].includes(f) && !/^dist\/.+\.js(\.map)?$/.test(f));
+        assert.deepEqual(unexpected, [], 'only package.json, README.md, LICENSE, dist/**/*.js(.map) and the hook launcher dist/hook.sh');
         assert.ok(files.includes('dist/cli.js'));
+        assert.ok(files.includes('dist/hook.sh'), 'the hook launcher is packed');
         assert.ok(!files.some((f) => /(^|\/)(test|tests|fake-model)(\/|$)|\.test\.|\.ts$/.test(f)), 'no tests, no fake model, no TypeScript sources');
         assert.match(readFileSync(join(pkg, 'dist', 'cli.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
 
@@ -223,5 +224,27 @@ describe('the agent installed from its npm tarball', () => {
         await agent.stop('SIGTERM');
         assert.equal(await agent.exited, 0, agent.log());
         agent = undefined;
+    });
+
+    it("installs its terminal hooks into Claude Code's settings; the installed command ends an unfollowed session's hook", async () => {
+        const install = await cli(['hooks', 'install']);
+        assert.equal(install.code, 0, install.out);
+        const settings = JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8')) as {hooks: Record<string, Array<{hooks: Array<{command: string}>}>>};
+        const command = settings.hooks.PreToolUse?.[0]?.hooks[0]?.command ?? '';
+        const installed = realpathSync(join(prefix, 'lib', 'node_modules', 'claude-mattermost', 'dist'));
+        assert.ok(command.startsWith(`sh ${join(installed, 'hook.sh')} `), `the command runs the installed launcher: ${command}`);
+        assert.ok(!command.includes(repoRoot), 'nothing in the command points into the checkout');
+
+        // Run it as Claude Code does: through a shell, in the project directory, the event on stdin.
+        const event = JSON.stringify({session_id: 's1', cwd: home, transcript_path: join(home, 't.jsonl'), hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: {command: 'ls'}});
+        const ran = run('sh', ['-c', command], {env: {...env, CLAUDE_PROJECT_DIR: home}, cwd: home});
+        ran.child.stdin?.end(event);
+        const {stdout, stderr} = await ran;
+        assert.equal(stdout, '', 'no decision for a session nobody follows');
+        assert.equal(stderr, '');
+
+        const uninstall = await cli(['hooks', 'uninstall']);
+        assert.equal(uninstall.code, 0, uninstall.out);
+        assert.ok(!readFileSync(join(home, '.claude', 'settings.json'), 'utf8').includes('claude-mattermost-hook'), 'uninstall removes our entries');
     });
 });

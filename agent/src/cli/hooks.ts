@@ -17,6 +17,7 @@ import {
   HOOK_MARKER,
   SettingsError,
   hookCommand,
+  launcherOf,
   ourHooks,
   projectSettingsFile,
   readSettings,
@@ -63,7 +64,9 @@ async function settingsFile(project: boolean, opts: TerminalCliOptions): Promise
 export async function hooksInstall(args: {project: boolean}, opts: TerminalCliOptions): Promise<void> {
   const file = await settingsFile(args.project, opts);
   const h = opts.hook ?? defaultHook();
-  if (!fs.existsSync(h.script)) throw new UserError(`the hook script ${h.script} does not exist; build the agent first (npm run build -w agent)`);
+  for (const f of process.platform === 'win32' ? [h.script] : [h.script, launcherOf(h.script)]) {
+    if (!fs.existsSync(f)) throw new UserError(`the hook script ${f} does not exist; build the agent first (npm run build -w agent)`);
+  }
   const command = hookCommand(h.node, h.script, h.nodeArgs);
   const {settings, exists} = await read(file);
   const next = withOurHooks(settings, command);
@@ -161,6 +164,8 @@ export async function follow(args: {dir?: string; channel?: string; list: boolea
   const wanted = path.resolve(opts.cwd, expandHome(args.dir ?? '.'));
   const where = await resolveSessionDir(wanted, await roots(opts));
   if (!where.ok) throw new UserError(`cannot follow ${wanted}: ${where.reason}`);
+  // follow.list holds one directory per line (the hook's shell launcher reads it).
+  if (/[\n\r]/.test(where.dir)) throw new UserError(`cannot follow ${JSON.stringify(where.dir)}: its name has a line break`);
   const channel = args.channel?.trim() ?? '';
   const changed = addFollowed(file, where.dir, channel);
   opts.out(

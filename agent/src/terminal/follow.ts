@@ -54,11 +54,26 @@ export function inside(dir: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel));
 }
 
-/** Save the list (atomically, mode 0600). */
+/**
+ * Save the list (atomically, mode 0600), and the same directories one per
+ * line in `follow.list` beside it: the hook's shell launcher (hook.sh) reads
+ * that to end an unfollowed session's hook before Node starts. The list is
+ * written first, so it never misses a directory the JSON file has.
+ */
 export function writeFollowed(file: string, followed: Followed[]): void {
   fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
+  writeAtomic(listFileOf(file), followed.map((f) => f.dir + '\n').join(''));
+  writeAtomic(file, JSON.stringify({dirs: followed}, null, 2) + '\n');
+}
+
+/** `follow.list` beside `follow.json`. */
+export function listFileOf(file: string): string {
+  return path.join(path.dirname(file), 'follow.list');
+}
+
+function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({dirs: followed}, null, 2) + '\n', {mode: 0o600});
+  fs.writeFileSync(tmp, text, {mode: 0o600});
   fs.renameSync(tmp, file);
 }
 

@@ -40,10 +40,20 @@ interface Group {
 }
 export type Settings = Record<string, unknown>;
 
-/** The shell command Claude Code runs: node, the hook script, the marker. */
+/**
+ * The shell command Claude Code runs: node, the hook script, the marker. On
+ * POSIX systems it goes through `hook.sh` beside the script, which ends an
+ * unfollowed session's hook before Node starts (Node's own start-up is more
+ * than a hook may cost); on Windows node runs the script directly.
+ */
 export function hookCommand(node: string, script: string, nodeArgs: string[] = [], platform: NodeJS.Platform = process.platform): string {
-  const q = platform === 'win32' ? (s: string) => `"${s}"` : shellQuote;
-  return [node, ...nodeArgs, script, HOOK_MARKER].map(q).join(' ');
+  if (platform === 'win32') return [node, ...nodeArgs, script, HOOK_MARKER].map((s) => `"${s}"`).join(' ');
+  return ['sh', launcherOf(script), node, ...nodeArgs, script, HOOK_MARKER].map(shellQuote).join(' ');
+}
+
+/** The POSIX launcher installed beside the hook script (dist/hook.sh, or src/hook.sh in a checkout). */
+export function launcherOf(script: string): string {
+  return path.join(path.dirname(script), 'hook.sh');
 }
 
 function shellQuote(s: string): string {

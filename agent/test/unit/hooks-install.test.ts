@@ -72,7 +72,10 @@ describe('hook entries in Claude Code settings (pure)', () => {
   });
 
   it('quotes paths with spaces for the shell', () => {
-    assert.equal(hookCommand('/usr/bin/node', "/Users/Jo Doe/it's/hook.js", [], 'linux'), `/usr/bin/node '/Users/Jo Doe/it'\\''s/hook.js' ${HOOK_MARKER}`);
+    assert.equal(
+      hookCommand('/usr/bin/node', "/Users/Jo Doe/it's/hook.js", [], 'linux'),
+      `sh '/Users/Jo Doe/it'\\''s/hook.sh' /usr/bin/node '/Users/Jo Doe/it'\\''s/hook.js' ${HOOK_MARKER}`,
+    );
     assert.equal(hookCommand('C:\\node.exe', 'C:\\a b\\hook.js', [], 'win32'), `"C:\\node.exe" "C:\\a b\\hook.js" "${HOOK_MARKER}"`);
   });
 });
@@ -94,6 +97,7 @@ describe('hooks install / uninstall / status and follow on disk', () => {
     fs.mkdirSync(path.join(root, 'dist'), {recursive: true});
     fs.mkdirSync(work, {recursive: true});
     fs.writeFileSync(hookScript(), '// hook');
+    fs.writeFileSync(path.join(root, 'dist', 'hook.sh'), '# launcher');
     await saveConfig(paths(path.join(root, 'config')), {url: 'http://127.0.0.1:1', machine: {id: 'm1', name: 'laptop'}, allowed_roots: [work], default_dir: work}, 'tok');
     out = [];
     opts = {dir: path.join(root, 'config'), env: {HOME: home}, cwd: work, out: (l) => out.push(l), hook: {node: process.execPath, nodeArgs: [], script: hookScript()}, now: new Date('2026-01-02T03:04:05Z')};
