@@ -118,10 +118,12 @@ type Output struct {
 	// question (and RequestID)
 	Questions []cards.Question `json:"questions"`
 
-	// Terminal sessions: status RunsIn; approval and question Terminal
+	// Terminal sessions: status RunsIn and Away (the owner typed in the
+	// terminal, so is back); approval and question Terminal
 	// (Claude Code asks in the terminal too); prompt Source (and Text);
 	// resolved Outcome (and RequestID); attention Reason (and Text).
 	RunsIn   *string `json:"runs_in"`
+	Away     *bool   `json:"away"`
 	Terminal bool    `json:"terminal"`
 	Source   *string `json:"source"`
 	Outcome  string  `json:"outcome"`
@@ -427,7 +429,7 @@ func (h *handler) do(a *agent, sess *sessions.Session, out *Output) (any, error)
 			Status: out.Status, ClaudeSessionID: out.ClaudeSessionID, Cwd: out.Cwd, Model: out.Model,
 			Error: out.Error, CostUSD: out.CostUSD, InputTokens: out.InputTokens, OutputTokens: out.OutputTokens,
 			Branch: out.Branch, PermissionMode: out.PermissionMode, ContextTokens: out.ContextTokens, ContextWindow: out.ContextWindow,
-			RunsIn: out.RunsIn,
+			RunsIn: out.RunsIn, Away: out.Away,
 		})
 		return map[string]any{"ok": true}, err
 	case KindNotice:

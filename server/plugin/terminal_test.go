@@ -613,6 +613,22 @@ func TestTerminalOutputs(t *testing.T) {
 			t.Fatalf("props %+v", p)
 		}
 	})
+	t.Run("status away false (the owner typed in the terminal) clears away on the header", func(t *testing.T) {
+		h, tok, sess, _ := terminalSetup(t)
+		h.postIn(aliceID, dmID, sess.RootID, "!away")
+		if !h.sessionProps(sess).Away || !strings.Contains(h.header(sess).Message, "away") {
+			t.Fatal("not away after !away")
+		}
+		if res := h.output(tok, sess.ID, map[string]any{"kind": "status", "status": "working", "away": false}); res.Code != 200 {
+			t.Fatalf("%d %s", res.Code, res.Body)
+		}
+		if p := h.sessionProps(sess); p.Away || p.RunsIn != "terminal" {
+			t.Fatalf("props %+v", p)
+		}
+		if ids := actionIDs(h.header(sess)); strings.Join(ids, ",") != "away,continue,stop" {
+			t.Fatalf("buttons %v", ids)
+		}
+	})
 }
 
 // terminalSetupOn opens another terminal session for tok's machine.

@@ -341,6 +341,7 @@ type StatusUpdate struct {
 	ContextTokens   *int64
 	ContextWindow   *int64
 	RunsIn          *string
+	Away            *bool
 }
 
 // ApplyStatus records a status report and refreshes the header card. A
@@ -355,8 +356,9 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 	}
 	now := s.clock.Now().UnixMilli()
 	var before, beforeIn, beforeClaude string
+	var beforeAway bool
 	sess, err := s.update(id, func(cur *Session) error {
-		before, beforeIn, beforeClaude = cur.Status, cur.RunsIn, cur.ClaudeSessionID
+		before, beforeIn, beforeClaude, beforeAway = cur.Status, cur.RunsIn, cur.ClaudeSessionID, cur.Away
 		switch {
 		case u.Status == StatusEnded && cur.PendingStops > 0:
 			cur.PendingStops-- // the agent handled a stop we queued
@@ -382,6 +384,7 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 		} else {
 			set(&cur.RunsIn, u.RunsIn)
 		}
+		set(&cur.Away, u.Away)
 		if u.Status != StatusError && u.Error == nil {
 			cur.Error = ""
 		}
@@ -400,7 +403,7 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 	if (sess.Ended() || sess.Status == StatusError) && sess.Status != before {
 		s.ended(sess)
 	}
-	s.RefreshHeader(sess, sess.Status != before || sess.RunsIn != beforeIn)
+	s.RefreshHeader(sess, sess.Status != before || sess.RunsIn != beforeIn || sess.Away != beforeAway)
 	if sess.Status != before {
 		s.Refresh(cards.RefreshSessions, sess.OwnerID)
 	}

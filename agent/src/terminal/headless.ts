@@ -4,7 +4,6 @@
  * plugin opens the thread and queues a normal `start` for this machine.
  */
 import {resolveSessionDir} from '../config/roots.js';
-import {currentBranch} from '../git/worktree.js';
 import type {PluginClient} from '../plugin/client.js';
 import type {OpenSessionResponse} from '../plugin/protocol.js';
 
@@ -29,6 +28,7 @@ export async function startHeadless(
   if (!prompt) throw new HeadlessError('the prompt is empty');
   const where = await resolveSessionDir(s.dir, roots);
   if (!where.ok) throw new HeadlessError(where.reason);
-  const branch = await currentBranch(where.dir);
-  return client.openSession(key, {origin: 'cli', cwd: where.dir, prompt, channel: s.channel, ...(branch ? {branch} : {})});
+  // No branch: the start event's branch asks the agent for a worktree; the
+  // agent reads the directory's own branch itself when it starts.
+  return client.openSession(key, {origin: 'cli', cwd: where.dir, prompt, channel: s.channel});
 }
