@@ -30,6 +30,13 @@ export function recoveryPrompt(p: Pick<PendingApproval, 'tool_name' | 'input' | 
     }
     return `${head} It was not answered${reason ? ` (${reason})` : ''}. Carry on without the answer.`;
   }
+  if (d?.decision === 'approve' && d.delivered) {
+    // Claude Code had the approval: the call may have run, in part or in full, before the restart.
+    return (
+      `(Message from the Mattermost agent) ${who} approved your ${p.tool_name} call and it started, but the agent on this machine restarted before its result came back, ` +
+      `so it may have run in part or in full. Check whether its effect is already there before you run it again; if it still needs to run, make the same ${p.tool_name} call with the same input, and carry on.`
+    );
+  }
   const head = `(Message from the Mattermost agent) While your ${p.tool_name} request was waiting for approval, the agent on this machine restarted and that tool call was cut off.`;
   if (d?.decision === 'approve') {
     return `${head} ${who} has now approved it. Please make the same ${p.tool_name} call again, with the same input, and carry on.`;

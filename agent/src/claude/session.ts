@@ -727,13 +727,13 @@ export class SessionRunner {
     w.resolve({request_id: requestId, decision: 'deny', reason, by: undefined});
   }
 
-  /** The record keeps a decision with its pending approval (saved in this tick); the first one recorded stays. */
+  /** The record keeps a decision that reached Claude Code with its pending approval (saved in this tick); the first one recorded stays. */
   private recordDecision(requestId: string, decision: RecordedDecision): void {
     void this.deps.store
       .update(this.sessionId, (r) => ({
         ...r!,
         phase: 'working',
-        pending_approvals: (r?.pending_approvals ?? []).map((p) => (p.request_id === requestId && !p.decision ? {...p, decision} : p)),
+        pending_approvals: (r?.pending_approvals ?? []).map((p) => (p.request_id === requestId && !p.decision ? {...p, decision: {...decision, delivered: true}} : p)),
       }))
       .catch((err: unknown) => this.deps.log.warn(`session ${shortId(this.sessionId)}: could not save a decision: ${describeError(err)}`));
   }

@@ -33,6 +33,8 @@ export const pendingApprovalSchema = z.object({
       decision: z.enum(['approve', 'deny']),
       by: userRef.optional(),
       reason: z.string().default(''),
+      /** The decision reached Claude Code (so an approved tool may have started before a crash). */
+      delivered: z.boolean().optional(),
     })
     .optional(),
 });

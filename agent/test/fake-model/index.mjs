@@ -3,8 +3,9 @@
 //
 // Script (looked up in the latest user turn; agent/README.md has the table):
 //   Claude Code's compaction request → "<summary>…</summary>" listing the user turns
-//   "make the same <Tool> call again" (what the agent asks after a restart
-//     lost a pending tool call) → the conversation's last tool_use, repeated
+//   "make the same <Tool> call again" / "… call with the same input" (what the
+//     agent asks after a restart cut a tool call off) → the conversation's last
+//     tool_use, repeated
 //   [[recall]]  → "Recall:" and then every earlier user turn, one per line
 //     (thread context given with a turn counts as earlier messages, one per line)
 //   [[bash: <command>]]  → text "I'll run `<command>`." + a Bash tool_use
@@ -34,7 +35,7 @@ import http from 'node:http';
 import {createHash} from 'node:crypto';
 
 const BASH_RE = /\[\[bash:\s*([\s\S]+?)\]\]/;
-const AGAIN_RE = /make the same (\S+) call again/i;
+const AGAIN_RE = /make the same (\S+) call (?:again|with the same input)/i;
 const RECALL_RE = /\[\[recall\]\]/i;
 const PLAN_RE = /\[\[plan:\s*([\s\S]+?)\]\]/;
 const ASK_RE = /\[\[ask(-multi)?:\s*([^|\]]+?)\s*\|\s*([^\]]+?)\s*\]\]/;

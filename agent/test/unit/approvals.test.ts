@@ -27,6 +27,13 @@ describe('approvals', () => {
     assert.match(p, /@bob has now approved it/);
     assert.match(p, /make the same Bash call again/);
   });
+  it('recovery after an approval that reached Claude Code says the call may have run, to check before running it again', () => {
+    const p = recoveryPrompt({tool_name: 'Bash', input: {}, decision: {decision: 'approve', by: bob, reason: '', delivered: true}});
+    assert.match(p, /@bob approved your Bash call and it started/);
+    assert.match(p, /may have run in part or in full/);
+    assert.match(p, /Check whether its effect is already there/);
+    assert.match(p, /make the same Bash call with the same input/);
+  });
   it('recovery after denial says not to run it, with the reason', () => {
     const p = recoveryPrompt({tool_name: 'Bash', input: {}, decision: {decision: 'deny', by: bob, reason: 'too risky'}});
     assert.match(p, /@bob denied it\. Reason: too risky/);

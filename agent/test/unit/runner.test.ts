@@ -69,7 +69,7 @@ describe('canUseTool', () => {
     assert.deepEqual(a.out, {kind: 'approval', request_id: (a.out as {request_id: string}).request_id, tool_name: 'Bash', input: {command: 'touch x', description: 'Touch'}, cwd: '/w', description: 'Touch'});
     assert.equal(store.get('s1')!.pending_approvals.length, 1, 'the pending approval is on disk while waiting');
     r.deliverDecision((a.out as {request_id: string}).request_id, {request_id: 'x', decision: 'approve', by: bob, reason: ''});
-    assert.deepEqual(store.get('s1')!.pending_approvals[0]!.decision, {decision: 'approve', by: bob, reason: ''}, 'the decision is on record in the same tick (before the event is acked)');
+    assert.deepEqual(store.get('s1')!.pending_approvals[0]!.decision, {decision: 'approve', by: bob, reason: '', delivered: true}, 'the decision is on record in the same tick (before the event is acked), marked as reaching Claude Code');
     assert.deepEqual(await answered(answers), {behavior: 'allow', updatedInput: {command: 'touch x', description: 'Touch'}});
     while (store.get('s1')!.pending_approvals.length > 0) await new Promise((res) => setTimeout(res, 2));
     assert.equal(store.get('s1')!.turn, undefined, 'the turn ended, and with it its approvals');
