@@ -66,7 +66,7 @@ func (s *Service) closeOne(sess *sessions.Session, ref PendingRef) (bool, error)
 			return closed, err
 		}
 		if closed {
-			if err := s.updateQuestionCard(q); err != nil {
+			if err := s.updateQuestionCard(q); err != nil && !errors.Is(err, errNoCard) {
 				s.log.Warn("Question closed but its card was not updated", "session_id", sess.ID, "request_id", ref.RequestID, "err", err)
 			}
 		}
@@ -89,7 +89,7 @@ func (s *Service) closeOne(sess *sessions.Session, ref PendingRef) (bool, error)
 		return closed, err
 	}
 	if closed {
-		if err := s.updateCard(a); err != nil {
+		if err := s.updateCard(a); err != nil && !errors.Is(err, errNoCard) {
 			s.log.Warn("Approval closed but its card was not updated", "session_id", sess.ID, "request_id", ref.RequestID, "err", err)
 		}
 	}
