@@ -88,6 +88,8 @@ func NewApp(d Deps) *App {
 	a.ToolPosts = toolposts.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
 	a.Files = files.New(d.API, a.Sessions, d.BotUserID)
 	a.Guests = guests.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
+	a.Sessions.OnParticipants(a.Approvals.RefreshWaiting)
+	a.Sessions.OnParticipants(a.Guests.RefreshWaiting)
 	a.Commands = threadcommands.New(a.Sessions, d.API)
 	a.Threads = threads.New(threads.Config{
 		KV: d.KV, API: d.API, Clock: d.Clock, Machines: a.Machines, Sessions: a.Sessions, Commands: a.Commands,

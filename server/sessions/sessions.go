@@ -220,6 +220,8 @@ type Service struct {
 	log      mmapi.Logger
 	headers  headerThrottle
 	onEnd    []func(sess *Session)
+
+	onParticipants []func(sess *Session)
 }
 
 // OnEnd registers fn to run when a session ends (stopped, idle, or the
