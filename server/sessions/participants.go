@@ -23,7 +23,9 @@ var ErrTooManyParticipants = errors.New("the session has the most participants i
 // OnParticipants registers fn to run after a session's participants
 // changed: the cards waiting for them say who may answer now. Register
 // before serving.
-func (s *Service) OnParticipants(fn func(sess *Session)) { s.onParticipants = append(s.onParticipants, fn) }
+func (s *Service) OnParticipants(fn func(sess *Session)) {
+	s.onParticipants = append(s.onParticipants, fn)
+}
 
 func (s *Service) participantsChanged(sess *Session) {
 	for _, fn := range s.onParticipants {

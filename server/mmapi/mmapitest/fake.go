@@ -135,6 +135,13 @@ func (a *API) AddMember(channelID, userID string) {
 	a.members[channelID+"/"+userID] = true
 }
 
+// RemoveMember takes a user out of a channel.
+func (a *API) RemoveMember(channelID, userID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.members, channelID+"/"+userID)
+}
+
 // SetSystemAdmin gives or takes the system admin role.
 func (a *API) SetSystemAdmin(userID string, admin bool) {
 	a.mu.Lock()
