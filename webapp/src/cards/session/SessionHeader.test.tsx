@@ -35,6 +35,9 @@ function session(overrides: Partial<SessionInfo> = {}): SessionInfo {
         runs_in: 'agent',
         away: false,
         title: '',
+        prompt: 'fix the flaky test in src/auth',
+        waiting_for_machine: false,
+        machine_last_seen: 0,
         ...overrides,
     };
 }
@@ -88,6 +91,23 @@ describe('session header card', () => {
 
         expect(screen.getByRole('status')).toHaveTextContent(label);
         expect(screen.getByText('Reply in this thread to resume the session.')).toBeInTheDocument();
+    });
+
+    it('quotes the prompt it was asked', () => {
+        renderWithStore(<SessionHeader post={sessionPost()}/>);
+
+        expect(screen.getByLabelText('Prompt')).toHaveTextContent('fix the flaky test in src/auth');
+    });
+
+    it('says, while starting, that it waits for an offline machine and since when', () => {
+        const since = Date.UTC(2026, 2, 1, 11, 0);
+        const {rerender} = renderWithStore(<SessionHeader post={sessionPost({status: 'starting', waiting_for_machine: true, machine_last_seen: since})}/>);
+
+        expect(screen.getByText(/^Waiting for alice-laptop \(offline since .+\): Claude starts when its agent connects/)).toBeInTheDocument();
+        rerender(<SessionHeader post={sessionPost({status: 'starting', waiting_for_machine: true, machine_last_seen: 0})}/>);
+        expect(screen.getByText(/^Waiting for alice-laptop \(not connected yet\)/)).toBeInTheDocument();
+        rerender(<SessionHeader post={sessionPost({status: 'working', waiting_for_machine: false})}/>);
+        expect(screen.queryByText(/^Waiting for alice-laptop/)).not.toBeInTheDocument();
     });
 
     it('shows the error of a failed session', () => {

@@ -4,6 +4,7 @@ import {useSelector} from 'react-redux';
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
 import {formatTokens} from '../../components/format';
+import {formatFull} from '../../components/time';
 import {PostMessage} from '../../components/Boundary';
 import {breakable} from '../../components/paths';
 import {readSession} from '../../props';
@@ -98,6 +99,19 @@ export function SessionHeaderView({post}: PostTypeProps) {
                 </span>
             </header>
             {session.status === 'error' && session.error && <p className='cm-session__error'>{session.error}</p>}
+            {session.prompt && (
+                <blockquote
+                    className='cm-session__prompt'
+                    aria-label='Prompt'
+                >
+                    {session.prompt}
+                </blockquote>
+            )}
+            {session.waiting_for_machine && session.status === 'starting' && (
+                <p className='cm-session__hint cm-session__waiting'>
+                    {`Waiting for ${session.machine_name} (${session.machine_last_seen > 0 ? `offline since ${formatFull(session.machine_last_seen)}` : 'not connected yet'}): Claude starts when its agent connects; the request keeps its place until then.`}
+                </p>
+            )}
             <dl className='cm-session__fields'>
                 {session.title && (
                     <Field
