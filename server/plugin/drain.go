@@ -40,6 +40,14 @@ func (d *drain) leave() {
 	}
 }
 
+// rpcGrace is how long deactivation lets the plugin RPC layer send the
+// replies of requests that just finished: Mattermost's RPC server replies
+// to ServeHTTP after the handler returns (closing the response stream
+// first), and a reply that has not left when OnDeactivate's does is cut
+// ("unexpected EOF") when Mattermost then stops the process. Only waited
+// for when requests were at work.
+const rpcGrace = 250 * time.Millisecond
+
 // close refuses new work and waits up to timeout for the work at hand;
 // it reports whether everything finished.
 func (d *drain) close(timeout time.Duration) bool {
@@ -54,6 +62,7 @@ func (d *drain) close(timeout time.Duration) bool {
 	d.mu.Unlock()
 	select {
 	case <-idle:
+		time.Sleep(rpcGrace)
 		return true
 	case <-time.After(timeout):
 		return false
