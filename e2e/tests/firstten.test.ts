@@ -146,9 +146,7 @@ describe('the first ten minutes', () => {
         assert.equal(sessionOf(header).status, 'starting');
 
         // The agent comes: the start is there, and its first report moves the header on.
-        const {events} = await box.events(0, 0);
-        const startEvent = events.find((e: InboxEvent) => e.type === 'start');
-        assert.ok(startEvent, 'the start waited in the inbox');
+        const startEvent = await waitFor('the start waiting in the inbox', async () => (await box.events(0, 5)).events.find((e: InboxEvent) => e.type === 'start'), 30_000);
         await box.output(startEvent.session_id, {kind: 'status', status: 'starting'});
         const moved = await waitForHeader(stack.alice, header.id, (s) => !(s as unknown as {waiting_for_machine?: boolean}).waiting_for_machine, 'the header to move on');
         assert.ok(!moved.message.includes('Waiting for `carol-box`'), moved.message);
