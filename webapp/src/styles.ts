@@ -498,7 +498,6 @@ fieldset:disabled .cm-option { cursor: default; opacity: 0.72; }
     color: rgba(${fg}, 0.8); font-size: 13px; white-space: pre-wrap; overflow-wrap: anywhere;
     max-height: 8.5em; overflow: hidden;
 }
-.cm-session__waiting { color: var(--away-indicator-dark, #8a6100); }
 .cm-meter {
     display: block; height: 4px; margin-top: 4px; border-radius: 2px; overflow: hidden;
     background: rgba(${fg}, 0.12);

@@ -5,6 +5,7 @@ import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
 import {formatTokens} from '../../components/format';
 import {formatFull} from '../../components/time';
+import type {SessionInfo} from '../../types';
 import {PostMessage} from '../../components/Boundary';
 import {breakable} from '../../components/paths';
 import {readSession} from '../../props';
@@ -57,6 +58,15 @@ function Field({label, value, mono = false, wide = false, wrap = false, classNam
     );
 }
 
+/** Why a session that waits for its offline machine has not started (the pill's tooltip); undefined otherwise. */
+function waitingNote(session: SessionInfo): string | undefined {
+    if (!session.waiting_for_machine || session.status !== 'starting') {
+        return undefined;
+    }
+    const since = session.machine_last_seen > 0 ? `offline since ${formatFull(session.machine_last_seen)}` : 'not connected yet';
+    return `${session.machine_name} is ${since}: Claude starts when its agent connects; the request keeps its place until then.`;
+}
+
 export function SessionHeaderView({post}: PostTypeProps) {
     const titleId = useId();
     const viewerId = useSelector(getCurrentUserId);
@@ -89,6 +99,7 @@ export function SessionHeaderView({post}: PostTypeProps) {
                     <span
                         className={`cm-pill cm-pill--${session.status}`}
                         role='status'
+                        title={waitingNote(session)}
                     >
                         <span
                             className='cm-pill__dot'
@@ -107,11 +118,7 @@ export function SessionHeaderView({post}: PostTypeProps) {
                     {session.prompt}
                 </blockquote>
             )}
-            {session.waiting_for_machine && session.status === 'starting' && (
-                <p className='cm-session__hint cm-session__waiting'>
-                    {`Waiting for ${session.machine_name} (${session.machine_last_seen > 0 ? `offline since ${formatFull(session.machine_last_seen)}` : 'not connected yet'}): Claude starts when its agent connects; the request keeps its place until then.`}
-                </p>
-            )}
+
             <dl className='cm-session__fields'>
                 {session.title && (
                     <Field
