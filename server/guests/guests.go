@@ -70,23 +70,7 @@ func requestKey(sessionID, requestID string) string { return "guest/" + sessionI
 func pendingKey(sessionID string) string { return "guests_pending/" + sessionID }
 
 func (s *Service) setPending(sessionID, requestID string, pending bool) error {
-	_, err := kvstore.Update(s.kv, pendingKey(sessionID), 0, func(cur *[]string) (*[]string, error) {
-		var ids []string
-		if cur != nil {
-			ids = *cur
-		}
-		has := slices.Contains(ids, requestID)
-		switch {
-		case pending && !has:
-			ids = append(slices.Clone(ids), requestID)
-		case !pending && has:
-			ids = slices.DeleteFunc(slices.Clone(ids), func(x string) bool { return x == requestID })
-		default:
-			return nil, nil
-		}
-		return &ids, nil
-	})
-	if err != nil {
+	if err := kvstore.SetListMember(s.kv, pendingKey(sessionID), requestID, pending, 0); err != nil {
 		return fmt.Errorf("index pending guest request %s/%s: %w", sessionID, requestID, err)
 	}
 	return nil

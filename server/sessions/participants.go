@@ -103,26 +103,7 @@ func invitedKey(uid string) string { return "user_invited/" + uid }
 // indexInvited adds a session to (or drops it from) the sessions a user was
 // invited to; past maxUserSessions the oldest are forgotten.
 func (s *Service) indexInvited(userID, sessionID string, invited bool) error {
-	_, err := kvstore.Update(s.kv, invitedKey(userID), 0, func(cur *[]string) (*[]string, error) {
-		var ids []string
-		if cur != nil {
-			ids = slices.Clone(*cur)
-		}
-		has := slices.Contains(ids, sessionID)
-		switch {
-		case invited && !has:
-			ids = append(ids, sessionID)
-			if len(ids) > maxUserSessions {
-				ids = ids[len(ids)-maxUserSessions:]
-			}
-		case !invited && has:
-			ids = slices.DeleteFunc(ids, func(x string) bool { return x == sessionID })
-		default:
-			return nil, nil
-		}
-		return &ids, nil
-	})
-	if err != nil {
+	if err := kvstore.SetListMember(s.kv, invitedKey(userID), sessionID, invited, maxUserSessions); err != nil {
 		return fmt.Errorf("index invited session of user %s: %w", userID, err)
 	}
 	return nil

@@ -346,23 +346,7 @@ func (s *Service) LiveIDs() ([]string, error) {
 }
 
 func (s *Service) setLive(id string, live bool) error {
-	_, err := kvstore.Update(s.kv, liveKey, 0, func(cur *[]string) (*[]string, error) {
-		var ids []string
-		if cur != nil {
-			ids = *cur
-		}
-		has := slices.Contains(ids, id)
-		switch {
-		case live && !has:
-			ids = append(ids, id)
-		case !live && has:
-			ids = slices.DeleteFunc(slices.Clone(ids), func(x string) bool { return x == id })
-		default:
-			return nil, nil
-		}
-		return &ids, nil
-	})
-	if err != nil {
+	if err := kvstore.SetListMember(s.kv, liveKey, id, live, 0); err != nil {
 		return fmt.Errorf("index live session %s: %w", id, err)
 	}
 	return nil
