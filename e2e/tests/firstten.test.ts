@@ -312,8 +312,11 @@ describe('the first ten minutes', () => {
             shows(await stack.bob.getPost(cards.question!.id), 'question answered', '✅ Answered by @bob', 'DB: **Postgres**');
             await stack.bob.clickAction(cards.plan!.id, actionId(cards.plan!, 'Approve plan'));
             shows(await stack.bob.getPost(cards.plan!.id), 'plan approved', '✅ Plan approved by @bob');
+            const changes = await card({kind: 'approval', request_id: 'plan-changes', tool_name: 'ExitPlanMode', input: {plan: '# Plan\n\n1. Rewrite everything'}});
+            assert.equal((await userCall(stack.bob, 'POST', `/sessions/${sessionId}/approvals/plan-changes/decide`, {decision: 'deny', reason: 'smaller please'})).status, 200);
+            shows(await stack.bob.getPost(changes.id), 'plan with changes requested', '1. Rewrite everything', '✏️ Changes requested by @bob:\n> smaller please');
             const got = await decisions();
-            assert.equal(got.length, 2 * kinds.length + 1, 'one decision each (the answer is an answer event)');
+            assert.equal(got.length, 2 * kinds.length + 2, 'one decision each (the answer is an answer event)');
         });
 
         it('Approve all also approves the other cards pending in the session, each decision delivered once', async () => {
@@ -347,8 +350,17 @@ describe('the first ten minutes', () => {
             for (const k of kinds) {
                 cards[`${k.tool}-expiring`] = await card(approval(k, 'expiring'));
             }
+            const plan = await card({kind: 'approval', request_id: 'plan-expiring', tool_name: 'ExitPlanMode', input: {plan: 'Plan C'}});
+            const question = await card({kind: 'question', request_id: 'question-expiring', questions: [{question: 'Which port?', header: 'Port', multiSelect: true, options: [{label: '80', description: ''}, {label: '443', description: ''}]}]});
+            shows(question, 'multi-select question pending', '**Port** · Which port? _(choose any)_', '⏳ **Waiting for @bob** to answer — with the buttons below', '[Answer…]');
             await setPluginSettings(stack.admin, pluginManifest.id, {ApprovalTimeoutSecondsForTesting: 2});
             try {
+                for (const [p, says] of [[plan, '⏱️ Expired — nobody answered within 2 seconds, so Claude was told no'], [question, '⏱️ Expired — nobody answered within 2 seconds']] as const) {
+                    shows(await waitFor(`the ${p.type} to expire`, async () => {
+                        const now = await stack.bob.getPost(p.id);
+                        return /Expired/.test(now.message) ? now : undefined;
+                    }, 60_000), `${p.type} expired`, says);
+                }
                 for (const k of kinds) {
                     const p = await waitFor(`${k.tool} to expire`, async () => {
                         const now = await stack.bob.getPost(cards[`${k.tool}-expiring`]!.id);

@@ -20,7 +20,8 @@
 //   [[tasks: a; b; c]] → TaskCreate for each, then TaskUpdate of the first to
 //     in_progress; [[tasks-advance]] → TaskList, then TaskUpdate of the task in
 //     progress to completed and of the next pending one to in_progress (the ids
-//     are read from Claude Code's results)
+//     are read from Claude Code's results); [[task-done: N]] → TaskUpdate of
+//     task N to completed, nothing listed first
 //   [[edit: <path> | <old> => <new>]] → Read, then Edit; [[write: <path> | <content>]] → Read, then Write
 //   [[image?]] → "I see N image(s)" (image blocks in the latest user turn)
 //   [[write-big: <path> | <bytes>]] → Read, then Write of that many bytes (a tool input too large for a card)
@@ -47,6 +48,7 @@ const TODOS_RE = /\[\[todos:\s*([\s\S]+?)\]\]/;
 const TODOS_ADVANCE_RE = /\[\[todos-advance\]\]/;
 const TASKS_RE = /\[\[tasks:\s*([\s\S]+?)\]\]/;
 const TASKS_ADVANCE_RE = /\[\[tasks-advance\]\]/;
+const TASK_DONE_RE = /\[\[task-done:\s*(\S+?)\s*\]\]/;
 const EDIT_RE = /\[\[edit:\s*([^|\]]+?)\s*\|\s*([\s\S]*?)\s*=>\s*([\s\S]*?)\s*\]\]/;
 const WRITE_RE = /\[\[write:\s*([^|\]]+?)\s*\|\s*([\s\S]*?)\]\]/;
 const WRITE_BIG_RE = /\[\[write-big:\s*([^|\]]+?)\s*\|\s*(\d+)\s*\]\]/;
@@ -392,6 +394,14 @@ function flowFor(prompt, all, triggerIndex) {
         return calls;
       },
       finish: (r) => (r.isError ? `Could not update the tasks: ${r.content}` : 'Tasks advanced.'),
+    };
+  }
+  m = TASK_DONE_RE.exec(prompt);
+  if (m) {
+    const taskId = m[1];
+    return {
+      calls: [{name: 'TaskUpdate', input: {taskId, status: 'completed'}, text: `Task ${taskId} is done.`}],
+      finish: (r) => (r.isError ? `Could not update the task: ${r.content}` : `Task ${taskId} done.`),
     };
   }
   m = EDIT_RE.exec(prompt);

@@ -156,6 +156,7 @@ describe('fake model tool flows', () => {
       [user('[[tasks: a; b]]'), asst(use('TaskCreate', {}, 't1')), result('Task #7 created successfully: a', false, 't1'), asst(use('TaskCreate', {}, 't2')), result('Task #8 created successfully: b', false, 't2'), ...loaded('TaskUpdate')],
       [['TaskUpdate', {taskId: '7', status: 'in_progress'}]],
     ],
+    ['[[task-done: N]] completes task N, nothing listed first', [user('[[task-done: 2]]'), ...loaded('TaskUpdate')], [['TaskUpdate', {taskId: '2', status: 'completed'}]]],
     ['[[tasks-advance]] lists the tasks first', [user('[[tasks-advance]]'), ...loaded('TaskList')], [['TaskList', {}]]],
     [
       '… then completes the task in progress',
