@@ -6,6 +6,7 @@ import path from 'node:path';
 import {describe, it} from 'node:test';
 import {TaskBoard, readTaskStore, type TaskCall} from '../../src/claude/tasks.js';
 import {ToolCalls} from '../../src/claude/tools.js';
+import {Mirror} from '../../src/terminal/mirror.js';
 
 const create = (id: string, subject: string, activeForm?: string): TaskCall => ({
   name: 'TaskCreate',
@@ -145,5 +146,25 @@ describe('the tasks Claude Code keeps', () => {
     assert.deepEqual(await readTaskStore('missing', {CLAUDE_CONFIG_DIR: root}), []);
     assert.deepEqual(await readTaskStore('../tasks', {CLAUDE_CONFIG_DIR: root}), []);
     await fs.rm(root, {recursive: true, force: true});
+  });
+});
+
+describe('a terminal session\'s transcript', () => {
+  it('makes the todo panel from the task tools too', () => {
+    const m = new Mirror();
+    const use = (id: string, name: string, input: Record<string, unknown>) => m.step({kind: 'calls', content: [{type: 'tool_use', id, name, input}]}, '/src');
+    const result = (id: string, content: string) => m.step({kind: 'results', content: [{type: 'tool_result', tool_use_id: id, content}], rejected: false}, '/src');
+    use('u1', 'TaskCreate', {subject: 'a', description: 'do a', activeForm: 'Doing a'});
+    use('u2', 'TaskCreate', {subject: 'b', description: 'do b'});
+    result('u1', 'Task #1 created successfully: a');
+    result('u2', 'Task #2 created successfully: b');
+    use('u3', 'TaskUpdate', {taskId: '1', status: 'in_progress'});
+    const steps = result('u3', 'Updated task #1 status');
+    const todo = steps.find((s) => s.kind === 'output' && s.out.kind === 'todo');
+    assert.deepEqual(todo && todo.kind === 'output' && todo.out.kind === 'todo' ? todo.out.todos : undefined, [
+      {content: 'a', status: 'in_progress', activeForm: 'Doing a'},
+      {content: 'b', status: 'pending', activeForm: 'b'},
+    ]);
+    assert.ok(!steps.some((s) => s.kind === 'output' && s.out.kind === 'tool_output'), 'no tool output post for a task tool');
   });
 });
