@@ -136,14 +136,16 @@ describe('rich cards', () => {
         assert.notEqual(again.status, 200, 'a second answer is refused');
     });
 
-    it('the todo panel is one post per session, updated in place', async () => {
-        const root = await start('[[todos: write the test; fix the bug; ship it]]');
+    it('the todo panel follows Claude Code\'s task tools: one post per session, updated in place', async () => {
+        const root = await start('[[tasks: write the test; fix the bug; ship it]]');
         const first = await cardOfType(root, 'custom_claude_todo');
-        assert.match(first.message, /0\/3|0 of 3/);
-        await stack.alice.post(stack.channel.id, 'next step [[todos-advance]]', root.id);
+        await waitFor('the first task started', async () => /\*\*Working on write the test\*\*/.test((await stack.alice.getPost(first.id)).message), 60_000);
+        assert.match((await stack.alice.getPost(first.id)).message, /0\/3/);
+        await waitForText(stack.alice, root.id, /^Tasks: 0\/3 done$/m);
+        await stack.alice.post(stack.channel.id, 'next step [[tasks-advance]]', root.id);
         const updated = await waitFor('the panel to advance', async () => {
             const p = await stack.alice.getPost(first.id);
-            return /1\/3|1 of 3/.test(p.message) ? p : undefined;
+            return /1\/3/.test(p.message) && /\*\*Working on fix the bug\*\*/.test(p.message) ? p : undefined;
         }, 60_000);
         assert.match(updated.message, /\[x\] ~~write the test~~/);
         assert.match(updated.message, /\*\*Working on fix the bug\*\*/, 'the current item stands out');

@@ -217,6 +217,7 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 			Preview:     req.Preview,
 			Status:      cards.ApprovalPending,
 			Terminal:    req.Terminal,
+			WaitingFor:  sess.ParticipantNames(),
 
 			AllowApproveAll: s.settings.Get().AllowApproveAll,
 		},
@@ -287,6 +288,13 @@ func (s *Service) Create(sess *sessions.Session, req Request) (*Approval, error)
 	if err != nil {
 		return nil, fmt.Errorf("link approval card %s: %w", postID, err)
 	}
+	if a.Status != cards.ApprovalPending {
+		// Decided (or expired, or closed) between the post and its link:
+		// the decision could not update a card it did not know yet.
+		if err := s.updateCard(a); err != nil {
+			s.log.Warn("Approval decided but its new card was not updated", "session_id", sess.ID, "request_id", req.RequestID, "err", err)
+		}
+	}
 	if made {
 		s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
 	}
@@ -309,6 +317,8 @@ type Decision struct {
 // Decide records the decision if the request is still pending (first
 // decision wins), queues it for the agent, and updates the card for
 // everyone. With ErrAlreadyDecided it also returns the approval as decided.
+// Approve all also approves every other approval still pending in the
+// session, each recorded, delivered and updated once.
 func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (*Approval, error) {
 	if !ValidDecision(d.Decision) {
 		return nil, fmt.Errorf("unknown decision %q", d.Decision)
@@ -319,9 +329,70 @@ func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (
 	if d.Decision == ApproveAll && !s.settings.Get().AllowApproveAll {
 		return nil, ErrApproveAllOff
 	}
+	decided, err := s.record(sess, requestID, d)
+	if err != nil {
+		return decided, err
+	}
+	s.sessions.Touch(sess)
+	decision := d.Decision
+	if decision == ApproveAll {
+		decision = Approve
+		// The header shows the new mode at once; the agent confirms it
+		// with a status report once it has switched.
+		if _, err := s.sessions.SetPermissionMode(sess.ID, sessions.ModeBypass); err != nil {
+			s.log.Warn("Approve all recorded but not the session's mode", "session_id", sess.ID, "err", err)
+		}
+	}
+	decided, err = s.deliver(sess, decided, inbox.DecisionPayload{
+		RequestID:  requestID,
+		Decision:   decision,
+		By:         inbox.UserRef{ID: d.By.Id, Username: d.By.Username},
+		Reason:     d.Reason,
+		ApproveAll: d.Decision == ApproveAll,
+	})
+	if err == nil && d.Decision == ApproveAll {
+		s.approveRest(sess, requestID, d.By)
+	}
+	return decided, err
+}
+
+// approveRest approves, after an Approve all, the other approvals (not
+// plans, not questions) still pending in the session, as approved by the
+// same person "with everything else". Each is a first-decision-wins record
+// of its own, so a card decided meanwhile, or by a second Approve all at
+// the same moment, is decided and delivered once. The agent gets a plain
+// approve for each (it switches its mode once, on the clicked one).
+func (s *Service) approveRest(sess *sessions.Session, except string, by *model.User) {
+	refs, err := s.Pending()
+	if err != nil {
+		s.log.Warn("Approve all: cannot list the other pending requests", "session_id", sess.ID, "err", err)
+		return
+	}
+	for _, ref := range refs {
+		if ref.SessionID != sess.ID || ref.RequestID == except || ref.IsQuestion() || ref.Kind == KindPlan {
+			continue
+		}
+		a, err := s.record(sess, ref.RequestID, Decision{Decision: ApproveAll, By: by})
+		switch {
+		case errors.Is(err, ErrAlreadyDecided), errors.Is(err, ErrNotFound), errors.Is(err, ErrApproveAllOff), errors.Is(err, ErrSessionEnded):
+			continue // decided meanwhile, gone, a plan, or closed with the session
+		case err != nil:
+			s.log.Warn("Approve all: cannot approve a pending request", "session_id", sess.ID, "request_id", ref.RequestID, "err", err)
+			continue
+		}
+		if _, err := s.deliver(sess, a, inbox.DecisionPayload{
+			RequestID: ref.RequestID, Decision: Approve, By: inbox.UserRef{ID: by.Id, Username: by.Username},
+		}); err != nil {
+			s.log.Warn("Approve all: approved but not delivered", "session_id", sess.ID, "request_id", ref.RequestID, "err", err)
+		}
+	}
+}
+
+// record writes d on the approval with compare-and-set if it is still
+// pending. On an ended session it closes the card instead (ErrSessionEnded).
+func (s *Service) record(sess *sessions.Session, requestID string, d Decision) (*Approval, error) {
 	key := approvalKey(sess.ID, requestID)
-	var decided *Approval
-	for attempt := 0; decided == nil; attempt++ {
+	for attempt := 0; ; attempt++ {
 		if attempt == 20 {
 			return nil, fmt.Errorf("decide %s: %w", key, kvstore.ErrConflict)
 		}
@@ -369,29 +440,12 @@ func (s *Service) Decide(sess *sessions.Session, requestID string, d Decision) (
 			return nil, fmt.Errorf("record decision: %w", err)
 		}
 		if ok {
-			decided = &a
-		} else if attempt > 1 {
+			return &a, nil
+		}
+		if attempt > 1 {
 			time.Sleep(time.Duration(attempt) * time.Millisecond)
 		}
 	}
-
-	s.sessions.Touch(sess)
-	decision := d.Decision
-	if decision == ApproveAll {
-		decision = Approve
-		// The header shows the new mode at once; the agent confirms it
-		// with a status report once it has switched.
-		if _, err := s.sessions.SetPermissionMode(sess.ID, sessions.ModeBypass); err != nil {
-			s.log.Warn("Approve all recorded but not the session's mode", "session_id", sess.ID, "err", err)
-		}
-	}
-	return s.deliver(sess, decided, inbox.DecisionPayload{
-		RequestID:  requestID,
-		Decision:   decision,
-		By:         inbox.UserRef{ID: d.By.Id, Username: d.By.Username},
-		Reason:     d.Reason,
-		ApproveAll: d.Decision == ApproveAll,
-	})
 }
 
 // deliver tells the agent about a recorded decision, drops the approval
@@ -411,7 +465,9 @@ func (s *Service) deliver(sess *sessions.Session, decided *Approval, payload inb
 	if qerr != nil {
 		return decided, fmt.Errorf("queue decision %s: %w", key, qerr)
 	}
-	if err := s.updateCard(decided); err != nil {
+	// A card posted but not linked to its record yet is updated by the
+	// request that links it (Create), which finds the decision there.
+	if err := s.updateCard(decided); err != nil && !errors.Is(err, errNoCard) {
 		s.log.Warn("Decision recorded but the card was not updated", "session_id", sess.ID, "request_id", payload.RequestID, "err", err)
 	}
 	s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
@@ -463,9 +519,12 @@ func (s *Service) Expire(ref PendingRef, after time.Duration) (bool, error) {
 	return true, err
 }
 
+// errNoCard: the request's card is not linked to its record yet.
+var errNoCard = errors.New("the request has no card yet")
+
 func (s *Service) updateCard(a *Approval) error {
 	if a.PostID == "" {
-		return errors.New("approval has no card yet")
+		return errNoCard
 	}
 	post, appErr := s.api.GetPost(a.PostID)
 	if appErr != nil {

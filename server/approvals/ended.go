@@ -3,6 +3,7 @@ package approvals
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
@@ -66,7 +67,7 @@ func (s *Service) closeOne(sess *sessions.Session, ref PendingRef) (bool, error)
 			return closed, err
 		}
 		if closed {
-			if err := s.updateQuestionCard(q); err != nil {
+			if err := s.updateQuestionCard(q); err != nil && !errors.Is(err, errNoCard) {
 				s.log.Warn("Question closed but its card was not updated", "session_id", sess.ID, "request_id", ref.RequestID, "err", err)
 			}
 		}
@@ -89,7 +90,7 @@ func (s *Service) closeOne(sess *sessions.Session, ref PendingRef) (bool, error)
 		return closed, err
 	}
 	if closed {
-		if err := s.updateCard(a); err != nil {
+		if err := s.updateCard(a); err != nil && !errors.Is(err, errNoCard) {
 			s.log.Warn("Approval closed but its card was not updated", "session_id", sess.ID, "request_id", ref.RequestID, "err", err)
 		}
 	}
@@ -120,4 +121,51 @@ func (s *Service) CloseEnded() int {
 		n++
 	}
 	return n
+}
+
+// RefreshWaiting rewrites the pending approval, plan and question cards of
+// sess with who may answer now (the participants changed).
+func (s *Service) RefreshWaiting(sess *sessions.Session) {
+	refs, err := s.Pending()
+	if err != nil {
+		s.log.Warn("Cannot list the pending requests of a session", "session_id", sess.ID, "err", err)
+		return
+	}
+	names := sess.ParticipantNames()
+	for _, ref := range refs {
+		if ref.SessionID != sess.ID {
+			continue
+		}
+		changed := false
+		if ref.IsQuestion() {
+			q, err := kvstore.Update(s.kv, questionKey(ref.SessionID, ref.RequestID), 0, func(cur *Question) (*Question, error) {
+				if cur == nil || cur.Status != cards.QuestionPending || slices.Equal(cur.WaitingFor, names) {
+					changed = false
+					return nil, nil
+				}
+				cur.WaitingFor, changed = names, true
+				return cur, nil
+			})
+			if err == nil && changed {
+				err = s.updateQuestionCard(q)
+			}
+			if err != nil && !errors.Is(err, errNoCard) {
+				s.log.Warn("Cannot update who a question waits for", "session_id", sess.ID, "request_id", ref.RequestID, "err", err)
+			}
+			continue
+		}
+		a, err := kvstore.Update(s.kv, approvalKey(ref.SessionID, ref.RequestID), 0, func(cur *Approval) (*Approval, error) {
+			if cur == nil || cur.Status != cards.ApprovalPending || slices.Equal(cur.WaitingFor, names) {
+				return nil, nil
+			}
+			cur.WaitingFor, changed = names, true
+			return cur, nil
+		})
+		if err == nil && changed {
+			err = s.updateCard(a)
+		}
+		if err != nil && !errors.Is(err, errNoCard) {
+			s.log.Warn("Cannot update who an approval waits for", "session_id", sess.ID, "request_id", ref.RequestID, "err", err)
+		}
+	}
 }

@@ -86,6 +86,7 @@ func (s *Service) Ask(sess *sessions.Session, requestID string, questions []card
 		QuestionProps: cards.QuestionProps{
 			SessionID: sess.ID, RequestID: requestID, Questions: shown,
 			Status: cards.QuestionPending, Answers: map[string]string{}, Terminal: terminal,
+			WaitingFor: sess.ParticipantNames(),
 		},
 		Raw:       questions,
 		CreatedAt: s.clock.Now().UnixMilli(),
@@ -134,6 +135,12 @@ func (s *Service) Ask(sess *sessions.Session, requestID string, questions []card
 	})
 	if err != nil {
 		return nil, fmt.Errorf("link question card %s: %w", postID, err)
+	}
+	if q.Status != cards.QuestionPending {
+		// Answered (or expired, or closed) between the post and its link.
+		if err := s.updateQuestionCard(q); err != nil {
+			s.log.Warn("Question answered but its new card was not updated", "session_id", sess.ID, "request_id", requestID, "err", err)
+		}
 	}
 	if made {
 		s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
@@ -255,7 +262,7 @@ func (s *Service) Answer(sess *sessions.Session, requestID string, answers map[s
 
 // finishQuestion updates the card and the participants' panels.
 func (s *Service) finishQuestion(sess *sessions.Session, q *Question) {
-	if err := s.updateQuestionCard(q); err != nil {
+	if err := s.updateQuestionCard(q); err != nil && !errors.Is(err, errNoCard) {
 		s.log.Warn("Question answered but the card was not updated", "session_id", sess.ID, "request_id", q.RequestID, "err", err)
 	}
 	s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)
@@ -308,7 +315,7 @@ func (s *Service) expireQuestion(ref PendingRef, after time.Duration) (bool, err
 
 func (s *Service) updateQuestionCard(q *Question) error {
 	if q.PostID == "" {
-		return errors.New("question has no card yet")
+		return errNoCard
 	}
 	post, appErr := s.api.GetPost(q.PostID)
 	if appErr != nil {

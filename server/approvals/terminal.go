@@ -1,6 +1,7 @@
 package approvals
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
@@ -38,7 +39,7 @@ func (s *Service) Resolve(sess *sessions.Session, requestID, resolution string) 
 			if err := s.setPending(PendingRef{SessionID: sess.ID, RequestID: requestID}, false); err != nil {
 				s.log.Warn("Approval resolved but still indexed as pending", "session_id", sess.ID, "request_id", requestID, "err", err)
 			}
-			if err := s.updateCard(a); err != nil {
+			if err := s.updateCard(a); err != nil && !errors.Is(err, errNoCard) {
 				s.log.Warn("Approval resolved but the card was not updated", "session_id", sess.ID, "request_id", requestID, "err", err)
 			}
 			s.sessions.RefreshParticipants(sess, cards.RefreshApprovals)

@@ -68,6 +68,9 @@ type ApprovalProps struct {
 	// SessionEnded: the session ended before anyone answered; the card was
 	// closed (status denied, decided_by "", reason says why).
 	SessionEnded bool `json:"session_ended,omitempty"`
+	// WaitingFor names who may decide while it is pending (the session's
+	// participants, usernames), for the card's status line.
+	WaitingFor []string `json:"waiting_for,omitempty"`
 }
 
 // IsPlan tells whether the approval is a plan approval (ExitPlanMode).
@@ -319,9 +322,11 @@ func approvalFooter(a ApprovalProps) string {
 	case ApprovalResolved:
 		return resolvedFooter(a.Resolution, a.ExpiredAfter)
 	case ApprovalPending:
+		line := waitingLine(a.WaitingFor, "approve or deny it", answerInPanel)
 		if a.Terminal {
-			return terminalPendingNote
+			line += "\n" + terminalPendingNote
 		}
+		return line
 	}
 	return ""
 }
@@ -370,8 +375,11 @@ func planMessage(a ApprovalProps) string {
 		footer = "⏱️ Expired — nobody answered within " + a.ExpiredAfter + ", so Claude was told no"
 	case a.Status == ApprovalResolved:
 		footer = resolvedFooter(a.Resolution, a.ExpiredAfter)
-	case a.Status == ApprovalPending && a.Terminal:
-		footer = terminalPendingNote
+	case a.Status == ApprovalPending:
+		footer = waitingLine(a.WaitingFor, "approve the plan or request changes", answerInPanel)
+		if a.Terminal {
+			footer += "\n" + terminalPendingNote
+		}
 	}
 	plan := strings.TrimSpace(input.Plan)
 	room := MaxMessageRunes - utf8.RuneCountInString(head) - utf8.RuneCountInString(footer) - 200

@@ -18,13 +18,16 @@ func TestApprovalMessage(t *testing.T) {
 	}{
 		{name: "bash shows the full command in a bash block",
 			a:    ApprovalProps{ToolName: "Bash", Cwd: "/src/app", Input: json.RawMessage(`{"command":"go test ./... && go vet ./..."}`), Status: ApprovalPending},
-			want: "**Claude wants to run a command** in `/src/app`\n```bash\ngo test ./... && go vet ./...\n```"},
+			want: "**Claude wants to run a command** in `/src/app`\n```bash\ngo test ./... && go vet ./...\n```\n⏳ **Waiting for a participant of this session** to approve or deny it — with the buttons below (in the mobile apps too), or in the Claude Code panel of the web and desktop apps (the channel header button)."},
 		{name: "approved shows who approved",
 			a:    ApprovalProps{ToolName: "Bash", Input: json.RawMessage(`{"command":"ls"}`), Status: ApprovalApproved, DecidedBy: "alice"},
 			want: "**Claude wants to run a command**\n```bash\nls\n```\n✅ Approved by @alice"},
 		{name: "denied shows who denied and why",
 			a:    ApprovalProps{ToolName: "Bash", Input: json.RawMessage(`{"command":"ls"}`), Status: ApprovalDenied, DecidedBy: "bob", Reason: "wrong dir"},
 			want: "**Claude wants to run a command**\n```bash\nls\n```\n❌ Denied by @bob: wrong dir"},
+		{name: "pending names who may decide and where",
+			a:    ApprovalProps{ToolName: "Bash", Input: json.RawMessage(`{"command":"ls"}`), Status: ApprovalPending, WaitingFor: []string{"alice", "bob", "carol"}},
+			want: "**Claude wants to run a command**\n```bash\nls\n```\n⏳ **Waiting for @alice, @bob or @carol** to approve or deny it — with the buttons below (in the mobile apps too), or in the Claude Code panel of the web and desktop apps (the channel header button)."},
 		{name: "a command with backticks gets a longer fence",
 			a: ApprovalProps{ToolName: "Bash", Input: json.RawMessage("{\"command\":\"echo '```'\"}"), Status: ApprovalPending},
 			check: func(t *testing.T, msg string) {
@@ -34,13 +37,13 @@ func TestApprovalMessage(t *testing.T) {
 			}},
 		{name: "edit shows a diff",
 			a:    ApprovalProps{ToolName: "Edit", Input: json.RawMessage(`{"file_path":"/a.go","old_string":"a\nb\nc","new_string":"a\nB\nc"}`), Status: ApprovalPending},
-			want: "**Claude wants to edit** `/a.go` (+1 −1)\n```diff\n a\n-b\n+B\n c\n```"},
+			want: "**Claude wants to edit** `/a.go` (+1 −1)\n```diff\n a\n-b\n+B\n c\n```\n⏳ **Waiting for a participant of this session** to approve or deny it — with the buttons below (in the mobile apps too), or in the Claude Code panel of the web and desktop apps (the channel header button)."},
 		{name: "write shows the content with the file's language",
 			a:    ApprovalProps{ToolName: "Write", Input: json.RawMessage(`{"file_path":"/x/main.py","content":"print(1)\n"}`), Status: ApprovalPending},
-			want: "**Claude wants to write** `/x/main.py`\n```python\nprint(1)\n```"},
+			want: "**Claude wants to write** `/x/main.py`\n```python\nprint(1)\n```\n⏳ **Waiting for a participant of this session** to approve or deny it — with the buttons below (in the mobile apps too), or in the Claude Code panel of the web and desktop apps (the channel header button)."},
 		{name: "an MCP tool names its server and shows its input as JSON",
 			a:    ApprovalProps{ToolName: "mcp__db__query", Input: json.RawMessage(`{"sql":"select 1"}`), Status: ApprovalPending, Description: "Query the DB"},
-			want: "**Claude wants to use** `query` from the MCP server `db`\n_Query the DB_\n```json\n{\n  \"sql\": \"select 1\"\n}\n```"},
+			want: "**Claude wants to use** `query` from the MCP server `db`\n_Query the DB_\n```json\n{\n  \"sql\": \"select 1\"\n}\n```\n⏳ **Waiting for a participant of this session** to approve or deny it — with the buttons below (in the mobile apps too), or in the Claude Code panel of the web and desktop apps (the channel header button)."},
 		{name: "a command longer than a post is cut to fit with a note",
 			a: ApprovalProps{ToolName: "Bash", Input: mustJSON(map[string]string{"command": strings.Repeat("x", 20000)}), Status: ApprovalPending},
 			check: func(t *testing.T, msg string) {
@@ -96,7 +99,7 @@ func TestApprovalInputTooLarge(t *testing.T) {
 }
 
 func TestSessionMessage(t *testing.T) {
-	msg := SessionMessage(SessionCard{Prompt: "fix it\nplease", Props: SessionProps{Status: "working", MachineName: "laptop", Cwd: "/src", Model: "opus", CostUSD: 0.5, OwnerUsername: "alice"}})
+	msg := SessionMessage(SessionCard{Props: SessionProps{Prompt: "fix it\nplease", Status: "working", MachineName: "laptop", Cwd: "/src", Model: "opus", CostUSD: 0.5, OwnerUsername: "alice"}})
 	for _, want := range []string{"**Claude Code session** · ⚙️ working · machine `laptop` · `/src`", "model `opus`", "cost $0.5000", "> fix it\n> please"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("%q missing from %q", want, msg)

@@ -22,6 +22,8 @@ type GuestProps struct {
 	Status    string    `json:"status"`     // GuestPending, GuestAllowed, GuestInvited, GuestDenied
 	DecidedBy string    `json:"decided_by"` // username
 	DecidedAt int64     `json:"decided_at"` // unix ms, 0 while pending
+	// WaitingFor names who may decide while it is pending (usernames).
+	WaitingFor []string `json:"waiting_for,omitempty"`
 }
 
 // maxGuestQuoteRunes bounds the quoted message on the card.
@@ -30,17 +32,17 @@ const maxGuestQuoteRunes = 4000
 // GuestMessage is the guest card's markdown.
 func GuestMessage(g GuestProps) string {
 	var b strings.Builder
-	b.WriteString("**@" + g.User.Username + " wants to add a message:**\n")
+	b.WriteString("**@" + g.User.Username + " wants to add a message for Claude** (not a participant of this session):\n")
 	b.WriteString(Quote(Truncate(g.Text, maxGuestQuoteRunes)))
 	switch g.Status {
 	case GuestAllowed:
-		b.WriteString("\n✅ Allowed once by @" + g.DecidedBy)
+		b.WriteString("\n✅ Allowed once by @" + g.DecidedBy + ": Claude got the message.")
 	case GuestInvited:
-		b.WriteString("\n👋 @" + g.User.Username + " was invited by @" + g.DecidedBy)
+		b.WriteString("\n👋 @" + g.User.Username + " was invited by @" + g.DecidedBy + ": Claude got the message, and @" + g.User.Username + " is a participant now.")
 	case GuestDenied:
-		b.WriteString("\n❌ Denied by @" + g.DecidedBy)
+		b.WriteString("\n❌ Denied by @" + g.DecidedBy + ": Claude did not get the message.")
 	default:
-		b.WriteString("\n_A participant can let it through once, invite @" + g.User.Username + " to the session, or deny it._")
+		b.WriteString("\n" + waitingLine(g.WaitingFor, "allow it once, invite @"+g.User.Username+" to the session, or deny it", answerWithButtons))
 	}
 	return b.String()
 }

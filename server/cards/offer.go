@@ -25,11 +25,12 @@ func OfferMessage(o OfferProps) string {
 	}
 	switch o.Status {
 	case OfferIncluded:
-		return fmt.Sprintf("Started with the %d earlier %s of this thread.", o.Count, messages)
+		return fmt.Sprintf("Started with the %d earlier %s of this thread: Claude has read them.", o.Count, messages)
 	case OfferWithout:
-		return "Started without the earlier messages of this thread."
+		return "Started without the earlier messages of this thread: Claude has not read them."
 	}
-	return fmt.Sprintf("@%s, give Claude the %d earlier %s of this thread?", o.Username, o.Count, messages)
+	return fmt.Sprintf("@%s, give Claude the %d earlier %s of this thread? **Include thread** starts the session with them, **Start without** starts it without them.\n%s",
+		o.Username, o.Count, messages, waitingLine([]string{o.Username}, "choose", answerWithButtons))
 }
 
 // NewOfferPost builds the offer card as a reply in the thread rootID.

@@ -39,6 +39,8 @@ type QuestionProps struct {
 	// closed (status expired, reason says why).
 	SessionEnded bool   `json:"session_ended,omitempty"`
 	Reason       string `json:"reason,omitempty"`
+	// WaitingFor names who may answer while it is pending (usernames).
+	WaitingFor []string `json:"waiting_for,omitempty"`
 }
 
 // OptionButtons tells whether the card answers with one button per option
@@ -137,11 +139,13 @@ func QuestionMessage(q QuestionProps) string {
 	case q.Status == QuestionResolved:
 		b.WriteString("\n\n" + resolvedFooter(q.Resolution, q.ExpiredAfter))
 	default:
+		what := "answer"
 		if q.OptionButtons() {
-			b.WriteString("\n\n_Pick an answer below, or Other… to write your own._")
-		} else {
-			b.WriteString("\n\n_Answer… opens a form for your answers._")
+			what = "pick an answer (Other… to write another)"
+		} else if len(q.Questions) > 1 {
+			what = "answer (Answer… opens a form)"
 		}
+		b.WriteString("\n\n" + waitingLine(q.WaitingFor, what, answerInPanel))
 		if q.Terminal {
 			b.WriteString("\n" + terminalPendingNote)
 		}

@@ -37,6 +37,14 @@ type SessionProps struct {
 	// waits for Mattermost (only while it runs in a terminal).
 	Away  bool   `json:"away"`
 	Title string `json:"title,omitempty"`
+	// Prompt is what the session was asked (redacted, cut to
+	// MaxPromptRunes); the message quotes it too.
+	Prompt string `json:"prompt,omitempty"`
+	// WaitingForMachine: the session waits for its machine's agent, which
+	// was offline when it was asked; MachineLastSeen says since when
+	// (unix ms, 0: never connected). Cleared by the agent's first report.
+	WaitingForMachine bool  `json:"waiting_for_machine,omitempty"`
+	MachineLastSeen   int64 `json:"machine_last_seen,omitempty"`
 }
 
 // Origins and places a session's conversation runs in (props origin, runs_in).
@@ -52,15 +60,18 @@ const (
 // InTerminal tells whether the conversation runs in a terminal now.
 func (p SessionProps) InTerminal() bool { return p.RunsIn == RunsInTerminal }
 
-// SessionCard is what the header card shows.
+// SessionCard is what the header card shows. The prompt is Props.Prompt.
 type SessionCard struct {
-	Props  SessionProps
-	Prompt string
+	Props SessionProps
 }
 
-// maxPromptRunes bounds the quoted prompt on the header; the full prompt is
-// the user's own post right above it.
-const maxPromptRunes = 3000
+// MaxPromptRunes bounds the prompt on the header (props and message); the
+// full prompt is the user's own post.
+const MaxPromptRunes = 3000
+
+// maxPromptLines bounds the quoted prompt's lines, so a prompt of many
+// short lines still leaves room in the post (each quoted line costs "> ").
+const maxPromptLines = 60
 
 // maxTitleRunes bounds a session's title (the agent may name a session it opens).
 const maxTitleRunes = 200
@@ -127,14 +138,17 @@ func SessionMessage(c SessionCard) string {
 	if len(details) > 0 {
 		b.WriteString("\n" + strings.Join(details, " · "))
 	}
+	if p.WaitingForMachine && (p.Status == "starting") {
+		b.WriteString("\n" + machineWaitLine(p.MachineName, p.MachineLastSeen))
+	}
 	if p.Away && p.InTerminal() {
 		b.WriteString("\n🚶 **Away** — Claude waits for replies and approvals here until someone writes `!back`.")
 	}
 	if p.Error != "" {
 		b.WriteString("\n**Error:** " + Truncate(strings.ReplaceAll(p.Error, "\n", " "), 1000))
 	}
-	if strings.TrimSpace(c.Prompt) != "" {
-		b.WriteString("\n\n" + Quote(Truncate(c.Prompt, maxPromptRunes)))
+	if strings.TrimSpace(p.Prompt) != "" {
+		b.WriteString("\n\n" + Quote(promptShown(p.Prompt)))
 	}
 	switch {
 	case p.Status == "ended":
@@ -146,6 +160,16 @@ func SessionMessage(c SessionCard) string {
 		b.WriteString("\n\n_Reply in this thread to talk to Claude; `!stop` stops it, `!help` lists the commands._")
 	}
 	return b.String()
+}
+
+// promptShown is the prompt as the header quotes it: at most MaxPromptRunes
+// and maxPromptLines, the cut marked.
+func promptShown(prompt string) string {
+	prompt = strings.TrimSpace(prompt)
+	if lines := strings.Split(prompt, "\n"); len(lines) > maxPromptLines {
+		prompt = strings.Join(lines[:maxPromptLines], "\n") + "\n…"
+	}
+	return Truncate(prompt, MaxPromptRunes)
 }
 
 // NewSessionPost builds the header card: a root post by the bot in
@@ -168,6 +192,7 @@ func ApplySession(post *model.Post, c SessionCard) {
 	if c.Props.RunsIn == "" {
 		c.Props.RunsIn = RunsInAgent
 	}
+	c.Props.Prompt = Truncate(strings.TrimSpace(c.Props.Prompt), MaxPromptRunes)
 	post.Type = string(PostTypeSession)
 	post.Message = SessionMessage(c)
 	post.AddProp(string(PropSession), propValue(c.Props))

@@ -29,7 +29,8 @@ func TestGuestCard(t *testing.T) {
 func TestOfferCard(t *testing.T) {
 	o := OfferProps{OfferID: "o1", UserID: "u", Username: "alice", Count: 1, Status: OfferPending}
 	post := NewOfferPost("bot", "ch", "root", o)
-	if post.Message != "@alice, give Claude the 1 earlier message of this thread?" || len(post.Attachments()[0].Actions) != 2 {
+	if post.Message != "@alice, give Claude the 1 earlier message of this thread? **Include thread** starts the session with them, **Start without** starts it without them.\n"+
+		"⏳ **Waiting for @alice** to choose — with the buttons below (in the mobile apps too)." || len(post.Attachments()[0].Actions) != 2 {
 		t.Fatalf("post %q", post.Message)
 	}
 	a := post.Attachments()[0].Actions
@@ -38,7 +39,7 @@ func TestOfferCard(t *testing.T) {
 	}
 	o.Status, o.Count = OfferIncluded, 3
 	ApplyOffer(post, o)
-	if post.Message != "Started with the 3 earlier messages of this thread." || post.GetProp("attachments") != nil {
+	if post.Message != "Started with the 3 earlier messages of this thread: Claude has read them." || post.GetProp("attachments") != nil {
 		t.Fatalf("after %q", post.Message)
 	}
 }
@@ -52,6 +53,24 @@ func TestSessionCardButtonsOnlyWhileLive(t *testing.T) {
 	ApplySession(post, SessionCard{Props: SessionProps{ID: "s1", Status: "ended", EndedReason: "idle"}})
 	if post.GetProp("attachments") != nil || !strings.Contains(post.Message, "ended (idle)") {
 		t.Fatalf("ended card %q", post.Message)
+	}
+}
+
+func TestWaitingNames(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"alice"}, "@alice"},
+		{[]string{"alice", "bob"}, "@alice or @bob"},
+		{[]string{"a", "b", "c"}, "@a, @b or @c"},
+		{[]string{"a", "b", "c", "d", "e"}, "@a, @b, @c, @d or @e"},
+		{[]string{"a", "b", "c", "d", "e", "f", "g"}, "@a, @b, @c, @d or one of the 3 other participants"},
+	} {
+		if got := names(tc.in); got != tc.want {
+			t.Errorf("names(%v) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 

@@ -1,8 +1,10 @@
 package command
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,13 +65,21 @@ func (h *Handler) share(userID, rest string, share bool) string {
 const endedShown = 5
 
 // sessions is `/claude sessions`: the user's sessions not ended, and the
-// last few ended ones.
+// last few ended ones, each with the sessions they were invited to (marked
+// "invited by @owner").
 func (h *Handler) sessions(userID string) string {
-	list, err := h.Sessions.ListForUser(userID)
+	own, err := h.Sessions.ListForUser(userID)
 	if err != nil {
 		h.log.Error("Cannot list sessions", "user_id", userID, "err", err)
 		return "Sorry, I could not list your sessions. Please try again."
 	}
+	invited, err := h.Sessions.ListInvited(userID)
+	if err != nil {
+		h.log.Error("Cannot list invited sessions", "user_id", userID, "err", err)
+		return "Sorry, I could not list your sessions. Please try again."
+	}
+	list := append(own, invited...)
+	slices.SortStableFunc(list, func(a, b *sessions.Session) int { return cmp.Compare(b.CreatedAt, a.CreatedAt) })
 	var live, ended []*sessions.Session
 	for _, s := range list {
 		if s.Ended() {
@@ -98,9 +108,13 @@ func (h *Handler) sessions(userID string) string {
 			if s.Branch != "" {
 				dir += " · " + s.Branch
 			}
-			fmt.Fprintf(&b, "| [%s](%s) | %s | %s | %s | %s |\n",
-				escapeCell(strings.ReplaceAll(cards.Truncate(strings.Join(strings.Fields(h.redact(s.Prompt)), " "), 60), "]", ")")),
-				mmapi.Permalink(h.API, s.RootID), status, escapeCell(s.MachineName), escapeCell(dir),
+			whose := ""
+			if s.OwnerID != userID {
+				whose = " · _invited by @" + s.OwnerUsername + "_"
+			}
+			fmt.Fprintf(&b, "| [%s](%s)%s | %s | %s | %s | %s |\n",
+				escapeCell(strings.ReplaceAll(cards.Truncate(strings.Join(strings.Fields(h.redact(cards.Truncate(s.Prompt, 1000))), " "), 60), "]", ")")),
+				mmapi.Permalink(h.API, s.RootID), whose, status, escapeCell(s.MachineName), escapeCell(dir),
 				time.UnixMilli(s.CreatedAt).UTC().Format("2006-01-02 15:04 UTC"))
 		}
 	}

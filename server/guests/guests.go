@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -64,6 +65,47 @@ func New(kv kvstore.Store, api mmapi.API, c clock.Clock, s *sessions.Service, bo
 
 func requestKey(sessionID, requestID string) string { return "guest/" + sessionID + "/" + requestID }
 
+// pendingKey lists a session's guest requests still pending, so their cards
+// can say who may decide when the participants change.
+func pendingKey(sessionID string) string { return "guests_pending/" + sessionID }
+
+func (s *Service) setPending(sessionID, requestID string, pending bool) error {
+	if err := kvstore.SetListMember(s.kv, pendingKey(sessionID), requestID, pending, 0); err != nil {
+		return fmt.Errorf("index pending guest request %s/%s: %w", sessionID, requestID, err)
+	}
+	return nil
+}
+
+// RefreshWaiting rewrites the pending guest cards of sess with who may
+// decide now (the participants changed).
+func (s *Service) RefreshWaiting(sess *sessions.Session) {
+	var ids []string
+	if _, err := kvstore.GetJSON(s.kv, pendingKey(sess.ID), &ids); err != nil {
+		s.log.Warn("Cannot list the pending guest requests of a session", "session_id", sess.ID, "err", err)
+		return
+	}
+	names := sess.ParticipantNames()
+	for _, id := range ids {
+		changed := false
+		r, err := kvstore.Update(s.kv, requestKey(sess.ID, id), 0, func(cur *Request) (*Request, error) {
+			if cur == nil || cur.Status != cards.GuestPending || slices.Equal(cur.WaitingFor, names) {
+				return nil, nil
+			}
+			cur.WaitingFor, changed = names, true
+			return cur, nil
+		})
+		if err != nil {
+			s.log.Warn("Cannot update who a guest card waits for", "session_id", sess.ID, "request_id", id, "err", err)
+			continue
+		}
+		if changed {
+			if err := s.updateCard(r); err != nil && !errors.Is(err, errNoCard) {
+				s.log.Warn("Cannot update a guest card", "session_id", sess.ID, "request_id", id, "err", err)
+			}
+		}
+	}
+}
+
 // Get loads a guest request.
 func (s *Service) Get(sessionID, requestID string) (*Request, error) {
 	var r Request
@@ -84,11 +126,12 @@ const maxGuestRunes = cards.MaxMessageRunes
 func (s *Service) Create(sess *sessions.Session, guest *model.User, post *model.Post, text string) (*Request, error) {
 	r := &Request{
 		GuestProps: cards.GuestProps{
-			SessionID: sess.ID,
-			RequestID: model.NewId(),
-			User:      cards.GuestUser{ID: guest.Id, Username: guest.Username},
-			Text:      s.sessions.Redact(cards.Truncate(text, maxGuestRunes)),
-			Status:    cards.GuestPending,
+			SessionID:  sess.ID,
+			RequestID:  model.NewId(),
+			User:       cards.GuestUser{ID: guest.Id, Username: guest.Username},
+			Text:       s.sessions.Redact(cards.Truncate(text, maxGuestRunes)),
+			Status:     cards.GuestPending,
+			WaitingFor: sess.ParticipantNames(),
 		},
 		Message:      cards.Truncate(text, maxGuestRunes),
 		SourcePostID: post.Id,
@@ -97,6 +140,9 @@ func (s *Service) Create(sess *sessions.Session, guest *model.User, post *model.
 	key := requestKey(sess.ID, r.RequestID)
 	if err := kvstore.SetJSON(s.kv, key, r, 0); err != nil {
 		return nil, fmt.Errorf("store guest request: %w", err)
+	}
+	if err := s.setPending(sess.ID, r.RequestID, true); err != nil {
+		return nil, err
 	}
 	created, appErr := s.api.CreatePost(cards.NewGuestPost(s.botID, sess.ChannelID, sess.RootID, r.GuestProps))
 	if appErr != nil {
@@ -111,6 +157,12 @@ func (s *Service) Create(sess *sessions.Session, guest *model.User, post *model.
 	})
 	if err != nil {
 		return nil, fmt.Errorf("link guest card %s: %w", created.Id, err)
+	}
+	if r.Status != cards.GuestPending {
+		// Decided between the post and its link.
+		if err := s.updateCard(r); err != nil {
+			s.log.Warn("Guest decision recorded but the new card was not updated", "session_id", sess.ID, "request_id", r.RequestID, "err", err)
+		}
 	}
 	return r, nil
 }
@@ -165,6 +217,9 @@ func (s *Service) Decide(sess *sessions.Session, requestID, decision string, by 
 		}
 	}
 
+	if err := s.setPending(sess.ID, requestID, false); err != nil {
+		s.log.Warn("Guest request decided but still indexed as pending", "session_id", sess.ID, "request_id", requestID, "err", err)
+	}
 	var effect error
 	guest := &model.User{Id: decided.User.ID, Username: decided.User.Username}
 	switch decision {
@@ -181,15 +236,19 @@ func (s *Service) Decide(sess *sessions.Session, requestID, decision string, by 
 			effect = fmt.Errorf("pass guest message on: %w", err)
 		}
 	}
-	if err := s.updateCard(decided); err != nil {
+	if err := s.updateCard(decided); err != nil && !errors.Is(err, errNoCard) {
 		s.log.Warn("Guest decision recorded but the card was not updated", "session_id", sess.ID, "request_id", requestID, "err", err)
 	}
 	return decided, effect
 }
 
+// errNoCard: the request's card is not linked to its record yet (the
+// request that links it updates it).
+var errNoCard = errors.New("guest request has no card yet")
+
 func (s *Service) updateCard(r *Request) error {
 	if r.PostID == "" {
-		return errors.New("guest request has no card yet")
+		return errNoCard
 	}
 	post, appErr := s.api.GetPost(r.PostID)
 	if appErr != nil {

@@ -44,6 +44,8 @@ type Service struct {
 	cluster ClusterPublisher
 	recheck time.Duration
 	waiters waiters
+	closed  chan struct{}
+	close   sync.Once
 }
 
 // New returns the inbox service. recheck is the fallback store poll interval
@@ -52,8 +54,14 @@ func New(kv kvstore.Store, c clock.Clock, cluster ClusterPublisher, recheck time
 	if recheck <= 0 {
 		recheck = DefaultRecheck
 	}
-	return &Service{kv: kv, clock: c, cluster: cluster, recheck: recheck, waiters: waiters{ch: map[string]chan struct{}{}}}
+	return &Service{kv: kv, clock: c, cluster: cluster, recheck: recheck, waiters: waiters{ch: map[string]chan struct{}{}}, closed: make(chan struct{})}
 }
+
+// Close ends every long poll held on this node at once (each answers with
+// what it has, maybe nothing) and makes later fetches answer without
+// waiting: the plugin is being deactivated, and a poll still held when its
+// process stops would fail in Mattermost's log. Agents poll again.
+func (s *Service) Close() { s.close.Do(func() { close(s.closed) }) }
 
 // meta is the per-machine queue head: the highest seq handed out (a hint,
 // it may briefly lag a claimed slot) and the highest seq acknowledged.
@@ -177,6 +185,9 @@ func (s *Service) Fetch(ctx context.Context, machineID string, after int64, wait
 		case <-ready:
 		case <-timer.C:
 		case <-ctx.Done():
+			timer.Stop()
+			return []Event{}, after, nil
+		case <-s.closed:
 			timer.Stop()
 			return []Event{}, after, nil
 		}

@@ -98,3 +98,58 @@ func TestOnceDropsTheClaimWhenProducePanics(t *testing.T) {
 		t.Fatalf("claim left behind: %q", v)
 	}
 }
+
+func TestLockIsHeldByOneCallerAtATime(t *testing.T) {
+	s := NewMemory(nil)
+	var inside, most atomic.Int32
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				unlock, err := Lock(s, "lock", time.Minute, 10*time.Second)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				n := inside.Add(1)
+				for {
+					m := most.Load()
+					if n <= m || most.CompareAndSwap(m, n) {
+						break
+					}
+				}
+				inside.Add(-1)
+				unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if most.Load() != 1 {
+		t.Fatalf("%d callers held the lock at once", most.Load())
+	}
+}
+
+func TestLockOfADeadHolderExpires(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var mu sync.Mutex
+	s := NewMemory(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	if _, err := Lock(s, "lock", time.Minute, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Lock(s, "lock", time.Minute, 0); !errors.Is(err, ErrLockTimeout) {
+		t.Fatalf("a held lock was taken again: %v", err)
+	}
+	mu.Lock()
+	now = now.Add(time.Minute)
+	mu.Unlock()
+	unlock, err := Lock(s, "lock", time.Minute, 0)
+	if err != nil {
+		t.Fatalf("the lock of a holder gone for its ttl was not freed: %v", err)
+	}
+	unlock()
+	if v, _ := s.Get("lock"); v != nil {
+		t.Fatal("unlock left the key")
+	}
+}

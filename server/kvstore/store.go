@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/pluginapi"
@@ -165,4 +166,31 @@ func Update[T any](s Store, key string, ttl time.Duration, fn func(cur *T) (*T, 
 		}
 	}
 	return nil, fmt.Errorf("update %s: %w", key, ErrConflict)
+}
+
+// SetListMember adds member to (present) or removes it from the JSON list
+// of strings at key, with compare-and-set; a list longer than max (when
+// max > 0) forgets its oldest members. It writes nothing when the list is
+// already so.
+func SetListMember(s Store, key, member string, present bool, max int) error {
+	_, err := Update(s, key, 0, func(cur *[]string) (*[]string, error) {
+		var list []string
+		if cur != nil {
+			list = slices.Clone(*cur)
+		}
+		has := slices.Contains(list, member)
+		switch {
+		case present && !has:
+			list = append(list, member)
+			if max > 0 && len(list) > max {
+				list = list[len(list)-max:]
+			}
+		case !present && has:
+			list = slices.DeleteFunc(list, func(x string) bool { return x == member })
+		default:
+			return nil, nil
+		}
+		return &list, nil
+	})
+	return err
 }

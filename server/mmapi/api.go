@@ -21,6 +21,7 @@ type API interface {
 	GetChannelMember(channelID, userID string) (*model.ChannelMember, *model.AppError)
 	GetTeam(teamID string) (*model.Team, *model.AppError)
 	GetPostThread(postID string) (*model.PostList, *model.AppError)
+	AddReaction(reaction *model.Reaction) (*model.Reaction, *model.AppError)
 	GetConfig() *model.Config
 	PublishWebSocketEvent(event string, payload map[string]any, broadcast *model.WebsocketBroadcast)
 	PublishPluginClusterEvent(ev model.PluginClusterEvent, opts model.PluginClusterEventSendOptions) error

@@ -582,7 +582,8 @@ func TestOutput(t *testing.T) {
 		if p.UserId != botID || p.RootId != sess.RootID || p.ChannelId != channelID || p.Type != "custom_claude_approval" {
 			t.Fatalf("card = %+v", p)
 		}
-		want := "**Claude wants to run a command** in `/src/app`\n_Run the tests_\n```bash\ngo test ./...\n```"
+		want := "**Claude wants to run a command** in `/src/app`\n_Run the tests_\n```bash\ngo test ./...\n```\n" +
+			"⏳ **Waiting for @alice** to approve or deny it — with the buttons below (in the mobile apps too), or in the Claude Code panel of the web and desktop apps (the channel header button)."
 		if p.Message != want {
 			t.Errorf("message = %q, want %q", p.Message, want)
 		}

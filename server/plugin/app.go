@@ -63,7 +63,11 @@ type App struct {
 	Lifetime  *jobs.Lifetime
 	Settings  *config.Store
 	log       mmapi.Logger
+	work      drain
 }
+
+// closeWait bounds how long deactivation waits for requests and hooks.
+const closeWait = 20 * time.Second
 
 // NewApp wires the services and builds the router.
 func NewApp(d Deps) *App {
@@ -88,6 +92,8 @@ func NewApp(d Deps) *App {
 	a.ToolPosts = toolposts.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
 	a.Files = files.New(d.API, a.Sessions, d.BotUserID)
 	a.Guests = guests.New(d.KV, d.API, d.Clock, a.Sessions, d.BotUserID)
+	a.Sessions.OnParticipants(a.Approvals.RefreshWaiting)
+	a.Sessions.OnParticipants(a.Guests.RefreshWaiting)
 	a.Commands = threadcommands.New(a.Sessions, d.API)
 	a.Threads = threads.New(threads.Config{
 		KV: d.KV, API: d.API, Clock: d.Clock, Machines: a.Machines, Sessions: a.Sessions, Commands: a.Commands,
@@ -116,12 +122,27 @@ func NewApp(d Deps) *App {
 	root.MethodNotAllowedHandler = httpx.WithRequestLogger(a.log)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, r, http.StatusMethodNotAllowed, "method not allowed", nil)
 	}))
-	a.Router = root
+	a.Router = a.work.handler(root)
 	return a
 }
 
 // HandlePost is the MessageHasBeenPosted hook's work.
-func (a *App) HandlePost(post *model.Post) { a.Threads.HandlePost(post) }
+func (a *App) HandlePost(post *model.Post) { a.work.run(func() { a.Threads.HandlePost(post) }) }
+
+// HandleEdited is the MessageHasBeenUpdated hook's work.
+func (a *App) HandleEdited(newPost, oldPost *model.Post) {
+	a.work.run(func() { a.Threads.HandleEdited(newPost, oldPost) })
+}
+
+// HandleDeleted is the MessageHasBeenDeleted hook's work.
+func (a *App) HandleDeleted(post *model.Post) { a.work.run(func() { a.Threads.HandleDeleted(post) }) }
+
+// Execute runs a /claude command (the ExecuteCommand hook's work).
+func (a *App) Execute(args *model.CommandArgs) *model.CommandResponse {
+	resp := &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: "Claude is restarting, try again in a moment."}
+	a.work.run(func() { resp = a.Command.Execute(args) })
+	return resp
+}
 
 // HandleClusterEvent is the OnPluginClusterEvent hook's work.
 func (a *App) HandleClusterEvent(ev model.PluginClusterEvent) {
@@ -130,8 +151,14 @@ func (a *App) HandleClusterEvent(ev model.PluginClusterEvent) {
 	}
 }
 
-// Close flushes what is buffered in memory (deactivation).
+// Close is deactivation: held long polls answer at once, new requests
+// and hooks are refused, the ones at work finish (up to closeWait), then
+// what is buffered in memory is written.
 func (a *App) Close() {
+	a.Inbox.Close()
+	if !a.work.close(closeWait) {
+		a.log.Warn("Deactivating with requests still at work", "waited", closeWait.String())
+	}
 	a.Streaming.Close()
 	a.Sessions.Close()
 }

@@ -147,13 +147,29 @@ func (p *Plugin) ExecuteCommand(_ *mmplugin.Context, args *model.CommandArgs) (*
 	if app == nil {
 		return &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: "Claude is starting, try again in a moment."}, nil
 	}
-	return app.Command.Execute(args), nil
+	return app.Execute(args), nil
 }
 
 // MessageHasBeenPosted starts sessions and forwards thread replies.
 func (p *Plugin) MessageHasBeenPosted(_ *mmplugin.Context, post *model.Post) {
 	if app := p.current(); app != nil {
 		app.HandlePost(post)
+	}
+}
+
+// MessageHasBeenUpdated tells the author of an edited reply that Claude
+// already has it as first sent.
+func (p *Plugin) MessageHasBeenUpdated(_ *mmplugin.Context, newPost, oldPost *model.Post) {
+	if app := p.current(); app != nil {
+		app.HandleEdited(newPost, oldPost)
+	}
+}
+
+// MessageHasBeenDeleted tells the author of a deleted reply that Claude
+// already read it.
+func (p *Plugin) MessageHasBeenDeleted(_ *mmplugin.Context, post *model.Post) {
+	if app := p.current(); app != nil {
+		app.HandleDeleted(post)
 	}
 }
 

@@ -74,6 +74,8 @@ func (s *Service) Start(spec StartSpec) (*Session, error) {
 	}
 	if sess.InTerminal() {
 		sess.Status = StatusIdle // Claude Code waits at its prompt until the agent reports more
+	} else if !spec.Machine.Online(s.clock.Now()) {
+		sess.WaitingForMachine, sess.MachineLastSeen = true, spec.Machine.LastSeen
 	}
 	post, appErr := s.api.CreatePost(cards.NewSessionPost(s.botID, spec.ChannelID, spec.ThreadRootID, sess.Card(s.Redact)))
 	if appErr != nil {
@@ -147,10 +149,19 @@ func (s *Service) Resume(sess *Session, by *model.User, prompt string) (*Session
 	if !ok {
 		return nil, ErrMachineGone
 	}
+	m, err := s.machines.Get(sess.MachineID)
+	if err != nil {
+		return nil, err
+	}
 	now := s.clock.Now().UnixMilli()
+	offline := !m.Online(s.clock.Now())
 	resumed, err := s.update(sess.ID, func(cur *Session) error {
 		if !cur.Ended() {
 			return errNotEnded
+		}
+		cur.WaitingForMachine, cur.MachineLastSeen = offline, 0
+		if offline {
+			cur.MachineLastSeen = m.LastSeen
 		}
 		cur.Status = StatusStarting
 		cur.EndedReason = ""
@@ -356,9 +367,9 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 	}
 	now := s.clock.Now().UnixMilli()
 	var before, beforeIn, beforeClaude string
-	var beforeAway bool
+	var beforeAway, waited bool
 	sess, err := s.update(id, func(cur *Session) error {
-		before, beforeIn, beforeClaude, beforeAway = cur.Status, cur.RunsIn, cur.ClaudeSessionID, cur.Away
+		before, beforeIn, beforeClaude, beforeAway, waited = cur.Status, cur.RunsIn, cur.ClaudeSessionID, cur.Away, cur.WaitingForMachine
 		switch {
 		case u.Status == StatusEnded && cur.PendingStops > 0:
 			cur.PendingStops-- // the agent handled a stop we queued
@@ -388,6 +399,8 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 		if u.Status != StatusError && u.Error == nil {
 			cur.Error = ""
 		}
+		// The agent is here: whatever it reports, the session no longer waits for it.
+		cur.WaitingForMachine, cur.MachineLastSeen = false, 0
 		cur.LastActivity = now
 		cur.IdleWarnedAt = 0
 		return nil
@@ -403,7 +416,7 @@ func (s *Service) ApplyStatus(id string, u StatusUpdate) (*Session, error) {
 	if (sess.Ended() || sess.Status == StatusError) && sess.Status != before {
 		s.ended(sess)
 	}
-	s.RefreshHeader(sess, sess.Status != before || sess.RunsIn != beforeIn || sess.Away != beforeAway)
+	s.RefreshHeader(sess, sess.Status != before || sess.RunsIn != beforeIn || sess.Away != beforeAway || waited)
 	if sess.Status != before {
 		s.Refresh(cards.RefreshSessions, sess.OwnerID)
 	}

@@ -2,11 +2,13 @@ package sessions
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
+	"github.com/claude-mattermost/claude-mattermost/server/kvstore"
 )
 
 // ErrOwner: the owner cannot be removed from their session.
@@ -17,6 +19,19 @@ const maxParticipants = 50
 
 // ErrTooManyParticipants: the session is full.
 var ErrTooManyParticipants = errors.New("the session has the most participants it can have")
+
+// OnParticipants registers fn to run after a session's participants
+// changed: the cards waiting for them say who may answer now. Register
+// before serving.
+func (s *Service) OnParticipants(fn func(sess *Session)) {
+	s.onParticipants = append(s.onParticipants, fn)
+}
+
+func (s *Service) participantsChanged(sess *Session) {
+	for _, fn := range s.onParticipants {
+		fn(sess)
+	}
+}
 
 // AddParticipants makes users participants; it returns the session and
 // the users that were not participants before.
@@ -41,9 +56,16 @@ func (s *Service) AddParticipants(id string, users []*model.User) (*Session, []P
 		return nil, nil, err
 	}
 	if len(added) > 0 {
+		for _, p := range added {
+			if err := s.indexInvited(p.ID, sess.ID, true); err != nil {
+				s.log.Warn("Participant added but not listed in their sessions", "session_id", sess.ID, "user_id", p.ID, "err", err)
+			}
+		}
+		s.participantsChanged(sess)
 		s.RefreshHeader(sess, true)
 		for _, p := range added {
 			s.Refresh(cards.RefreshApprovals, p.ID) // they may answer its pending requests now
+			s.Refresh(cards.RefreshSessions, p.ID)
 		}
 	}
 	return sess, added, nil
@@ -65,8 +87,47 @@ func (s *Service) RemoveParticipant(id, userID string) (*Session, bool, error) {
 		return nil, false, err
 	}
 	if removed {
+		if err := s.indexInvited(userID, sess.ID, false); err != nil {
+			s.log.Warn("Participant removed but still listed in their sessions", "session_id", sess.ID, "user_id", userID, "err", err)
+		}
+		s.participantsChanged(sess)
 		s.RefreshHeader(sess, true)
 		s.Refresh(cards.RefreshApprovals, userID)
+		s.Refresh(cards.RefreshSessions, userID)
 	}
 	return sess, removed, nil
+}
+
+func invitedKey(uid string) string { return "user_invited/" + uid }
+
+// indexInvited adds a session to (or drops it from) the sessions a user was
+// invited to; past maxUserSessions the oldest are forgotten.
+func (s *Service) indexInvited(userID, sessionID string, invited bool) error {
+	if err := kvstore.SetListMember(s.kv, invitedKey(userID), sessionID, invited, maxUserSessions); err != nil {
+		return fmt.Errorf("index invited session of user %s: %w", userID, err)
+	}
+	return nil
+}
+
+// ListInvited returns the sessions the user was invited to (and is still a
+// participant of), newest first.
+func (s *Service) ListInvited(userID string) ([]*Session, error) {
+	var ids []string
+	if _, err := kvstore.GetJSON(s.kv, invitedKey(userID), &ids); err != nil {
+		return nil, fmt.Errorf("load invited sessions of user %s: %w", userID, err)
+	}
+	out := make([]*Session, 0, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		sess, err := s.Get(ids[i])
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if sess.OwnerID != userID && sess.IsParticipant(userID) {
+			out = append(out, sess)
+		}
+	}
+	return out, nil
 }

@@ -127,6 +127,11 @@ type Session struct {
 	// Away: the owner is away from the terminal; Claude waits for Mattermost.
 	Away  bool   `json:"away,omitempty"`
 	Title string `json:"title,omitempty"`
+	// WaitingForMachine: started (or resumed) while its machine was
+	// offline; the header says so until the agent reports. MachineLastSeen
+	// is when the machine was last seen then (unix ms, 0 never).
+	WaitingForMachine bool  `json:"waiting_for_machine,omitempty"`
+	MachineLastSeen   int64 `json:"machine_last_seen,omitempty"`
 }
 
 // InTerminal tells whether the conversation runs in a terminal now.
@@ -169,31 +174,35 @@ func (s *Session) ParticipantNames() []string {
 // Card is the header card for the session; redact cleans free text.
 func (s *Session) Card(redact func(string) string) cards.SessionCard {
 	return cards.SessionCard{
-		Prompt: redact(s.Prompt),
 		Props: cards.SessionProps{
-			ID:              s.ID,
-			Status:          s.Status,
-			MachineName:     s.MachineName,
-			Cwd:             s.Cwd,
-			OwnerUsername:   s.OwnerUsername,
-			Participants:    s.ParticipantNames(),
-			Model:           s.Model,
-			CostUSD:         s.CostUSD,
-			ClaudeSessionID: s.ClaudeSessionID,
-			InputTokens:     s.InputTokens,
-			OutputTokens:    s.OutputTokens,
-			Error:           redact(s.Error),
-			Branch:          s.Branch,
-			PermissionMode:  s.PermissionMode,
-			OwnerID:         s.OwnerID,
-			ContextTokens:   s.ContextTokens,
-			ContextWindow:   s.ContextWindow,
-			LastActivity:    s.LastActivity,
-			EndedReason:     s.EndedReason,
-			Origin:          s.Origin,
-			RunsIn:          s.RunsIn,
-			Away:            s.Away,
-			Title:           redact(s.Title),
+			// Cut before redaction (a long prompt is redacted on every header
+			// write), with room for a secret that straddles the cut.
+			Prompt:            cards.Truncate(redact(cards.Truncate(s.Prompt, cards.MaxPromptRunes+2000)), cards.MaxPromptRunes),
+			WaitingForMachine: s.WaitingForMachine,
+			MachineLastSeen:   s.MachineLastSeen,
+			ID:                s.ID,
+			Status:            s.Status,
+			MachineName:       s.MachineName,
+			Cwd:               s.Cwd,
+			OwnerUsername:     s.OwnerUsername,
+			Participants:      s.ParticipantNames(),
+			Model:             s.Model,
+			CostUSD:           s.CostUSD,
+			ClaudeSessionID:   s.ClaudeSessionID,
+			InputTokens:       s.InputTokens,
+			OutputTokens:      s.OutputTokens,
+			Error:             redact(s.Error),
+			Branch:            s.Branch,
+			PermissionMode:    s.PermissionMode,
+			OwnerID:           s.OwnerID,
+			ContextTokens:     s.ContextTokens,
+			ContextWindow:     s.ContextWindow,
+			LastActivity:      s.LastActivity,
+			EndedReason:       s.EndedReason,
+			Origin:            s.Origin,
+			RunsIn:            s.RunsIn,
+			Away:              s.Away,
+			Title:             redact(s.Title),
 		},
 	}
 }
@@ -211,6 +220,8 @@ type Service struct {
 	log      mmapi.Logger
 	headers  headerThrottle
 	onEnd    []func(sess *Session)
+
+	onParticipants []func(sess *Session)
 }
 
 // OnEnd registers fn to run when a session ends (stopped, idle, or the
@@ -335,23 +346,7 @@ func (s *Service) LiveIDs() ([]string, error) {
 }
 
 func (s *Service) setLive(id string, live bool) error {
-	_, err := kvstore.Update(s.kv, liveKey, 0, func(cur *[]string) (*[]string, error) {
-		var ids []string
-		if cur != nil {
-			ids = *cur
-		}
-		has := slices.Contains(ids, id)
-		switch {
-		case live && !has:
-			ids = append(ids, id)
-		case !live && has:
-			ids = slices.DeleteFunc(slices.Clone(ids), func(x string) bool { return x == id })
-		default:
-			return nil, nil
-		}
-		return &ids, nil
-	})
-	if err != nil {
+	if err := kvstore.SetListMember(s.kv, liveKey, id, live, 0); err != nil {
 		return fmt.Errorf("index live session %s: %w", id, err)
 	}
 	return nil

@@ -251,24 +251,34 @@ func (s *Service) countTowardLimit(userID string) (int, error) {
 }
 
 // ensureBotMember makes the bot a member of a channel it is about to post
-// in (a team member first, as Mattermost requires). A failure is logged:
-// the bot's posts still go through.
+// in (EnsureBotMember). A failure is logged: the bot's posts still go through.
 func (s *Service) ensureBotMember(ch *model.Channel) {
+	if err := s.EnsureBotMember(ch); err != nil {
+		s.log.Warn("Cannot make the bot a member of a channel", "channel_id", ch.Id, "err", err)
+	}
+}
+
+// EnsureBotMember makes the bot a member of an open or private channel it
+// is about to post in (of its team first, as Mattermost requires): the bot
+// follows the threads it starts, and Mattermost logs an error ("Missing
+// profile") for every reply in a thread followed by someone outside the
+// channel. Direct and group messages are left as they are.
+func (s *Service) EnsureBotMember(ch *model.Channel) error {
 	if ch.Type != model.ChannelTypeOpen && ch.Type != model.ChannelTypePrivate {
-		return // a direct message with the bot
+		return nil
 	}
 	if _, appErr := s.api.GetChannelMember(ch.Id, s.botID); appErr == nil {
-		return
+		return nil
 	}
 	if _, appErr := s.api.GetTeamMember(ch.TeamId, s.botID); appErr != nil {
 		if _, appErr := s.api.CreateTeamMember(ch.TeamId, s.botID); appErr != nil {
-			s.log.Warn("Cannot add the bot to a team", "team_id", ch.TeamId, "err", appErr)
-			return
+			return fmt.Errorf("add the bot to team %s: %w", ch.TeamId, appErr)
 		}
 	}
 	if _, appErr := s.api.AddChannelMember(ch.Id, s.botID); appErr != nil {
-		s.log.Warn("Cannot add the bot to a channel", "channel_id", ch.Id, "err", appErr)
+		return fmt.Errorf("add the bot to channel %s: %w", ch.Id, appErr)
 	}
+	return nil
 }
 
 // SetAway marks the owner away from the terminal (or back), tells the

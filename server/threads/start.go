@@ -8,6 +8,7 @@ import (
 
 	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/machines"
+	"github.com/claude-mattermost/claude-mattermost/server/mmapi"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 )
 
@@ -24,8 +25,18 @@ type request struct {
 // returns what to tell the user on refusal.
 // example shows how to ask (for the "tell me what to do" answer).
 func (s *Service) check(user *model.User, channelID, text string, dm bool, example string) (*request, string) {
+	var ch *model.Channel
 	if !dm {
-		if ok, refusal := s.channelAllowed(channelID); !ok {
+		var appErr *model.AppError
+		if ch, appErr = s.api.GetChannel(channelID); appErr != nil {
+			s.log.Error("Cannot load a channel", "channel_id", channelID, "err", appErr)
+			return nil, "Something went wrong looking up this channel. Please try again."
+		}
+		if ch.Type == model.ChannelTypeDirect || ch.Type == model.ChannelTypeGroup {
+			// The bot cannot join a conversation with a fixed set of members.
+			return nil, "I can work in a channel, or in a direct message with me (@" + s.botName + "), but not in a direct or group message between other people. Start the session there."
+		}
+		if ok, refusal := s.channelAllowed(ch); !ok {
 			return nil, refusal
 		}
 	}
@@ -71,19 +82,22 @@ func (s *Service) check(user *model.User, channelID, text string, dm bool, examp
 	if refusal != "" {
 		return nil, refusal
 	}
+	if ch != nil {
+		// The bot posts here from now on (a header, an offer): as a member.
+		if err := s.sessions.EnsureBotMember(ch); err != nil {
+			s.log.Warn("Cannot make the bot a member of a channel; not starting", "channel_id", ch.Id, "err", err)
+			return nil, "I could not join this channel to work here. Ask a channel admin to add @" + s.botName + ", or start the session in a direct message with me."
+		}
+		s.joined.Store(ch.Id, true)
+	}
 	return &request{user: user, channelID: channelID, opts: opts, machine: m}, ""
 }
 
 // channelAllowed applies AllowedTeams / AllowedChannels.
-func (s *Service) channelAllowed(channelID string) (bool, string) {
+func (s *Service) channelAllowed(ch *model.Channel) (bool, string) {
 	settings := s.sessions.Settings()
 	if len(settings.AllowedTeams) == 0 && len(settings.AllowedChannels) == 0 {
 		return true, ""
-	}
-	ch, appErr := s.api.GetChannel(channelID)
-	if appErr != nil {
-		s.log.Error("Cannot load a channel", "channel_id", channelID, "err", appErr)
-		return false, "Something went wrong looking up this channel. Please try again."
 	}
 	teamName := ""
 	if ch.TeamId != "" {
@@ -141,8 +155,13 @@ func (s *Service) startFromPost(user *model.User, post *model.Post, dm bool) {
 		}
 		thread = post.RootId // nothing earlier worth offering: start in the thread at once
 	}
-	if _, refusal := s.start(r, thread, ""); refusal != "" {
+	sess, refusal := s.start(r, thread, "")
+	if refusal != "" {
 		s.answer(user.Id, post, dm, refusal)
+		return
+	}
+	if thread == "" && post.RootId == "" {
+		s.acknowledge(post, sess)
 	}
 }
 
@@ -179,5 +198,5 @@ func (s *Service) StartFromCommand(userID, channelID, text string) string {
 	if refusal != "" {
 		return refusal
 	}
-	return "Started a Claude Code session on `" + sess.MachineName + "`; follow it in its thread."
+	return "Started a Claude Code session on `" + sess.MachineName + "`: follow it in [its thread](" + mmapi.Permalink(s.api, sess.RootID) + ")."
 }

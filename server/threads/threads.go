@@ -37,6 +37,7 @@ type Service struct {
 	botName  string
 	log      mmapi.Logger
 	dms      dmCache
+	joined   sync.Map // channel id → the bot is a member (this node has seen to it)
 }
 
 // Config wires the service.
@@ -72,10 +73,13 @@ func (s *Service) HandlePost(post *model.Post) {
 		sess, err := s.sessions.ByThread(post.RootId)
 		switch {
 		case err == nil:
-			s.handleReply(sess, post)
+			s.inOrder(sess, post)
 			return
 		case !errors.Is(err, sessions.ErrNotFound):
 			s.log.Error("Cannot look up the session of a thread", "root_id", post.RootId, "err", err)
+			return
+		}
+		if s.pointToSession(post) {
 			return
 		}
 	}
@@ -130,55 +134,62 @@ func (s *Service) isDirectWithBot(channelID string) bool {
 	return v
 }
 
-// handleReply: a reply in a session thread.
-func (s *Service) handleReply(sess *sessions.Session, post *model.Post) {
+// handleReply: a reply in a session thread. It returns what the reply
+// became (an outcome… constant).
+func (s *Service) handleReply(sess *sessions.Session, post *model.Post) string {
 	text := strings.TrimSpace(post.Message)
 	if lead := sessions.LeadingMention(text); lead != "" {
 		if lead != strings.ToLower(s.botName) {
-			return // a side conversation, addressed to someone else
+			return outcomeIgnored // a side conversation, addressed to someone else
 		}
 		text = sessions.StripMention(text, s.botName)
 	}
 	if text == "" && len(post.FileIds) == 0 {
-		return
+		return outcomeIgnored
 	}
 	user, appErr := s.api.GetUser(post.UserId)
 	if appErr != nil {
 		s.log.Error("Cannot load the author of a session reply", "user_id", post.UserId, "err", appErr)
-		return
+		return outcomeIgnored
 	}
 	if user.IsBot {
-		return
+		return outcomeIgnored
 	}
+	// A session from before the bot joined the channels it posts in: join now.
+	s.joinOnce(sess.ChannelID)
 	if name, args, ok := threadcommands.Parse(text); ok {
 		s.commands.Deliver(sess, user.Id, s.commands.Run(sess, user, name, args))
-		return
+		return outcomeCommand
 	}
 	if !sess.IsParticipant(user.Id) {
 		if text == "" {
-			return // a guest's files alone: nothing to ask about
+			return outcomeIgnored // a guest's files alone: nothing to ask about
 		}
 		if _, err := s.guests.Create(sess, user, post, text); err != nil {
 			s.log.Error("Cannot post a guest card", "session_id", sess.ID, "post_id", post.Id, "err", err)
+			return outcomeIgnored
 		}
-		return
+		return outcomeGuest
 	}
 	if sess.Ended() {
 		if refusal, err := s.sessions.LimitReached(sess.OwnerID); err != nil {
 			s.log.Error("Cannot count sessions", "user_id", sess.OwnerID, "err", err)
 		} else if refusal != "" {
 			s.reply(sess, refusal)
-			return
+			return outcomeIgnored
 		}
 	}
 	_, err := s.sessions.SendMessageWithFiles(sess, user, text, post.Id, s.files.Refs(post))
 	switch {
 	case errors.Is(err, sessions.ErrMachineGone):
 		s.reply(sess, "This session cannot be resumed: its machine `"+sess.MachineName+"` is no longer paired or shared. Start a new session with `@"+s.botName+"`.")
+		return outcomeIgnored
 	case err != nil:
 		s.log.Error("Cannot pass a reply on to Claude", "session_id", sess.ID, "post_id", post.Id, "err", err)
 		s.sessions.Ephemeral(user.Id, sess, "Sorry, your message could not be passed on to Claude. Please send it again.")
+		return outcomeIgnored
 	}
+	return outcomeClaude
 }
 
 func (s *Service) reply(sess *sessions.Session, text string) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/claude-mattermost/claude-mattermost/server/cards"
 	"github.com/claude-mattermost/claude-mattermost/server/httpx"
 	"github.com/claude-mattermost/claude-mattermost/server/sessions"
 	"github.com/claude-mattermost/claude-mattermost/server/toolposts"
@@ -98,20 +99,32 @@ type mySession struct {
 	RootID       string `json:"root_id"`
 	Prompt       string `json:"prompt"`
 	LastActivity int64  `json:"last_activity"`
+	// Invited: someone else's session I was invited to (OwnerUsername
+	// started it); false for my own.
+	Invited       bool   `json:"invited"`
+	OwnerUsername string `json:"owner_username"`
 }
 
-// mySessions is GET /me/sessions: the sessions I started, newest first.
+// mySessions is GET /me/sessions: the sessions I started, then those I was
+// invited to (marked), each newest first.
 func (h *handler) mySessions(w http.ResponseWriter, r *http.Request) {
-	list, err := h.Sessions.ListForUser(userID(r.Context()))
+	uid := userID(r.Context())
+	own, err := h.Sessions.ListForUser(uid)
+	if err != nil {
+		httpx.Fail(w, r, err)
+		return
+	}
+	invited, err := h.Sessions.ListInvited(uid)
 	if err != nil {
 		httpx.Fail(w, r, err)
 		return
 	}
 	out := []mySession{}
-	for _, s := range list {
+	for _, s := range append(own, invited...) {
 		out = append(out, mySession{
 			ID: s.ID, Status: s.Status, MachineName: s.MachineName, Cwd: s.Cwd, ChannelID: s.ChannelID,
-			RootID: s.RootID, Prompt: h.Sessions.Redact(s.Prompt), LastActivity: s.LastActivity,
+			RootID: s.RootID, Prompt: h.Sessions.Redact(cards.Truncate(s.Prompt, cards.MaxPromptRunes)), LastActivity: s.LastActivity,
+			Invited: s.OwnerID != uid, OwnerUsername: s.OwnerUsername,
 		})
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)

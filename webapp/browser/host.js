@@ -82,6 +82,7 @@
         owner_id: ALICE.id, owner_username: 'alice', participants: ['alice', 'bob'], model: 'claude-sonnet-4-5', permission_mode: 'default',
         cost_usd: 0.4231, input_tokens: 48210, output_tokens: 6120, context_tokens: 41000, context_window: 200000,
         last_activity: DECIDED_AT, ended_reason: '', claude_session_id: 'f3c1',
+        prompt: 'fix the flaky test in src/auth: it fails about one run in ten on CI, never locally',
     }, overrides);
     const guest = (requestId, overrides) => Object.assign({
         session_id: 'sess1', request_id: requestId, user: {id: CAROL.id, username: 'carol'},
@@ -106,6 +107,7 @@
         ['session-working', post('p-s1', 'custom_claude_session', {claude_session: session('working', {id: 'sess-working'})}, 'Claude Code session')],
         ['session-waiting', post('p-s2', 'custom_claude_session', {claude_session: session('waiting', {id: 'sess-waiting', cost_usd: 1.07, permission_mode: 'bypassPermissions', participants: ['bob', 'alice', 'carol'], context_tokens: 172400})}, 'Claude Code session')],
         ['session-starting', post('p-s3', 'custom_claude_session', {claude_session: session('starting', Object.assign({id: 'sess-starting'}, unknownYet))}, 'Claude Code session')],
+        ['session-offline-machine', post('p-s11', 'custom_claude_session', {claude_session: session('starting', Object.assign({id: 'sess-offline', waiting_for_machine: true, machine_last_seen: DECIDED_AT}, unknownYet))}, 'Claude Code session')],
         ['session-idle', post('p-s4', 'custom_claude_session', {claude_session: session('idle', {id: 'sess-idle', permission_mode: 'acceptEdits'})}, 'Claude Code session')],
         ['session-ended', post('p-s5', 'custom_claude_session', {claude_session: session('ended', {id: 'sess-ended', cost_usd: 2.5, ended_reason: 'stopped', permission_mode: 'plan', context_tokens: 196000})}, 'Claude Code session')],
         ['session-ended-idle', post('p-s7', 'custom_claude_session', {claude_session: session('ended', {id: 'sess-ended-idle', ended_reason: 'idle'})}, 'Claude Code session')],

@@ -180,7 +180,7 @@ async function checkTheme(browser, base, theme) {
 
     assert.equal(await page.locator('#card-session-watcher .post__body button').count(), 0, 'someone who only watches gets no Stop');
 
-    for (const name of ['session-waiting', 'session-starting', 'session-idle', 'session-ended', 'session-ended-idle', 'session-error', 'session-refused', 'session-watcher', 'session-terminal-away',
+    for (const name of ['session-waiting', 'session-starting', 'session-offline-machine', 'session-idle', 'session-ended', 'session-ended-idle', 'session-error', 'session-refused', 'session-watcher', 'session-terminal-away',
         'guest-refused', 'guest-allowed', 'guest-invited', 'guest-denied', 'offer-others', 'offer-included', 'offer-skipped',
         'approval-refused', 'approval-approved', 'approval-denied', 'approval-expired', 'approval-edit', 'text-streaming', 'text-done', 'not-bot']) {
         await shot(name);

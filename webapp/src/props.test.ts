@@ -27,6 +27,7 @@ describe('reading props', () => {
             id: 's1', status: 'starting', machine_name: '', cwd: '', branch: '', owner_id: '', owner_username: '', participants: ['a'],
             model: '', permission_mode: '', cost_usd: 0, input_tokens: 0, output_tokens: 0, context_tokens: 0, context_window: 0,
             last_activity: 0, ended_reason: '', error: '', claude_session_id: '', origin: 'mattermost', runs_in: 'agent', away: false, title: '',
+            prompt: '', waiting_for_machine: false, machine_last_seen: 0,
         });
     });
 
@@ -167,7 +168,8 @@ describe('reading props', () => {
             expect(parseMachines([{id: 'm1', name: 'laptop', online: true, last_seen: 1735814520000, shared_by: 'bob'}, {name: 'no id'}])).toEqual([
                 {id: 'm1', name: 'laptop', online: true, last_seen: 1735814520000, shared_by: 'bob'},
             ]);
-            expect(parseSessions({sessions: [{id: 's1', status: 'nonsense'}]})).toMatchObject([{id: 's1', status: 'starting'}]);
+            expect(parseSessions({sessions: [{id: 's1', status: 'nonsense'}]})).toMatchObject([{id: 's1', status: 'starting', invited: false, owner_username: ''}]);
+            expect(parseSessions([{id: 's2', invited: true, owner_username: 'bob'}])).toMatchObject([{invited: true, owner_username: 'bob'}]);
             expect(parsePending([{session_id: 's1', request_id: 'r1'}, {session_id: 's1'}])).toMatchObject([{kind: 'approval'}]);
             expect(parseMachines('oops')).toEqual([]);
         });

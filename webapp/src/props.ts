@@ -133,6 +133,9 @@ export function readSession(props: Props): SessionInfo | null {
         runs_in: oneOf<RunsIn>(RunsInPlaces, raw.runs_in, 'agent'),
         away: raw.away === true,
         title: text(raw.title),
+        prompt: text(raw.prompt),
+        waiting_for_machine: raw.waiting_for_machine === true,
+        machine_last_seen: toMillis(raw.machine_last_seen),
     };
 }
 
@@ -303,6 +306,8 @@ export function parseSessions(raw: unknown): SessionSummary[] {
         root_id: str(s.root_id),
         prompt: text(s.prompt),
         last_activity: toMillis(s.last_activity),
+        invited: s.invited === true,
+        owner_username: text(s.owner_username),
     }));
 }
 

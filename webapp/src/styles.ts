@@ -493,6 +493,11 @@ fieldset:disabled .cm-option { cursor: default; opacity: 0.72; }
     overflow-wrap: anywhere;
 }
 .cm-session__hint { margin: 12px 0 0; color: rgba(${fg}, 0.64); font-size: 12px; }
+.cm-session__prompt {
+    margin: 8px 0 0; padding: 2px 0 2px 10px; border-left: 3px solid rgba(${fg}, 0.16);
+    color: rgba(${fg}, 0.8); font-size: 13px; white-space: pre-wrap; overflow-wrap: anywhere;
+    max-height: 8.5em; overflow: hidden;
+}
 .cm-meter {
     display: block; height: 4px; margin-top: 4px; border-radius: 2px; overflow: hidden;
     background: rgba(${fg}, 0.12);

@@ -41,6 +41,15 @@ export interface SessionInfo {
 
     /** A name the agent gave the session; '' when none. */
     title: string;
+
+    /** What the session was asked (redacted and cut by the plugin); '' from older plugins. */
+    prompt: string;
+
+    /** Started while its machine was offline: the session waits for the agent (cleared by its first report). */
+    waiting_for_machine: boolean;
+
+    /** When that machine was last seen (unix ms); 0 when it never connected. */
+    machine_last_seen: number;
 }
 
 /** `props.claude_approval` of an approval card, and the `approval` of the decide route. */
@@ -198,6 +207,10 @@ export interface SessionSummary {
     root_id: string;
     prompt: string;
     last_activity: number;
+
+    /** Someone else's session I was invited to; `owner_username` started it. */
+    invited: boolean;
+    owner_username: string;
 }
 
 /** `GET /me/approvals`: a request waiting for me (tool approval, plan or question). */

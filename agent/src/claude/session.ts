@@ -28,6 +28,7 @@ import {InputQueue} from './input.js';
 import {OutputMapper} from './mapping.js';
 import {EDIT_TOOLS, cardPreview, type FileSnapshot} from './preview.js';
 import {readSnapshot} from './snapshot.js';
+import {TASK_TOOLS, TaskBoard, readTaskStore} from './tasks.js';
 import {ToolCalls, answeredInput, appliedDiff, questionsOf, resultOutputs} from './tools.js';
 import {CUT_MARKERS, NEW_CONVERSATION_NOTICE, finishCutText, isMissingConversation, turnPrompt} from './recovery.js';
 import {planOf, userContent, type Attachment} from './turns.js';
@@ -130,6 +131,9 @@ export class SessionRunner {
   private readonly carded = new Map<string, 'approved' | 'denied'>();
   /** The plan file Claude wrote in plan mode (ExitPlanMode presents it when its input has no plan). */
   private planFile: string | undefined;
+  /** The todo panel from the task tools; a resumed conversation starts from the tasks Claude Code kept (tasks.ts). */
+  private readonly tasks = new TaskBoard();
+  private taskUpdates: Promise<void> = Promise.resolve();
   cwd: string;
   branch: string;
   permissionMode: PermissionMode;
@@ -153,6 +157,10 @@ export class SessionRunner {
     this.model = opts.model || undefined;
     this.queue = [...(opts.queued ?? [])];
     this.nativeBypass = nativeBypassAllowed(deps.env);
+    if (this.claudeSessionId) {
+      const id = this.claudeSessionId;
+      this.taskUpdates = readTaskStore(id, deps.env).then((t) => this.tasks.seed(t));
+    }
   }
 
   get alive(): boolean {
@@ -566,7 +574,7 @@ export class SessionRunner {
       return;
     }
     if (msg.type !== 'user' || msg.parent_tool_use_id) return;
-    for (const r of this.toolCalls.takeResults(msg.message.content)) {
+    for (const r of this.toolCalls.takeResults(msg.message.content, msg.tool_use_result)) {
       const card = this.carded.get(r.id);
       this.carded.delete(r.id);
       if (card) this.forgetApproval((p) => p.tool_use_id === r.id);
@@ -575,6 +583,16 @@ export class SessionRunner {
       if (card === 'denied') continue;
       // Claude entered plan mode by itself: the header says so (an approved plan leaves it again).
       if (r.name === 'EnterPlanMode' && !r.isError && this.permissionMode !== 'plan') void this.setModeRecord('plan');
+      if (TASK_TOOLS.has(r.name)) {
+        // In order, after the tasks of a resumed conversation are read.
+        this.taskUpdates = this.taskUpdates
+          .then(() => {
+            const todo = this.tasks.apply(r);
+            if (todo) this.emit(todo);
+          })
+          .catch((err: unknown) => this.deps.log.warn(`session ${shortId(this.sessionId)}: could not update the todo panel: ${describeError(err)}`));
+        continue;
+      }
       for (const out of resultOutputs(r)) this.emit(out);
       if (EDIT_TOOLS.has(r.name) && !r.isError && !card && before) {
         const diff = appliedDiff(r, before, this.cwd);
@@ -851,11 +869,13 @@ type CanUseToolOptions = Parameters<CanUseTool>[2];
 type RecordedDecision = NonNullable<PendingApproval['decision']>;
 
 /**
- * Claude Code's environment. The todo panel needs TodoWrite, which current
- * Claude Code only offers with its task tools off; a value the user set wins.
+ * Claude Code's environment. Claude Code offers its todo tools (the task
+ * tools, or TodoWrite with CLAUDE_CODE_ENABLE_TASKS=0) only for the models it
+ * knows unless CLAUDE_CODE_ENABLE_TODO_TOOLS is set; the panel shows either.
+ * A value the user set wins.
  */
 export function claudeEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  return {CLAUDE_CODE_ENABLE_TODO_TOOLS: '1', CLAUDE_CODE_ENABLE_TASKS: '0', ...env};
+  return {CLAUDE_CODE_ENABLE_TODO_TOOLS: '1', ...env};
 }
 
 /** Is this a plan file Claude Code keeps (`<config dir>/plans/*.md`)? */

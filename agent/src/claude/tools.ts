@@ -19,11 +19,13 @@ export interface ToolResult extends ToolCall {
   /** The text the model got back (text blocks joined; an image is "[image]"). */
   content: string;
   isError: boolean;
+  /** Claude Code's structured result (the SDK message's `tool_use_result`), when the message carried this one result only. */
+  structured?: unknown;
 }
 
 /**
  * Tools whose result gets no tool_output post: those with a card of their own
- * (edits → diff, TodoWrite → todo, questions, plans), Read (the file's text is
+ * (edits → diff, TodoWrite and the task tools → todo, questions, plans), Read (the file's text is
  * on disk: `!file` fetches it) and Claude Code's own bookkeeping.
  */
 export const NO_OUTPUT_POST = new Set([
@@ -58,15 +60,19 @@ export class ToolCalls {
     return out;
   }
 
-  /** The results in a user message, each with its call (results of unknown calls are skipped). */
-  takeResults(content: unknown): ToolResult[] {
+  /**
+   * The results in a user message, each with its call (results of unknown
+   * calls are skipped). `structured` is the message's `tool_use_result`,
+   * given to its result when the message holds one.
+   */
+  takeResults(content: unknown, structured?: unknown): ToolResult[] {
+    const results = blocks(content).filter((b) => b.type === 'tool_result' && typeof b.tool_use_id === 'string');
     const out: ToolResult[] = [];
-    for (const b of blocks(content)) {
-      if (b.type !== 'tool_result' || typeof b.tool_use_id !== 'string') continue;
-      const call = this.calls.get(b.tool_use_id);
+    for (const b of results) {
+      const call = this.calls.get(b.tool_use_id!);
       if (!call) continue;
-      this.calls.delete(b.tool_use_id);
-      out.push({...call, content: resultText(b.content), isError: b.is_error === true});
+      this.calls.delete(b.tool_use_id!);
+      out.push({...call, content: resultText(b.content), isError: b.is_error === true, ...(results.length === 1 && structured !== undefined ? {structured} : {})});
     }
     return out;
   }

@@ -4,6 +4,7 @@
  * session's tool calls remembered until their results come.
  */
 import {EDIT_TOOLS, type FileSnapshot} from '../claude/preview.js';
+import {TASK_TOOLS, TaskBoard} from '../claude/tasks.js';
 import {ToolCalls, appliedDiff, resultOutputs, type ToolCall} from '../claude/tools.js';
 import {MAX_TEXT_CHARS, type Output} from '../plugin/protocol.js';
 import {TEXTS} from './texts.js';
@@ -22,6 +23,8 @@ export type Step =
 
 export class Mirror {
   private readonly calls = new ToolCalls();
+  /** The todo panel from Claude Code's task tools (from the results' text: the transcript has no structured result here). */
+  private readonly tasks = new TaskBoard();
   /** Files just before an Edit/MultiEdit/Write (PreToolUse), by tool_use id. */
   readonly snapshots = new Map<string, FileSnapshot>();
   /** Calls that had a card: 'approved' (its edit was on the card: no diff post) or 'denied' (no output post). */
@@ -58,6 +61,11 @@ export class Mirror {
           const before = this.snapshots.get(r.id);
           this.snapshots.delete(r.id);
           if (carded === 'denied' || item.rejected) continue;
+          if (TASK_TOOLS.has(r.name)) {
+            const todo = this.tasks.apply(r);
+            if (todo) out.push({kind: 'output', out: todo});
+            continue;
+          }
           for (const o of resultOutputs(r)) out.push({kind: 'output', out: o});
           if (EDIT_TOOLS.has(r.name) && !r.isError && !carded && before) {
             const diff = appliedDiff(r, before, cwd);

@@ -17,6 +17,11 @@
 //     multi-select); after the answer: "You chose: <answers>"
 //   [[todos: a; b; c]] → TodoWrite (first item in progress); [[todos-advance]] →
 //     TodoWrite with the next item completed
+//   [[tasks: a; b; c]] → TaskCreate for each, then TaskUpdate of the first to
+//     in_progress; [[tasks-advance]] → TaskList, then TaskUpdate of the task in
+//     progress to completed and of the next pending one to in_progress (the ids
+//     are read from Claude Code's results); [[task-done: N]] → TaskUpdate of
+//     task N to completed, nothing listed first
 //   [[edit: <path> | <old> => <new>]] → Read, then Edit; [[write: <path> | <content>]] → Read, then Write
 //   [[image?]] → "I see N image(s)" (image blocks in the latest user turn)
 //   [[write-big: <path> | <bytes>]] → Read, then Write of that many bytes (a tool input too large for a card)
@@ -41,6 +46,9 @@ const PLAN_RE = /\[\[plan:\s*([\s\S]+?)\]\]/;
 const ASK_RE = /\[\[ask(-multi)?:\s*([^|\]]+?)\s*\|\s*([^\]]+?)\s*\]\]/;
 const TODOS_RE = /\[\[todos:\s*([\s\S]+?)\]\]/;
 const TODOS_ADVANCE_RE = /\[\[todos-advance\]\]/;
+const TASKS_RE = /\[\[tasks:\s*([\s\S]+?)\]\]/;
+const TASKS_ADVANCE_RE = /\[\[tasks-advance\]\]/;
+const TASK_DONE_RE = /\[\[task-done:\s*(\S+?)\s*\]\]/;
 const EDIT_RE = /\[\[edit:\s*([^|\]]+?)\s*\|\s*([\s\S]*?)\s*=>\s*([\s\S]*?)\s*\]\]/;
 const WRITE_RE = /\[\[write:\s*([^|\]]+?)\s*\|\s*([\s\S]*?)\]\]/;
 const WRITE_BIG_RE = /\[\[write-big:\s*([^|\]]+?)\s*\|\s*(\d+)\s*\]\]/;
@@ -295,7 +303,8 @@ export function script(body) {
  * A scripted flow: the tool calls a trigger makes, in order, and the final
  * answer once they are done (or one of them failed or was denied).
  * @typedef {{name: string, input: Record<string, unknown>, text?: string, mayFail?: boolean}} Call
- * @typedef {{calls: Call[], finish: (result: {content: string, isError: boolean, toolName: string}) => string}} Flow
+ * @typedef {{calls: Call[] | ((results: string[]) => Call[]), finish: (result: {content: string, isError: boolean, toolName: string}) => string}} Flow
+ * (calls as a function: the calls given the results of those made so far, for a flow whose later inputs depend on earlier results)
  */
 
 /** @returns {Flow | undefined} */
@@ -354,6 +363,46 @@ function flowFor(prompt, all, triggerIndex) {
     const next = todos.findIndex((t) => t.status === 'pending');
     if (next >= 0) todos[next].status = 'in_progress';
     return {calls: [{name: 'TodoWrite', input: {todos}, text: 'Next task.'}], finish: (r) => (r.isError ? `Could not update the tasks: ${r.content}` : `Tasks: ${progress(todos)}`)};
+  }
+  m = TASKS_RE.exec(prompt);
+  if (m) {
+    const items = m[1].split(';').map((t) => t.trim()).filter(Boolean);
+    const creates = items.map((subject, i) => ({
+      name: 'TaskCreate',
+      input: {subject, description: `Do ${subject}`, activeForm: `Working on ${subject}`},
+      ...(i === 0 ? {text: 'Planning the tasks.'} : {}),
+    }));
+    return {
+      calls: (results) => {
+        const first = results.length > 0 ? taskIdIn(results[0]) : undefined;
+        return [...creates, {name: 'TaskUpdate', input: {taskId: first ?? '1', status: 'in_progress'}}];
+      },
+      finish: (r) => (r.isError ? `Could not update the tasks: ${r.content}` : `Tasks: 0/${items.length} done`),
+    };
+  }
+  if (TASKS_ADVANCE_RE.test(prompt)) {
+    return {
+      calls: (results) => {
+        const list = {name: 'TaskList', input: {}, text: 'Next task.'};
+        if (results.length === 0) return [list];
+        const tasks = taskListIn(results[0]);
+        const current = tasks.find((t) => t.status === 'in_progress') ?? tasks.find((t) => t.status === 'pending');
+        const next = tasks.find((t) => t.status === 'pending' && t !== current);
+        const calls = [list];
+        if (current) calls.push({name: 'TaskUpdate', input: {taskId: current.id, status: 'completed'}});
+        if (next) calls.push({name: 'TaskUpdate', input: {taskId: next.id, status: 'in_progress'}});
+        return calls;
+      },
+      finish: (r) => (r.isError ? `Could not update the tasks: ${r.content}` : 'Tasks advanced.'),
+    };
+  }
+  m = TASK_DONE_RE.exec(prompt);
+  if (m) {
+    const taskId = m[1];
+    return {
+      calls: [{name: 'TaskUpdate', input: {taskId, status: 'completed'}, text: `Task ${taskId} is done.`}],
+      finish: (r) => (r.isError ? `Could not update the task: ${r.content}` : `Task ${taskId} done.`),
+    };
   }
   m = EDIT_RE.exec(prompt);
   if (m) {
@@ -416,6 +465,7 @@ function continueFlow(body, messages, lastIndex, prompt, results) {
     .flatMap(blocksOf)
     .filter((b) => b.type === 'tool_use');
   const made = uses.filter((b) => b.name !== 'ToolSearch');
+  if (typeof flow.calls === 'function') flow.calls = flow.calls(made.map((b) => resultOf(messages, b.id)).filter((r) => r !== undefined));
   const lastUse = uses.at(-1);
   const id = 'toolu_fake_' + hash(JSON.stringify(messages)).slice(0, 24);
   if (prompt === '' && lastUse && lastUse.name !== 'ToolSearch') {
@@ -436,6 +486,28 @@ function continueFlow(body, messages, lastIndex, prompt, results) {
     };
   }
   return {blocks: [...intro, {type: 'tool_use', id, name: next.name, input: next.input}], stopReason: 'tool_use'};
+}
+
+/** The text of the tool_result for the tool_use `id`, if it came. */
+function resultOf(messages, id) {
+  for (const m of messages) {
+    if (!m || m.role !== 'user') continue;
+    const r = blocksOf(m).find((b) => b && b.type === 'tool_result' && b.tool_use_id === id);
+    if (r) return resultText(r.content);
+  }
+  return undefined;
+}
+
+/** The task id in TaskCreate's result ("Task #3 created successfully: …"). */
+function taskIdIn(text) {
+  return /#(\d+)/.exec(text)?.[1];
+}
+
+/** The tasks in TaskList's result: one line each, "#<id> [<status>] <subject>". */
+function taskListIn(text) {
+  const out = [];
+  for (const m of text.matchAll(/#(\d+)\s*\[(pending|in_progress|completed)\]/g)) out.push({id: m[1], status: m[2]});
+  return out;
 }
 
 /** A deferred tool (only its name is in the prompt) must be loaded with ToolSearch before it can be called. */

@@ -26,7 +26,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(opts: {chunkDelayMs?: number} = {}): Promise<Harness> {
+/** `env` adds to (or, with undefined, removes from) the environment Claude Code gets. */
+export async function harness(opts: {chunkDelayMs?: number; env?: Record<string, string | undefined>} = {}): Promise<Harness> {
   const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'cmm-it-')));
   const workspace = path.join(root, 'work');
   const home = path.join(root, 'home');
@@ -46,6 +47,7 @@ export async function harness(opts: {chunkDelayMs?: number} = {}): Promise<Harne
     DISABLE_TELEMETRY: '1',
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_MATTERMOST_CONFIG_DIR: cfg,
+    ...opts.env,
   };
   const verbose = Boolean(process.env.AGENT_TEST_VERBOSE);
   const children: ChildProcess[] = [];

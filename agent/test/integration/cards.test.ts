@@ -143,23 +143,27 @@ describe('rich cards with real Claude Code', () => {
     assert.equal(h.plugin.of(sid, 'tool_output').length, 0, 'a question has its own card');
   });
 
-  it('TodoWrite → the whole list as a todo output, every time', async () => {
-    const sid = h.plugin.startSession('[[todos: write tests; fix bug; ship]]', await dirFor('todos'));
-    const first = await h.plugin.waitFor(kindOf(sid, 'todo'), 60_000, 'todo');
-    assert.deepEqual(first.body.todos, [
-      {content: 'write tests', status: 'in_progress', activeForm: 'Working on write tests'},
-      {content: 'fix bug', status: 'pending', activeForm: 'Working on fix bug'},
-      {content: 'ship', status: 'pending', activeForm: 'Working on ship'},
+  it('the task tools (TaskCreate, TaskUpdate, TaskList) → the whole list as a todo output after each change', async () => {
+    const sid = h.plugin.startSession('[[tasks: write tests; fix bug; ship]]', await dirFor('tasks'));
+    await h.plugin.waitFor(finalText(sid, /^Tasks: 0\/3 done$/), 60_000, 'the tasks made');
+    const todos = () => h.plugin.of(sid, 'todo').map((o) => o.body.todos.map((t: any) => `${t.content}:${t.status}`).join(' '));
+    assert.deepEqual(todos(), [
+      'write tests:pending',
+      'write tests:pending fix bug:pending',
+      'write tests:pending fix bug:pending ship:pending',
+      'write tests:in_progress fix bug:pending ship:pending',
     ]);
+    assert.deepEqual(h.plugin.of(sid, 'todo').at(-1)!.body.todos[0], {content: 'write tests', status: 'in_progress', activeForm: 'Working on write tests'});
     await h.plugin.waitFor(status(sid, 'idle'), 60_000, 'idle');
-    const from = mark();
-    h.plugin.message(sid, '[[todos-advance]]');
-    const second = await h.plugin.waitFor(kindOf(sid, 'todo', from), 60_000, 'second todo');
-    assert.deepEqual(
-      second.body.todos.map((t: any) => t.status),
-      ['completed', 'in_progress', 'pending'],
-    );
-    assert.equal(h.plugin.of(sid, 'approval').length, 0, 'TodoWrite needs no card');
+    h.plugin.message(sid, '[[tasks-advance]]');
+    await h.plugin.waitFor(finalText(sid, /^Tasks advanced\.$/), 60_000, 'the tasks advanced');
+    // TaskList changes nothing the panel shows; each TaskUpdate does.
+    assert.deepEqual(todos().slice(4), [
+      'write tests:completed fix bug:pending ship:pending',
+      'write tests:completed fix bug:in_progress ship:pending',
+    ]);
+    assert.equal(h.plugin.of(sid, 'approval').length, 0, 'the task tools need no card');
+    assert.equal(h.plugin.of(sid, 'tool_output').length, 0, 'the task tools make no output post');
   });
 
   const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -209,5 +213,42 @@ describe('rich cards with real Claude Code', () => {
     assert.ok(diff.body.tool_use_id);
     assert.equal(h.plugin.of(sid, 'approval').length, 0);
     assert.equal(await fs.readFile(path.join(dir, 'notes.md'), 'utf8'), '# Notes\n\nnew line\n');
+  });
+});
+
+describe('the todo panel from TodoWrite, where Claude Code uses it (task tools off)', () => {
+  let h: Harness;
+  let run: Promise<void>;
+
+  before(async () => {
+    h = await harness({chunkDelayMs: 1, env: {CLAUDE_CODE_ENABLE_TASKS: '0'}});
+    run = h.daemon().run();
+  });
+  after(async () => {
+    await h.close();
+    await run.catch(() => undefined);
+  });
+
+  const kindOf = (sid: string, kind: string, from = 0) => (outs: RecordedOutput[]) => outs.slice(from).find((o) => o.session_id === sid && o.body.kind === kind);
+
+  it('TodoWrite → the whole list as a todo output, every time', async () => {
+    const dir = path.join(h.workspace, 'todos');
+    await fs.mkdir(dir, {recursive: true});
+    const sid = h.plugin.startSession('[[todos: write tests; fix bug; ship]]', dir);
+    const first = await h.plugin.waitFor(kindOf(sid, 'todo'), 60_000, 'todo');
+    assert.deepEqual(first.body.todos, [
+      {content: 'write tests', status: 'in_progress', activeForm: 'Working on write tests'},
+      {content: 'fix bug', status: 'pending', activeForm: 'Working on fix bug'},
+      {content: 'ship', status: 'pending', activeForm: 'Working on ship'},
+    ]);
+    await h.plugin.waitFor((outs) => outs.find((o) => o.session_id === sid && o.body.kind === 'status' && o.body.status === 'idle'), 60_000, 'idle');
+    const from = h.plugin.outputs.length;
+    h.plugin.message(sid, '[[todos-advance]]');
+    const second = await h.plugin.waitFor(kindOf(sid, 'todo', from), 60_000, 'second todo');
+    assert.deepEqual(
+      second.body.todos.map((t: any) => t.status),
+      ['completed', 'in_progress', 'pending'],
+    );
+    assert.equal(h.plugin.of(sid, 'approval').length, 0, 'TodoWrite needs no card');
   });
 });

@@ -96,4 +96,30 @@ describe('agent restarted while sessions are open', () => {
     second.kill('SIGTERM');
     assert.equal(await exited(second), 0);
   });
+
+  it('the todo panel of a resumed conversation starts from the tasks Claude Code kept', async () => {
+    const dir = path.join(h.workspace, 'tasks-resumed');
+    await fs.mkdir(dir);
+    const first = h.spawnAgent();
+    const sid = h.plugin.startSession('[[tasks: write tests; fix bug; ship]]', dir);
+    await h.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'text' && x.body.done && x.body.text === 'Tasks: 0/3 done'), 60_000, 'the tasks made');
+    await h.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.status === 'idle'), 60_000, 'the turn over');
+    first.kill('SIGTERM');
+    assert.equal(await exited(first), 0);
+
+    const second = h.spawnAgent();
+    await h.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'notice' && x.body.text.startsWith('Agent restarted')), 60_000, 'restart notice');
+    const before = h.plugin.of(sid, 'todo').length;
+    h.plugin.message(sid, '[[task-done: 2]]');
+    await h.plugin.waitFor((o) => o.find((x) => x.session_id === sid && x.body.kind === 'text' && x.body.done && x.body.text === 'Task 2 done.'), 60_000, 'task 2 done');
+    const after = h.plugin.of(sid, 'todo').slice(before);
+    assert.equal(after.length, 1, 'one todo output for the one change');
+    assert.deepEqual(
+      after[0]!.body.todos.map((t: any) => `${t.content}:${t.status}`),
+      ['write tests:in_progress', 'fix bug:completed', 'ship:pending'],
+      'the whole list, not only the task touched after the restart',
+    );
+    second.kill('SIGTERM');
+    assert.equal(await exited(second), 0);
+  });
 });

@@ -191,6 +191,6 @@ describe('!file checks', () => {
 });
 
 describe('Claude Code environment', () => {
-  it('turns the todo tools on', () => assert.deepEqual(claudeEnv({}), {CLAUDE_CODE_ENABLE_TODO_TOOLS: '1', CLAUDE_CODE_ENABLE_TASKS: '0'}));
-  it('a value the user set wins', () => assert.equal(claudeEnv({CLAUDE_CODE_ENABLE_TASKS: '1'}).CLAUDE_CODE_ENABLE_TASKS, '1'));
+  it('turns the todo tools on for every model, the task tools included', () => assert.deepEqual(claudeEnv({}), {CLAUDE_CODE_ENABLE_TODO_TOOLS: '1'}));
+  it('a value the user set wins', () => assert.equal(claudeEnv({CLAUDE_CODE_ENABLE_TODO_TOOLS: '0'}).CLAUDE_CODE_ENABLE_TODO_TOOLS, '0'));
 });

@@ -144,6 +144,30 @@ describe('fake model tool flows', () => {
       [user('x'), asst(use('TodoWrite', {todos: [{content: 'a', status: 'in_progress', activeForm: 'A'}, {content: 'b', status: 'pending', activeForm: 'B'}]})), result('ok'), asst({type: 'text', text: 'ok'}), user('[[todos-advance]]')],
       [['TodoWrite', {todos: [{content: 'a', status: 'completed', activeForm: 'A'}, {content: 'b', status: 'in_progress', activeForm: 'B'}]}]],
     ],
+    ['[[tasks: …]] loads TaskCreate first', [user('[[tasks: a; b]]')], [['ToolSearch', {query: 'select:TaskCreate', max_results: 5}]]],
+    ['[[tasks: …]] → TaskCreate for the first', [user('[[tasks: a; b]]'), ...loaded('TaskCreate')], [['TaskCreate', {subject: 'a', description: 'Do a', activeForm: 'Working on a'}]]],
+    [
+      '… then for the next',
+      [user('[[tasks: a; b]]'), asst(use('TaskCreate', {}, 't1')), result('Task #1 created successfully: a', false, 't1')],
+      [['TaskCreate', {subject: 'b', description: 'Do b', activeForm: 'Working on b'}]],
+    ],
+    [
+      '… then starts the first, by the id Claude Code gave it',
+      [user('[[tasks: a; b]]'), asst(use('TaskCreate', {}, 't1')), result('Task #7 created successfully: a', false, 't1'), asst(use('TaskCreate', {}, 't2')), result('Task #8 created successfully: b', false, 't2'), ...loaded('TaskUpdate')],
+      [['TaskUpdate', {taskId: '7', status: 'in_progress'}]],
+    ],
+    ['[[task-done: N]] completes task N, nothing listed first', [user('[[task-done: 2]]'), ...loaded('TaskUpdate')], [['TaskUpdate', {taskId: '2', status: 'completed'}]]],
+    ['[[tasks-advance]] lists the tasks first', [user('[[tasks-advance]]'), ...loaded('TaskList')], [['TaskList', {}]]],
+    [
+      '… then completes the task in progress',
+      [user('[[tasks-advance]]'), asst(use('TaskList', {}, 'l')), result('#1 [completed] a\n#2 [in_progress] b\n#3 [pending] c', false, 'l'), ...loaded('TaskUpdate')],
+      [['TaskUpdate', {taskId: '2', status: 'completed'}]],
+    ],
+    [
+      '… and starts the next pending one',
+      [user('[[tasks-advance]]'), asst(use('TaskList', {}, 'l')), result('#1 [completed] a\n#2 [in_progress] b\n#3 [pending] c', false, 'l'), ...loaded('TaskUpdate'), asst(use('TaskUpdate', {}, 'u')), result('Updated task #2 status', false, 'u')],
+      [['TaskUpdate', {taskId: '3', status: 'in_progress'}]],
+    ],
     [
       '[[ask-multi: …]] → one multi-select question',
       [user('[[ask-multi: Which? | x, y, z]]')],
@@ -177,6 +201,16 @@ describe('fake model tool flows', () => {
     ['an approved plan goes ahead', [user('[[plan: add X]]'), planMode, asst(use('Write')), result('created'), asst(use('ExitPlanMode')), result('User has approved your plan.')], 'Plan approved. Working on: add X'],
     ['a denied edit says so', [user('[[edit: a | x => y]]'), asst(use('Read')), result('x'), asst(use('Edit')), result('Denied by @bob: no', true)], 'The command was denied: Denied by @bob: no'],
     ['todos: the progress', [user('[[todos: a; b]]'), asst(use('TodoWrite')), result('ok')], 'Tasks: 0/2 done'],
+    [
+      'tasks: the count once the first is started',
+      [user('[[tasks: a]]'), asst(use('TaskCreate', {}, 't1')), result('Task #1 created successfully: a', false, 't1'), asst(use('TaskUpdate', {}, 'u')), result('Updated task #1 status', false, 'u')],
+      'Tasks: 0/1 done',
+    ],
+    [
+      'tasks-advance: done when the last one completed',
+      [user('[[tasks-advance]]'), asst(use('TaskList', {}, 'l')), result('#1 [in_progress] a', false, 'l'), asst(use('TaskUpdate', {}, 'u')), result('Updated task #1 status', false, 'u')],
+      'Tasks advanced.',
+    ],
     [
       '[[image?]] counts the image blocks of the latest user turn',
       [user([{type: 'text', text: 'look [[image?]]'}, {type: 'image', source: {type: 'base64', media_type: 'image/png', data: 'AA=='}}, {type: 'image', source: {type: 'base64', media_type: 'image/png', data: 'AQ=='}}])],

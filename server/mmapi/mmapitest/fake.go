@@ -53,9 +53,11 @@ type API struct {
 	files         map[string]*model.FileInfo
 	fileData      map[string][]byte
 	written       []string // every message, props and file name stored, edits included
+	reactions     []*model.Reaction
 	// FailCreatePost makes CreatePost fail when set.
 	FailCreatePost bool
 	createDelay    time.Duration
+	afterCreate    func(p *model.Post)
 }
 
 // New returns an empty fake with site URL http://mm.example.com.
@@ -131,6 +133,13 @@ func (a *API) AddMember(channelID, userID string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.members[channelID+"/"+userID] = true
+}
+
+// RemoveMember takes a user out of a channel.
+func (a *API) RemoveMember(channelID, userID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.members, channelID+"/"+userID)
 }
 
 // SetSystemAdmin gives or takes the system admin role.
@@ -278,12 +287,32 @@ func (a *API) SetCreateDelay(d time.Duration) {
 	a.createDelay = d
 }
 
+// AfterCreatePost runs fn (when not nil) after each post is stored and
+// before CreatePost returns it: what another request can do in between
+// (a click on a card whose poster has not linked it yet).
+func (a *API) AfterCreatePost(fn func(p *model.Post)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.afterCreate = fn
+}
+
 // CreatePost implements mmapi.API.
 func (a *API) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 	a.mu.Lock()
 	delay := a.createDelay
 	a.mu.Unlock()
 	time.Sleep(delay)
+	p, appErr := a.createPost(post)
+	a.mu.Lock()
+	after := a.afterCreate
+	a.mu.Unlock()
+	if appErr == nil && after != nil {
+		after(clonePost(p))
+	}
+	return p, appErr
+}
+
+func (a *API) createPost(post *model.Post) (*model.Post, *model.AppError) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.FailCreatePost {
@@ -345,6 +374,45 @@ func (a *API) Written() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return append([]string(nil), a.written...)
+}
+
+// DeletePost removes a post, as a user deleting it does (tests call the
+// MessageHasBeenDeleted hook themselves).
+func (a *API) DeletePost(postID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.posts, postID)
+	for i, id := range a.order {
+		if id == postID {
+			a.order = append(a.order[:i:i], a.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// AddReaction implements mmapi.API.
+func (a *API) AddReaction(r *model.Reaction) (*model.Reaction, *model.AppError) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.posts[r.PostId]; !ok {
+		return nil, model.NewAppError("AddReaction", "app.post.get.app_error", nil, "", http.StatusNotFound)
+	}
+	c := *r
+	c.CreateAt = model.GetMillis()
+	a.reactions = append(a.reactions, &c)
+	cc := c
+	return &cc, nil
+}
+
+// Reactions returns the reactions added so far.
+func (a *API) Reactions() []model.Reaction {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]model.Reaction, 0, len(a.reactions))
+	for _, r := range a.reactions {
+		out = append(out, *r)
+	}
+	return out
 }
 
 // GetPost implements mmapi.API.

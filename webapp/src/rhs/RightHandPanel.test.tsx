@@ -16,8 +16,8 @@ const MACHINES: MachineSummary[] = [
     {id: 'm2', name: 'build-box', online: false, last_seen: NOW - 5 * 60_000, shared_by: 'bob'},
 ];
 const SESSIONS: SessionSummary[] = [
-    {id: 's3', status: 'ended', machine_name: 'alice-laptop', cwd: '/src/web', channel_id: 'c1', root_id: 'root3', prompt: 'why is login slow?', last_activity: NOW - 3600_000},
-    {id: 's1', status: 'waiting', machine_name: 'alice-laptop', cwd: '/src/app', channel_id: 'c1', root_id: 'root1', prompt: 'fix the flaky test', last_activity: NOW - 60_000},
+    {id: 's3', status: 'ended', machine_name: 'alice-laptop', cwd: '/src/web', channel_id: 'c1', root_id: 'root3', prompt: 'why is login slow?', last_activity: NOW - 3600_000, invited: true, owner_username: 'bob'},
+    {id: 's1', status: 'waiting', machine_name: 'alice-laptop', cwd: '/src/app', channel_id: 'c1', root_id: 'root1', prompt: 'fix the flaky test', last_activity: NOW - 60_000, invited: false, owner_username: 'alice'},
 ];
 const PENDING: PendingRequest[] = [
     {session_id: 's1', request_id: 'r1', kind: 'approval', tool_name: 'Bash', summary: 'npm test', post_id: 'post1', channel_id: 'c1', created_at: NOW - 120_000},
@@ -75,9 +75,19 @@ describe('right-hand panel', () => {
         const links = await within(sessions).findAllByRole('link');
         expect(links.map((l) => l.textContent)).toEqual([
             'Waiting for approval1 min agofix the flaky testalice-laptop · /src/app',
-            'Ended1 h agowhy is login slow?alice-laptop · /src/web',
+            'Ended1 h agowhy is login slow?Invited by @bobalice-laptop · /src/web',
         ]);
         expect(links[0]).toHaveAttribute('href', 'http://localhost/_redirect/pl/root1');
+    });
+
+    it('marks the sessions I was invited to', async () => {
+        mockLists();
+        renderWithStore(<RightHandPanel/>);
+        const sessions = section('My sessions');
+
+        const invited = await within(sessions).findByRole('link', {name: /why is login slow/});
+        expect(within(invited).getByText('Invited by @bob')).toBeInTheDocument();
+        expect(within(within(sessions).getByRole('link', {name: /fix the flaky test/})).queryByText(/Invited by/)).not.toBeInTheDocument();
     });
 
     it('opens a thread inside the webapp when it exposes its router', async () => {

@@ -209,6 +209,7 @@ function SessionItem({session, now}: {session: SessionSummary; now: number}) {
             </span>
             <span className='cm-rhs__prompt'>{session.prompt || 'Session'}</span>
             <span className='cm-rhs__meta'>
+                {session.invited && <span className='cm-chip'>{`Invited by @${session.owner_username}`}</span>}
                 {[session.machine_name, session.cwd].filter(Boolean).join(' · ')}
             </span>
         </>

@@ -35,6 +35,9 @@ function session(overrides: Partial<SessionInfo> = {}): SessionInfo {
         runs_in: 'agent',
         away: false,
         title: '',
+        prompt: 'fix the flaky test in src/auth',
+        waiting_for_machine: false,
+        machine_last_seen: 0,
         ...overrides,
     };
 }
@@ -88,6 +91,25 @@ describe('session header card', () => {
 
         expect(screen.getByRole('status')).toHaveTextContent(label);
         expect(screen.getByText('Reply in this thread to resume the session.')).toBeInTheDocument();
+    });
+
+    it('quotes the prompt it was asked', () => {
+        renderWithStore(<SessionHeader post={sessionPost()}/>);
+
+        expect(screen.getByLabelText('Prompt')).toHaveTextContent('fix the flaky test in src/auth');
+    });
+
+    it('says, while starting, that it waits for an offline machine and since when', () => {
+        const since = Date.UTC(2026, 2, 1, 11, 0);
+        const {rerender} = renderWithStore(<SessionHeader post={sessionPost({status: 'starting', waiting_for_machine: true, machine_last_seen: since})}/>);
+
+        expect(screen.getByRole('status')).toHaveTextContent('Waiting for alice-laptop');
+        expect(screen.getByRole('status')).toHaveAttribute('title', expect.stringMatching(/^alice-laptop is offline since .+: Claude starts when its agent connects/));
+        rerender(<SessionHeader post={sessionPost({status: 'starting', waiting_for_machine: true, machine_last_seen: 0})}/>);
+        expect(screen.getByRole('status')).toHaveAttribute('title', expect.stringMatching(/^alice-laptop is not connected yet/));
+        rerender(<SessionHeader post={sessionPost({status: 'working', waiting_for_machine: false})}/>);
+        expect(screen.getByRole('status')).toHaveTextContent('Working');
+        expect(screen.getByRole('status')).not.toHaveAttribute('title');
     });
 
     it('shows the error of a failed session', () => {

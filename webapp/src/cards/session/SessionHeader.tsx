@@ -4,6 +4,8 @@ import {useSelector} from 'react-redux';
 import {claudeOnly} from '../../components/ClaudePost';
 import type {PostTypeProps} from '../../components/ClaudePost';
 import {formatTokens} from '../../components/format';
+import {formatFull} from '../../components/time';
+import type {SessionInfo} from '../../types';
 import {PostMessage} from '../../components/Boundary';
 import {breakable} from '../../components/paths';
 import {readSession} from '../../props';
@@ -56,6 +58,15 @@ function Field({label, value, mono = false, wide = false, wrap = false, classNam
     );
 }
 
+/** Why a session that waits for its offline machine has not started (the pill's tooltip); undefined otherwise. */
+function waitingNote(session: SessionInfo): string | undefined {
+    if (!session.waiting_for_machine || session.status !== 'starting') {
+        return undefined;
+    }
+    const since = session.machine_last_seen > 0 ? `offline since ${formatFull(session.machine_last_seen)}` : 'not connected yet';
+    return `${session.machine_name} is ${since}: Claude starts when its agent connects; the request keeps its place until then.`;
+}
+
 export function SessionHeaderView({post}: PostTypeProps) {
     const titleId = useId();
     const viewerId = useSelector(getCurrentUserId);
@@ -88,6 +99,7 @@ export function SessionHeaderView({post}: PostTypeProps) {
                     <span
                         className={`cm-pill cm-pill--${session.status}`}
                         role='status'
+                        title={waitingNote(session)}
                     >
                         <span
                             className='cm-pill__dot'
@@ -98,6 +110,15 @@ export function SessionHeaderView({post}: PostTypeProps) {
                 </span>
             </header>
             {session.status === 'error' && session.error && <p className='cm-session__error'>{session.error}</p>}
+            {session.prompt && (
+                <blockquote
+                    className='cm-session__prompt'
+                    aria-label='Prompt'
+                >
+                    {session.prompt}
+                </blockquote>
+            )}
+
             <dl className='cm-session__fields'>
                 {session.title && (
                     <Field

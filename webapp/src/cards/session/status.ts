@@ -19,8 +19,11 @@ const endedReasons: Record<string, string | undefined> = {
     exited: 'Claude exited',
 };
 
-/** The pill's words: "Ended · stopped" says why an ended session ended. */
+/** The pill's words: "Ended · stopped" says why an ended session ended; "Waiting for laptop" that a starting one waits for its offline machine. */
 export function statusLabel(session: SessionInfo): string {
+    if (session.status === 'starting' && session.waiting_for_machine) {
+        return `Waiting for ${session.machine_name || 'its machine'}`;
+    }
     if (session.status !== 'ended' || session.ended_reason === '') {
         return statusLabels[session.status];
     }
